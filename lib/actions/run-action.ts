@@ -1,0 +1,32 @@
+import type { z } from "zod";
+import { ActionError, validationError, type ActionResult } from "./errors";
+
+/**
+ * The one pipeline every action and API mutation runs: parse with the shared schema, run, and turn any
+ * failure into the one error shape. Framework-free so integration tests drive it against a real database.
+ */
+export async function runAction<S extends z.ZodType, T>(
+  schema: S,
+  raw: unknown,
+  handler: (input: z.output<S>) => Promise<T>,
+  rethrow: (error: unknown) => void = () => {},
+): Promise<ActionResult<T>> {
+  try {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return validationError(parsed.error);
+    return { ok: true, data: await handler(parsed.data) };
+  } catch (error) {
+    rethrow(error);
+    return errorResult(error);
+  }
+}
+
+export function errorResult(error: unknown): ActionResult<never> {
+  if (error instanceof ActionError) {
+    return { ok: false, code: error.code, error: error.message, fieldErrors: error.fieldErrors };
+  }
+  // Log the kind of failure only: messages of lower layers may quote input values.
+  const e = error as { name?: string; code?: string };
+  console.error(`[keyward] action failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);
+  return { ok: false, code: "INTERNAL", error: "Something went wrong. Nothing was changed; try again." };
+}

@@ -1,0 +1,46 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { getSessionContext, currentRequestMeta, type SessionContext } from "../auth/current";
+import { can, type Permission } from "../auth/permissions";
+import type { RequestMeta } from "../http/request-meta";
+import { errorResult, runAction } from "./run-action";
+import type { ActionResult } from "./errors";
+
+/** For the signed-out pages (setup, sign-in): validation and the error shape, no session. */
+export function publicAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>,
+) {
+  return async (raw: unknown): Promise<ActionResult<T>> => {
+    const meta = await currentRequestMeta();
+    return runAction(schema, raw, (input) => handler(input, meta), unstable_rethrow);
+  };
+}
+
+export type ActionContext = SessionContext & { meta: RequestMeta };
+
+/**
+ * Every signed-in server action: checks the session inside the action (not only in middleware), the
+ * member's permission in the active organization, then the input against the shared schema.
+ */
+export function authedAction<S extends z.ZodType, T>(
+  permission: Permission,
+  schema: S,
+  handler: (ctx: ActionContext, input: z.output<S>) => Promise<T>,
+) {
+  return async (raw: unknown): Promise<ActionResult<T>> => {
+    try {
+      const session = await getSessionContext();
+      if (!session) return { ok: false, code: "UNAUTHENTICATED", error: "Your session has ended. Sign in again." };
+      if (!can(session.role, permission)) {
+        return { ok: false, code: "FORBIDDEN", error: "Your role does not allow this action." };
+      }
+      const ctx = { ...session, meta: await currentRequestMeta() };
+      return runAction(schema, raw, (input) => handler(ctx, input), unstable_rethrow);
+    } catch (error) {
+      unstable_rethrow(error);
+      return errorResult(error);
+    }
+  };
+}

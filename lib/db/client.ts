@@ -1,0 +1,37 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "../generated/postgres/client";
+import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
+import { databaseUrl, providerOf, sqliteFilePath, type DatabaseProvider } from "../db-url";
+
+// Both generated clients have the same API (one schema renders both); the SQLite one names the type.
+export type Db = SqliteClient;
+export type { Prisma } from "../generated/sqlite/client";
+
+export function createDb(url: string = databaseUrl()): Db {
+  const provider = providerOf(url);
+  if (provider === "sqlite") {
+    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFilePath(url) }) });
+  }
+  const pool = {
+    connectionString: url,
+    max: Number(process.env.DATABASE_POOL_SIZE || 10),
+    connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS || 5000),
+  };
+  return new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
+}
+
+const globalForDb = globalThis as unknown as { keywardDb?: { db: Db; provider: DatabaseProvider } };
+
+// One client per process: Next's dev server reloads modules, the custom server and the app share it.
+export function getDb(): Db {
+  if (!globalForDb.keywardDb) {
+    const url = databaseUrl();
+    globalForDb.keywardDb = { db: createDb(url), provider: providerOf(url) };
+  }
+  return globalForDb.keywardDb.db;
+}
+
+export function dbProvider(): DatabaseProvider {
+  return providerOf(databaseUrl());
+}

@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT || 3100);
+export const e2eDataDir = path.resolve(".e2e-data");
+// Debian's Chromium by default (Playwright's own browser download is unreachable here); override with
+// KEYWARD_CHROMIUM, or set it empty to use a Playwright-managed browser.
+const chromium = process.env.KEYWARD_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : "");
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "off",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromium || undefined,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [
+    { name: "first-run", testMatch: /first-run\.setup\.ts/, use: { ...devices["Desktop Chrome"] } },
+    {
+      name: "console",
+      testMatch: /\.spec\.ts/,
+      dependencies: ["first-run"],
+      use: { ...devices["Desktop Chrome"], storageState: path.join(e2eDataDir, "admin.json") },
+    },
+  ],
+  webServer: {
+    command: "node e2e/support/start-server.mjs",
+    url: `http://127.0.0.1:${port}/login`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir },
+  },
+});

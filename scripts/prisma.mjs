@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Runs the Prisma CLI offline, for both providers, from the one schema in prisma/schema.prisma.
+//   generate                 render prisma/<provider>/schema.prisma and generate both clients
+//   migrate                  apply committed migrations to DATABASE_URL (idempotent)
+//   new-migration <name>     write a migration per provider from the last rendered schema to the current one
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const prismaDir = path.join(root, "prisma");
+const providers = { sqlite: "sqlite", postgres: "postgresql" };
+const DEFAULT_DATABASE_URL = "file:./data/keyward.db";
+
+// The CLI checks for engine binaries it cannot download here; any existing file satisfies the check,
+// and the JavaScript engine does the real work.
+const cliEnv = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || "/bin/false",
+  PRISMA_QUERY_ENGINE_LIBRARY: process.env.PRISMA_QUERY_ENGINE_LIBRARY || "/bin/false",
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  CHECKPOINT_DISABLE: "1",
+};
+
+function render(provider) {
+  const base = readFileSync(path.join(prismaDir, "schema.prisma"), "utf8");
+  return base
+    .replace("__PROVIDER__", providers[provider])
+    .replace("__OUTPUT__", `../../lib/generated/${provider}`)
+    .replace(/^\/\/ The one source of truth[\s\S]*?\n\n/, "// Rendered from prisma/schema.prisma by scripts/prisma.mjs: do not edit.\n\n");
+}
+
+function prisma(args, env = cliEnv) {
+  const res = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  if (res.status !== 0) {
+    process.stderr.write(res.stdout + res.stderr);
+    process.exit(res.status ?? 1);
+  }
+  return res.stdout;
+}
+
+function providerOf(url) {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  console.error("DATABASE_URL must start with file: or postgres:// / postgresql://");
+  process.exit(1);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === "generate") {
+  for (const provider of Object.keys(providers)) {
+    const file = path.join(prismaDir, provider, "schema.prisma");
+    mkdirSync(path.dirname(file), { recursive: true });
+    // The rendered schema is also the "previous" side of the next migration diff: only new-migration updates it.
+    if (!existsSync(file)) writeFileSync(file, render(provider));
+    const current = path.join(prismaDir, provider, ".current.prisma");
+    writeFileSync(current, render(provider));
+    try {
+      prisma(["generate", "--schema", current], { ...cliEnv, DATABASE_URL: provider === "sqlite" ? DEFAULT_DATABASE_URL : "postgresql://localhost/keyward" });
+    } finally {
+      rmSync(current, { force: true });
+    }
+  }
+  console.log("Prisma clients generated for sqlite and postgres");
+} else if (command === "migrate") {
+  const url = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  const provider = providerOf(url);
+  if (provider === "sqlite") mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
+  const out = prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { ...cliEnv, DATABASE_URL: url });
+  if (!process.env.KEYWARD_QUIET) console.log(out.trim().split("\n").filter((l) => /migration|applied|No pending/i.test(l)).join("\n"));
+} else if (command === "new-migration") {
+  const name = (rest[0] || "").replace(/[^a-z0-9_]/gi, "_");
+  if (!name) {
+    console.error("usage: npm run db:migration -- <name>");
+    process.exit(1);
+  }
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  for (const provider of Object.keys(providers)) {
+    const previous = path.join(prismaDir, provider, "schema.prisma");
+    const next = path.join(prismaDir, provider, ".next.prisma");
+    writeFileSync(next, render(provider));
+    const migrations = path.join(prismaDir, provider, "migrations");
+    const from = existsSync(path.join(migrations, "migration_lock.toml")) ? ["--from-schema-datamodel", previous] : ["--from-empty"];
+    const sql = prisma(["migrate", "diff", "--config", `prisma/${provider}.config.ts`, ...from, "--to-schema-datamodel", next, "--script"], {
+      ...cliEnv,
+      DATABASE_URL: provider === "sqlite" ? DEFAULT_DATABASE_URL : process.env.MIGRATION_POSTGRES_URL || "postgresql://localhost/keyward",
+    });
+    rmSync(next);
+    if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
+      console.log(`${provider}: no changes`);
+      continue;
+    }
+    const dir = path.join(migrations, `${stamp}_${name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "migration.sql"), sql);
+    writeFileSync(path.join(migrations, "migration_lock.toml"), `provider = "${providers[provider]}"\n`);
+    writeFileSync(previous, render(provider));
+    console.log(`${provider}: wrote ${path.relative(root, dir)}/migration.sql`);
+  }
+} else {
+  console.error("usage: node scripts/prisma.mjs generate | migrate | new-migration <name>");
+  process.exit(1);
+}
