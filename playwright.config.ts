@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { adminStatePath, e2eDataDir } from "./e2e/support/admin";
 
 const port = Number(process.env.E2E_PORT || 3100);
-export const e2eDataDir = path.resolve(".e2e-data");
 // Debian's Chromium by default (Playwright's own browser download is unreachable here); override with
 // KEYWARD_CHROMIUM, or set it empty to use a Playwright-managed browser.
 const chromium = process.env.KEYWARD_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : "");
@@ -31,7 +30,7 @@ export default defineConfig({
       name: "console",
       testMatch: /\.spec\.ts/,
       dependencies: ["first-run"],
-      use: { ...devices["Desktop Chrome"], storageState: path.join(e2eDataDir, "admin.json") },
+      use: { ...devices["Desktop Chrome"], storageState: adminStatePath },
     },
   ],
   webServer: {

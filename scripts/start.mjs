@@ -31,7 +31,7 @@ const SOURCES = ["app", "components", "lib", "public", "next.config.mjs", "postc
 if (!existsSync("lib/generated/sqlite/client.ts")) run(process.execPath, ["scripts/prisma.mjs", "generate"]);
 run(process.execPath, ["scripts/prisma.mjs", "migrate"]);
 
-const buildId = path.join(".next", "BUILD_ID");
+const buildId = path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 if (builtAt === 0 || Math.max(...SOURCES.map(newestMtime)) > builtAt) {
   console.log(builtAt === 0 ? "First start: building Keyward…" : "Sources changed: rebuilding Keyward…");

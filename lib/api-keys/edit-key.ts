@@ -1,0 +1,111 @@
+import { recordAudit } from "../audit";
+import { ActionError } from "../actions/errors";
+import type { Db } from "../db/client";
+import { newId } from "../ids";
+import { normalizeEditKeyInput, type EditKeyValues } from "../validations/key";
+import type { KeyActor } from "./actor";
+import { assertNameFree, expiryFieldError, isUniqueViolation, KEY_NAME_TAKEN } from "./create-key";
+import { announceKeyChange, bumpKeysVersion } from "./key-changes";
+import { assertNotRevoked, loadOrgKey } from "./load-key";
+import { policyViolations } from "./policy";
+import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
+
+type Changes = Record<string, unknown>;
+
+function sameJson(a: unknown, b: unknown) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = new Date()): Promise<{ key: KeyView; warnings: string[] }> {
+  const key = await loadOrgKey(db, by.orgId, input.keyId);
+  assertNotRevoked(key);
+  let normalized;
+  try {
+    normalized = normalizeEditKeyInput(input, now);
+  } catch (error) {
+    expiryFieldError(error);
+  }
+  const { changes, warnings } = normalized;
+  const current = {
+    name: key.name,
+    description: key.description,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    scopes: key.scopes.map((s) => ({ action: s.action, resourceFilter: s.resourceFilter })),
+    cidrs: key.cidrs.map((c) => c.cidr),
+  };
+  const next = {
+    ...current,
+    ...changes,
+    ...(changes.expiresAt !== undefined ? { expiresAt: changes.expiresAt?.toISOString() ?? null } : {}),
+  };
+  const before: Changes = {};
+  const after: Changes = {};
+  for (const field of Object.keys(current) as (keyof typeof current)[]) {
+    if (!sameJson(current[field], next[field])) {
+      before[field] = current[field];
+      after[field] = next[field];
+    }
+  }
+  if (Object.keys(after).length === 0) return { key: toKeyView(key, now), warnings };
+
+  const org = await db.organization.findUniqueOrThrow({ where: { id: by.orgId } });
+  const violations = policyViolations(
+    org,
+    {
+      expiresAt: next.expiresAt ? new Date(next.expiresAt) : null,
+      scopes: next.scopes as KeyView["scopes"],
+      cidrs: next.cidrs,
+    },
+    now,
+  );
+  // Only refuse what this edit touches: a key that broke a policy made after it was created can still be renamed.
+  const relevant = Object.fromEntries(
+    Object.entries(violations).filter(([field]) => (field === "expiry" ? "expiresAt" in after : field in after)),
+  );
+  if (Object.keys(relevant).length > 0) throw new ActionError("VALIDATION", Object.values(relevant)[0], relevant);
+  if ("name" in after) await assertNameFree(db, by.orgId, next.name, key.id);
+
+  try {
+    const row = await db.$transaction(async (tx) => {
+      if (changes.scopes) {
+        await tx.keyScope.deleteMany({ where: { keyId: key.id } });
+        await tx.keyScope.createMany({
+          data: changes.scopes.map((s, position) => ({ id: newId("scp"), keyId: key.id, position, ...s })),
+        });
+      }
+      if (changes.cidrs) {
+        await tx.keyCidr.deleteMany({ where: { keyId: key.id } });
+        await tx.keyCidr.createMany({
+          data: changes.cidrs.map((cidr) => ({ id: newId("cid"), keyId: key.id, cidr, family: cidr.includes(":") ? 6 : 4 })),
+        });
+      }
+      const updated = await tx.apiKey.update({
+        where: { id: key.id },
+        data: {
+          name: changes.name,
+          description: changes.description,
+          expiresAt: changes.expiresAt,
+          updatedById: by.actor.id,
+        },
+        include: keyDetailInclude,
+      });
+      await bumpKeysVersion(tx, by.orgId);
+      await recordAudit(tx, {
+        orgId: by.orgId,
+        actor: by.actor,
+        action: "key.updated",
+        target: { type: "key", id: key.id },
+        ip: by.meta.ip,
+        userAgent: by.meta.userAgent,
+        at: now,
+        data: { before, after },
+      });
+      return updated;
+    });
+    announceKeyChange({ orgId: by.orgId, keyId: key.id });
+    return { key: toKeyView(row, now), warnings };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ActionError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { isFullAccess, wildcardFamilies, type Scope } from "../keys";
+import type { FieldErrors } from "../actions/errors";
+
+export interface KeyPolicy {
+  policyRequireExpiry: boolean;
+  policyMaxLifetimeDays: number | null;
+  policyForbidWildcardCidr: boolean;
+  policyForbidFullAccess: boolean;
+}
+
+export interface KeyConfig {
+  expiresAt: Date | null;
+  scopes: Scope[];
+  cidrs: string[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The organization's key policy, as field errors naming the rule; empty when the key complies. */
+export function policyViolations(policy: KeyPolicy, key: KeyConfig, now: Date): FieldErrors {
+  const errors: FieldErrors = {};
+  if (policy.policyRequireExpiry && key.expiresAt === null) {
+    errors.expiry = "Your organization's key policy requires an expiry date";
+  }
+  if (policy.policyMaxLifetimeDays !== null) {
+    const limit = now.getTime() + policy.policyMaxLifetimeDays * DAY_MS;
+    if (key.expiresAt === null || key.expiresAt.getTime() > limit + 60_000) {
+      errors.expiry = `Your organization's key policy limits keys to ${policy.policyMaxLifetimeDays} days`;
+    }
+  }
+  if (policy.policyForbidWildcardCidr && wildcardFamilies(key.cidrs).length > 0) {
+    errors.cidrs = "Your organization's key policy forbids allowing every address (0.0.0.0/0 or ::/0); list the networks this key is used from";
+  }
+  if (policy.policyForbidFullAccess && isFullAccess(key.scopes)) {
+    errors.scopes = "Your organization's key policy forbids full-access keys (any action on all resources)";
+  }
+  return errors;
+}

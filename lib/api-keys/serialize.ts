@@ -1,0 +1,93 @@
+import { displaySecret, expiresSoon, keyStatus, type KeyStatus, type Scope, type ScopeAction } from "../keys";
+
+type KeyRow = {
+  id: string;
+  name: string;
+  description: string;
+  environment: string;
+  displayPrefix: string;
+  last4: string;
+  createdAt: Date;
+  createdByLabel: string;
+  updatedAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  revokedByLabel: string | null;
+  revokeReason: string | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  scopes?: { action: string; resourceFilter: string; position: number }[];
+  cidrs?: { cidr: string }[];
+  secrets?: { last4: string; createdAt: Date; supersededAt: Date | null; validUntil: Date | null }[];
+};
+
+/** What a page, the API or the CLI may see of a key: plain JSON, never a hash or a secret. */
+export interface KeyView {
+  id: string;
+  name: string;
+  description: string;
+  environment: string;
+  display: string;
+  status: KeyStatus;
+  expiresSoon: boolean;
+  scopes: Scope[];
+  cidrs: string[];
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  secrets?: { display: string; createdAt: string; supersededAt: string | null; validUntil: string | null; current: boolean }[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
+  const status = keyStatus(row, now);
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    environment: row.environment,
+    display: displaySecret(row.displayPrefix, row.last4),
+    status,
+    expiresSoon: status === "active" && expiresSoon(row.expiresAt, now),
+    scopes: [...(row.scopes ?? [])]
+      .sort((a, b) => a.position - b.position)
+      .map((s) => ({ action: s.action as ScopeAction, resourceFilter: s.resourceFilter })),
+    cidrs: (row.cidrs ?? []).map((c) => c.cidr),
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdByLabel,
+    updatedAt: row.updatedAt.toISOString(),
+    expiresAt: iso(row.expiresAt),
+    revokedAt: iso(row.revokedAt),
+    revokedBy: row.revokedByLabel,
+    revokeReason: row.revokeReason,
+    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedIp: row.lastUsedIp,
+    lastUsedUserAgent: row.lastUsedUserAgent,
+    secrets: row.secrets
+      ?.slice()
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map((s) => ({
+        display: displaySecret(row.displayPrefix, s.last4),
+        createdAt: s.createdAt.toISOString(),
+        supersededAt: iso(s.supersededAt),
+        validUntil: iso(s.validUntil),
+        current: s.supersededAt === null,
+      })),
+  };
+}
+
+export const keyInclude = {
+  scopes: { orderBy: { position: "asc" as const } },
+  cidrs: true,
+} as const;
+
+export const keyDetailInclude = { ...keyInclude, secrets: true } as const;
