@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const integration = ["tests/**/*.test.ts"];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,16 +12,22 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "tests/**/*.test.ts", "bin/**/*.test.ts"],
     environment: "node",
     globalSetup: ["tests/global-setup.ts"],
     env: { KEYWARD_MASTER_KEY: randomBytes(32).toString("hex") },
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
     coverage: {
       provider: "v8",
       include: ["lib/**/*.ts"],
       exclude: ["lib/generated/**", "**/*.test.ts"],
     },
+    projects: [
+      { extends: true, test: { name: "sqlite", include: ["lib/**/*.test.ts", "bin/**/*.test.ts", ...integration] } },
+      // The integration suite again on PostgreSQL when a server is given (CI sets it up; see .ci/run).
+      ...(process.env.TEST_POSTGRES_URL
+        ? [{ extends: true as const, test: { name: "postgres", include: integration, env: { KEYWARD_TEST_DB: "postgres" } } }]
+        : []),
+    ],
   },
 });

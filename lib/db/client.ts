@@ -3,22 +3,34 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "../generated/postgres/client";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
 import { databaseUrl, providerOf, sqliteFilePath, type DatabaseProvider } from "../db-url";
+export type { DatabaseProvider } from "../db-url";
 
 // Both generated clients have the same API (one schema renders both); the SQLite one names the type.
 export type Db = SqliteClient;
 export type { Prisma } from "../generated/sqlite/client";
 
+const providers = new WeakMap<object, DatabaseProvider>();
+
 export function createDb(url: string = databaseUrl()): Db {
   const provider = providerOf(url);
+  let db: Db;
   if (provider === "sqlite") {
-    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFilePath(url) }) });
+    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFilePath(url) }) });
+  } else {
+    const pool = {
+      connectionString: url,
+      max: Number(process.env.DATABASE_POOL_SIZE || 10),
+      connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS || 5000),
+    };
+    db = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
   }
-  const pool = {
-    connectionString: url,
-    max: Number(process.env.DATABASE_POOL_SIZE || 10),
-    connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS || 5000),
-  };
-  return new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
+  providers.set(db, provider);
+  return db;
+}
+
+/** Which backend a client talks to: the few queries that differ (case-insensitive search, raw SQL) ask this. */
+export function providerOfDb(db: object): DatabaseProvider {
+  return providers.get(db) ?? "sqlite";
 }
 
 const globalForDb = globalThis as unknown as { keywardDb?: { db: Db; provider: DatabaseProvider } };
@@ -32,6 +44,3 @@ export function getDb(): Db {
   return globalForDb.keywardDb.db;
 }
 
-export function dbProvider(): DatabaseProvider {
-  return providerOf(databaseUrl());
-}

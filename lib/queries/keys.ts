@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
-import { dbProvider } from "../db/client";
-import { KEY_STATUSES, type KeyStatus } from "../keys";
+import { providerOfDb, type DatabaseProvider } from "../db/client";
+import type { KeyStatus } from "../keys";
 import { keyDetailInclude, keyInclude, toKeyView, type KeyView } from "../api-keys/serialize";
 
 export const KEY_LIST_FILTERS = ["active", "expired", "revoked", "all"] as const;
@@ -42,16 +42,19 @@ export function statusWhere(status: KeyStatus | "all", now: Date): Prisma.ApiKey
     case "expired":
       return { revokedAt: null, expiresAt: { lte: now } };
     case "active":
-      return { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+      // NOT(expired) rather than "expiresAt IS NULL OR expiresAt > now": SQLite turns that OR into a
+      // multi-index union that must be sorted in full, where this lets (orgId, revokedAt, createdAt) serve
+      // the first page in index order (bench/keys-list.ts).
+      return { revokedAt: null, NOT: { expiresAt: { not: null, lte: now } } };
     default:
       return {};
   }
 }
 
 /** Name contains the text; or the text is a display form / prefix / last 4 of a key (kw_live_…a1b2). */
-export function searchWhere(q: string): Prisma.ApiKeyWhereInput {
+export function searchWhere(q: string, provider: DatabaseProvider): Prisma.ApiKeyWhereInput {
   if (!q) return {};
-  const insensitive = dbProvider() === "postgres" ? ({ mode: "insensitive" } as const) : {};
+  const insensitive = provider === "postgres" ? ({ mode: "insensitive" } as const) : {};
   const or: Prisma.ApiKeyWhereInput[] = [{ name: { contains: q, ...insensitive } }];
   const display = /^([a-z][a-z0-9]{1,7}_(?:live|test)_)?(?:…|\.\.\.)?([A-Za-z0-9]{4})$/.exec(q);
   if (display) {
@@ -62,13 +65,25 @@ export function searchWhere(q: string): Prisma.ApiKeyWhereInput {
   return { OR: or };
 }
 
-function orderBy(sort: KeySort, dir: "asc" | "desc"): Prisma.ApiKeyOrderByWithRelationInput[] {
-  const nulls = dir === "asc" ? "last" : "first";
+type NullsOrder = "first" | "last";
+
+/**
+ * A nullable column's order with NULLs where we want them. SQLite already sorts NULLs first ascending
+ * and last descending; saying so explicitly makes Prisma emit a CASE expression no index can serve.
+ */
+function nullableOrder(dir: "asc" | "desc", nulls: NullsOrder, provider: DatabaseProvider) {
+  const sqliteDefault: NullsOrder = dir === "asc" ? "first" : "last";
+  return provider === "sqlite" && nulls === sqliteDefault ? { sort: dir } : { sort: dir, nulls };
+}
+
+function orderBy(sort: KeySort, dir: "asc" | "desc", provider: DatabaseProvider): Prisma.ApiKeyOrderByWithRelationInput[] {
   switch (sort) {
     case "lastUsed":
-      return [{ lastUsedAt: { sort: dir, nulls: dir === "desc" ? "last" : "first" } }, { createdAt: "desc" }, { id: "asc" }];
+      // Never-used keys count as the oldest use: last when newest first, first when oldest first.
+      return [{ lastUsedAt: nullableOrder(dir, dir === "desc" ? "last" : "first", provider) }, { createdAt: "desc" }, { id: "asc" }];
     case "expires":
-      return [{ expiresAt: { sort: dir, nulls } }, { createdAt: "desc" }, { id: "asc" }];
+      // Keys that never expire sort as the latest expiry.
+      return [{ expiresAt: nullableOrder(dir, dir === "asc" ? "last" : "first", provider) }, { createdAt: "desc" }, { id: "asc" }];
     case "name":
       return [{ name: dir }, { id: "asc" }];
     default:
@@ -85,18 +100,26 @@ export interface KeyListPage {
 }
 
 export async function listKeys(db: Db, orgId: string, params: KeyListParams, now = new Date()): Promise<KeyListPage> {
-  const search = searchWhere(params.q);
-  const where: Prisma.ApiKeyWhereInput = { orgId, ...statusWhere(params.status, now), ...search };
-  const countOf = (status: KeyStatus) => db.apiKey.count({ where: { orgId, ...statusWhere(status, now), ...search } });
-  const [active, expired, revoked] = await Promise.all(KEY_STATUSES.map(countOf));
-  const counts = { active, expired, revoked, all: active + expired + revoked };
+  const provider = providerOfDb(db);
+  const search = searchWhere(params.q, provider);
+  // AND, not object spread: the status and the search conditions may both use OR/NOT.
+  const scoped = (...conditions: Prisma.ApiKeyWhereInput[]): Prisma.ApiKeyWhereInput => ({ AND: [{ orgId }, search, ...conditions] });
+  const where = scoped(statusWhere(params.status, now));
+  // Three index range counts rather than one per status: counting "active" directly scans the NOT
+  // condition row by row; the statuses partition the keys, so the rest follows by subtraction.
+  const [all, notRevoked, expired] = await Promise.all([
+    db.apiKey.count({ where: scoped() }),
+    db.apiKey.count({ where: scoped({ revokedAt: null }) }),
+    db.apiKey.count({ where: scoped(statusWhere("expired", now)) }),
+  ]);
+  const counts = { active: notRevoked - expired, expired, revoked: all - notRevoked, all };
   const total = counts[params.status];
   const pageCount = Math.max(1, Math.ceil(total / KEY_PAGE_SIZE));
   const page = Math.min(params.page, pageCount);
   const rows = await db.apiKey.findMany({
     where,
     include: keyInclude,
-    orderBy: orderBy(params.sort, params.dir),
+    orderBy: orderBy(params.sort, params.dir, provider),
     skip: (page - 1) * KEY_PAGE_SIZE,
     take: KEY_PAGE_SIZE,
   });

@@ -4,9 +4,9 @@ import { signIn, WRONG_CREDENTIALS } from "@/lib/auth/login";
 import { findSession } from "@/lib/auth/sessions";
 import { ALREADY_SET_UP, bootstrapInstallation } from "@/lib/setup/bootstrap";
 import { loginSchema, setupSchema } from "@/lib/validations/auth";
-import { testMeta, useTestDb } from "../support/db";
+import { createTestDatabase, testMeta, useTestDb } from "../support/db";
 
-const { db } = useTestDb();
+const { db } = await useTestDb();
 
 const valid = { orgName: "Acme", keyPrefix: "acme", email: "Ada@Example.com", password: "correct horse battery" };
 const long = "x".repeat(10_000);
@@ -65,14 +65,7 @@ describe("first-run setup", () => {
 
   it("refuses two setups racing each other: exactly one wins", async () => {
     // The database already holds an installation from the previous test; the race is on a fresh one below.
-    const { createDb } = await import("@/lib/db/client");
-    const { copyFileSync, mkdtempSync } = await import("node:fs");
-    const { inject } = await import("vitest");
-    const path = await import("node:path");
-    const os = await import("node:os");
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "keyward-race-")), "race.db");
-    copyFileSync(inject("sqliteTemplate"), file);
-    const raceDb = createDb(`file:${file}`);
+    const { db: raceDb, drop } = await createTestDatabase();
     const results = await Promise.all(
       ["a@example.com", "b@example.com", "c@example.com"].map((email) =>
         runAction(setupSchema, { ...valid, email }, (parsed) => bootstrapInstallation(raceDb, parsed, testMeta)),
@@ -81,7 +74,7 @@ describe("first-run setup", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await raceDb.organization.count()).toBe(1);
     expect(await raceDb.user.count()).toBe(1);
-    await raceDb.$disconnect();
+    await drop();
   });
 });
 

@@ -11,7 +11,7 @@ import { bulkRevokeSchema, createKeySchema, editKeySchema, revokeKeySchema, rota
 import { useTestDb } from "../support/db";
 import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
 
-const { db } = useTestDb();
+const { db } = await useTestDb();
 
 async function keyRowCounts() {
   return {
