@@ -116,7 +116,7 @@ describe("matchResource", () => {
     const resource = [...Array.from({ length: 31 }, () => "a"), "b"].join("/");
     const started = performance.now();
     expect(matchResource(filter, resource)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 });
 
@@ -185,7 +185,7 @@ describe("validateResourceFilter", () => {
     const started = performance.now();
     validateResourceFilter("a/".repeat(5000));
     validateResourcePath("*".repeat(10_000));
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 });
 

@@ -1,6 +1,6 @@
 import { encodeBase62 } from "./base62";
 import { crc32 } from "./crc32";
-import { isKeyEnvironment, isKeyPrefix, type KeyEnvironment } from "./key-prefix";
+import type { KeyEnvironment } from "./key-prefix";
 
 // Secret format: <orgPrefix>_<env>_<body><checksum>
 //   orgPrefix  ^[a-z][a-z0-9]{1,7}$
@@ -43,8 +43,8 @@ export function parseSecret(secret: unknown): ParsedSecret | null {
   if (typeof secret !== "string" || secret.length > SECRET_MAX_LENGTH) return null;
   const match = SECRET_SHAPE.exec(secret);
   if (!match) return null;
-  const [, prefix, env, tail] = match;
-  if (!isKeyPrefix(prefix) || !isKeyEnvironment(env)) return null;
+  const [, prefix, envText, tail] = match;
+  const env = envText as KeyEnvironment;
   const body = tail.slice(0, SECRET_BODY_LENGTH);
   const checksum = tail.slice(SECRET_BODY_LENGTH);
   if (secretChecksum(prefix, env, body) !== checksum) return null;
