@@ -1,0 +1,85 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LocalTime } from "@/components/charts/local-time";
+import { PageHeader } from "@/components/page-header";
+import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { requirePageContext } from "@/lib/auth/current";
+import { can } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { getRiskyKeys, type RiskCode } from "@/lib/queries/review";
+import { LeakScanForm } from "./leak-scan-form";
+import { RevokeRiskyKeyButton } from "./revoke-risky-key-button";
+
+export const metadata: Metadata = { title: "Security review" };
+
+const URGENT: RiskCode[] = ["denials_24h", "policy", "full_access"];
+
+export default async function ReviewPage() {
+  const ctx = await requirePageContext("review:read");
+  const risky = await getRiskyKeys(db, ctx.org.id);
+  const canRevoke = can(ctx.role, "keys:revoke");
+  return (
+    <>
+      <PageHeader title="Security review" description="Working keys that carry risk, with the reason and the way to act — and a fast path when a secret has leaked." />
+      <div className="grid gap-6">
+        <Card className="p-5">
+          <h2 className="text-base font-semibold">Revoke a leaked secret</h2>
+          <p className="mt-1 mb-4 text-sm text-slate-600">
+            Paste any text: every Keyward secret in it is recognised by its format and checksum and matched to its key.
+          </p>
+          <LeakScanForm canRevoke={canRevoke} />
+        </Card>
+        <section aria-labelledby="risky-heading">
+          <h2 id="risky-heading" className="mb-3 text-base font-semibold">
+            Risky keys <span className="font-normal text-slate-500">({risky.length})</span>
+          </h2>
+          {risky.length === 0 ? (
+            <Card className="p-8 text-center text-sm text-slate-600">No working key matches a risk rule. Nice.</Card>
+          ) : (
+            <Card className="divide-y divide-slate-100">
+              <ul className="divide-y divide-slate-100" data-testid="risky-keys">
+                {risky.map((key) => (
+                  <li key={key.id} className="flex flex-wrap items-start justify-between gap-4 p-4">
+                    <div className="min-w-0 flex-1">
+                      <p className="flex flex-wrap items-baseline gap-x-2">
+                        <Link href={`/keys/${key.id}`} className="font-medium text-indigo-700 hover:underline">{key.name}</Link>
+                        <span className="font-mono text-xs text-slate-500">{key.display}</span>
+                      </p>
+                      <ul className="mt-2 space-y-1.5">
+                        {key.reasons.map((reason, i) => (
+                          <li key={`${reason.code}-${i}`} className="text-sm">
+                            <span
+                              className={
+                                URGENT.includes(reason.code)
+                                  ? "mr-2 inline-block rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200"
+                                  : "mr-2 inline-block rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200"
+                              }
+                            >
+                              {reason.label}
+                            </span>
+                            <span className="text-slate-600">{reason.detail}</span>
+                          </li>
+                        ))}
+                      </ul>
+                      <p className="mt-2 text-xs text-slate-500">
+                        Last used: {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : "never"}
+                        {key.lastUsedIp && <> from <span className="font-mono">{key.lastUsedIp}</span></>}
+                      </p>
+                    </div>
+                    <div className="flex shrink-0 gap-2">
+                      <Link href={`/keys/${key.id}`} className={buttonClass("secondary")}>
+                        Open<span className="sr-only"> {key.name}</span>
+                      </Link>
+                      {canRevoke && <RevokeRiskyKeyButton keyId={key.id} name={key.name} />}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,218 @@
+import { z } from "zod";
+import type { Db, Prisma } from "../db/client";
+
+// Reads of the append-only audit log (lib/audit.ts is its only writer and only inserts; nothing in the
+// code updates or deletes an AuditEvent).
+
+export const AUDIT_PAGE_SIZE = 50;
+export const AUDIT_EXPORT_MAX = 100_000;
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "org.bootstrapped": "Organization set up",
+  "org.renamed": "Organization renamed",
+  "org.policy_updated": "Key policy changed",
+  "user.signed_in": "Signed in",
+  "user.signed_out": "Signed out",
+  "key.created": "Key created",
+  "key.updated": "Key edited",
+  "key.rotated": "Key rotated",
+  "key.revoked": "Key revoked",
+  "member.invited": "Member invited",
+  "member.joined": "Member joined",
+  "member.role_changed": "Member role changed",
+  "member.removed": "Member removed",
+};
+
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTION_LABELS[action] ?? action;
+}
+
+const isoInstant = z.iso.datetime({ offset: true }).optional().catch(undefined);
+const shortText = z.string().trim().max(100).optional().catch(undefined);
+
+/** The audit view's filters as they live in the URL; anything unrecognised is dropped. */
+export const auditParamsSchema = z.object({
+  actor: shortText,
+  action: shortText,
+  key: shortText,
+  from: isoInstant,
+  to: isoInstant,
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type AuditParams = z.output<typeof auditParamsSchema>;
+
+export function parseAuditParams(search: Record<string, string | string[] | undefined>): AuditParams {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+  return auditParamsSchema.parse({
+    actor: first(search.actor),
+    action: first(search.action),
+    key: first(search.key),
+    from: first(search.from),
+    to: first(search.to),
+    page: first(search.page) ?? 1,
+  });
+}
+
+/** The filters as a query string (without page), for links and the CSV export. */
+export function auditSearch(params: Partial<AuditParams>): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const name of ["actor", "action", "key", "from", "to"] as const) {
+    const value = params[name];
+    if (value) search.set(name, value);
+  }
+  return search;
+}
+
+export const SYSTEM_ACTOR = "system";
+
+export function auditWhere(orgId: string, params: AuditParams): Prisma.AuditEventWhereInput {
+  return {
+    orgId,
+    ...(params.actor ? (params.actor === SYSTEM_ACTOR ? { actorType: "system" } : { actorId: params.actor }) : {}),
+    ...(params.action ? { action: params.action } : {}),
+    ...(params.key ? { targetType: "key", targetId: params.key } : {}),
+    ...(params.from || params.to
+      ? { at: { ...(params.from ? { gte: new Date(params.from) } : {}), ...(params.to ? { lt: new Date(params.to) } : {}) } }
+      : {}),
+  };
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  actionLabel: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown>;
+}
+
+function parseData(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+type EventRow = Awaited<ReturnType<Db["auditEvent"]["findMany"]>>[number];
+
+async function toRows(db: Db, orgId: string, events: EventRow[]): Promise<AuditRow[]> {
+  const keyIds = [...new Set(events.filter((e) => e.targetType === "key" && e.targetId).map((e) => e.targetId!))];
+  const keys = keyIds.length ? await db.apiKey.findMany({ where: { orgId, id: { in: keyIds } }, select: { id: true, name: true } }) : [];
+  const names = new Map(keys.map((k) => [k.id, k.name]));
+  return events.map((e) => ({
+    id: e.id,
+    at: e.at.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    actorLabel: e.actorLabel,
+    action: e.action,
+    actionLabel: auditActionLabel(e.action),
+    targetType: e.targetType,
+    targetId: e.targetId,
+    targetName: e.targetType === "key" && e.targetId ? names.get(e.targetId) ?? null : null,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    data: parseData(e.data),
+  }));
+}
+
+export interface AuditPage {
+  rows: AuditRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/** Newest first, offset pagination (the log is append-only, so a page only shifts when new events arrive). */
+export async function listAuditEvents(db: Db, orgId: string, params: AuditParams): Promise<AuditPage> {
+  const where = auditWhere(orgId, params);
+  const total = await db.auditEvent.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const page = Math.min(params.page, pageCount);
+  const events = await db.auditEvent.findMany({
+    where,
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    skip: (page - 1) * AUDIT_PAGE_SIZE,
+    take: AUDIT_PAGE_SIZE,
+  });
+  return { rows: await toRows(db, orgId, events), total, page, pageCount };
+}
+
+export interface AuditFilterOptions {
+  actors: { value: string; label: string }[];
+  actions: { value: string; label: string }[];
+  keys: { value: string; label: string }[];
+}
+
+export async function getAuditFilterOptions(db: Db, orgId: string): Promise<AuditFilterOptions> {
+  const [actors, actions, keys] = await Promise.all([
+    db.auditEvent.groupBy({ by: ["actorType", "actorId", "actorLabel"], where: { orgId } }),
+    db.auditEvent.groupBy({ by: ["action"], where: { orgId } }),
+    db.apiKey.findMany({ where: { orgId }, select: { id: true, name: true, revokedAt: true }, orderBy: { name: "asc" }, take: 1000 }),
+  ]);
+  const actorOptions = new Map<string, string>();
+  for (const a of actors) {
+    const value = a.actorType === "system" ? SYSTEM_ACTOR : a.actorId;
+    if (value && !actorOptions.has(value)) actorOptions.set(value, a.actorType === "key" ? `${a.actorLabel} (API key)` : a.actorLabel);
+  }
+  return {
+    actors: [...actorOptions].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)),
+    actions: actions.map((a) => ({ value: a.action, label: auditActionLabel(a.action) })).sort((a, b) => a.label.localeCompare(b.label)),
+    keys: keys.map((k) => ({ value: k.id, label: k.revokedAt ? `${k.name} (revoked)` : k.name })),
+  };
+}
+
+/** Up to AUDIT_EXPORT_MAX matching events, newest first, for the CSV export. */
+export async function exportAuditEvents(db: Db, orgId: string, params: AuditParams): Promise<AuditRow[]> {
+  const events = await db.auditEvent.findMany({ where: auditWhere(orgId, params), orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_EXPORT_MAX });
+  return toRows(db, orgId, events);
+}
+
+/** One line per changed field of a before/after event, e.g. `name: "CI" → "CI pipeline"`. */
+export function describeAuditChanges(data: Record<string, unknown>): string[] {
+  const before = (data.before ?? {}) as Record<string, unknown>;
+  const after = (data.after ?? {}) as Record<string, unknown>;
+  const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
+  if (data.after && typeof data.after === "object") {
+    const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return fields.map((f) => (f in before ? `${f}: ${show(before[f])} → ${show(after[f])}` : `${f}: ${show(after[f])}`));
+  }
+  return Object.entries(data).map(([k, v]) => `${k}: ${show(v)}`);
+}
+
+// Spreadsheets run a cell that starts with one of these as a formula; user agents and resources come
+// from the public verify endpoint, so anyone can put "=HYPERLINK(…)" into the log.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A cell value that spreadsheet apps show as text: a leading formula character gets a "'" before it. */
+export function neutralizeCsvCell(value: string | null | undefined): string {
+  const text = value ?? "";
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export const AUDIT_CSV_COLUMNS = ["time_utc", "actor_type", "actor", "actor_id", "action", "target_type", "target_id", "target_name", "ip", "user_agent", "details"];
+
+export function auditCsvRecord(row: AuditRow): string[] {
+  return [
+    row.at,
+    row.actorType,
+    row.actorLabel,
+    row.actorId ?? "",
+    row.action,
+    row.targetType ?? "",
+    row.targetId ?? "",
+    row.targetName ?? "",
+    row.ip ?? "",
+    row.userAgent ?? "",
+    JSON.stringify(row.data),
+  ].map(neutralizeCsvCell);
+}
