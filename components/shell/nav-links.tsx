@@ -8,6 +8,7 @@ const NAV = [
   { href: "/usage", label: "Usage" },
   { href: "/review", label: "Review" },
   { href: "/audit", label: "Audit log" },
+  { href: "/api-reference", label: "API reference" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -1,0 +1,3 @@
+import { revokeKeyRoute } from "@/lib/api/key-handlers";
+
+export const POST = revokeKeyRoute;

@@ -1,0 +1,3 @@
+import { rotateKeyRoute } from "@/lib/api/key-handlers";
+
+export const POST = rotateKeyRoute;

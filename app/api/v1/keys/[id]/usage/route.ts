@@ -1,0 +1,3 @@
+import { keyUsageRoute } from "@/lib/api/key-handlers";
+
+export const GET = keyUsageRoute;

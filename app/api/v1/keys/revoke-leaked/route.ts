@@ -1,0 +1,3 @@
+import { revokeLeakedRoute } from "@/lib/api/key-handlers";
+
+export const POST = revokeLeakedRoute;

@@ -1,0 +1,4 @@
+import { createKeyRoute, listKeysRoute } from "@/lib/api/key-handlers";
+
+export const GET = listKeysRoute;
+export const POST = createKeyRoute;

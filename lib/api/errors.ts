@@ -1,0 +1,64 @@
+import type { ActionErrorCode, ActionResult, FieldErrors } from "../actions/errors";
+
+export const API_ERROR_CODES = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION", "RATE_LIMITED", "INTERNAL"] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  VALIDATION: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+/** An expected refusal of an API request; the route wrapper turns it into the one error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const FROM_ACTION: Record<ActionErrorCode, ApiErrorCode> = {
+  VALIDATION: "VALIDATION",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "RATE_LIMITED",
+  INTERNAL: "INTERNAL",
+};
+
+// Responses are never cached: they carry key state that changes with every mutation.
+const NO_STORE = { "cache-control": "no-store" };
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+export function errorResponse(code: ApiErrorCode, message: string, details?: Record<string, unknown>, headers: Record<string, string> = {}): Response {
+  // INTERNAL never carries details: they could quote input or internals.
+  const body: ApiErrorBody = { error: { code, message, ...(details && code !== "INTERNAL" ? { details } : {}) } };
+  return jsonResponse(body, API_ERROR_STATUS[code], headers);
+}
+
+export function apiErrorFromAction(code: ActionErrorCode, message: string, fieldErrors?: FieldErrors): ApiError {
+  return new ApiError(FROM_ACTION[code], message, fieldErrors && Object.keys(fieldErrors).length > 0 ? fieldErrors : undefined);
+}
+
+/** A service result as an HTTP response: the data with `status`, or the mapped error. */
+export function replyWith<T>(result: ActionResult<T>, status = 200, shape: (data: T) => unknown = (data) => data): Response {
+  if (result.ok) return jsonResponse(shape(result.data), status);
+  const error = apiErrorFromAction(result.code, result.error, result.fieldErrors);
+  return errorResponse(error.code, error.message, error.details);
+}

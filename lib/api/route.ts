@@ -1,0 +1,109 @@
+import "server-only";
+import { runAction } from "../actions/run-action";
+import { getDb, type Db } from "../db/client";
+import { authorize } from "../keys";
+import { keyIdSchema } from "../validations/key";
+import { KEY_NOT_FOUND } from "../api-keys/load-key";
+import { authenticateApiKey, type ApiPrincipal } from "./authenticate";
+import { isPerKey, type Endpoint } from "./endpoints";
+import { ApiError, errorResponse, replyWith } from "./errors";
+import { apiBuckets } from "./rate-limit";
+import type { z } from "zod";
+
+export interface ApiContext {
+  db: Db;
+  principal: ApiPrincipal;
+  /** The key id from the path, for endpoints on one key. */
+  keyId: string;
+  now: Date;
+}
+
+// Next passes no params to a route without dynamic segments.
+type RouteParams = { params?: Promise<Record<string, string | string[] | undefined>> } | undefined;
+
+// Generous for a 1,000,000-character leak scan in multi-byte UTF-8; anything larger is refused unread.
+const BODY_MAX_BYTES = 4 * 1024 * 1024;
+
+async function readBody(request: Request, acceptsText: boolean): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > BODY_MAX_BYTES) throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
+  const text = await request.text();
+  if (Buffer.byteLength(text, "utf8") > BODY_MAX_BYTES) throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
+  const type = request.headers.get("content-type") ?? "";
+  if (acceptsText && type.startsWith("text/plain")) return { text };
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("VALIDATION", "The request body is not valid JSON", { body: "Send a JSON object" });
+  }
+}
+
+function queryOf(request: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  // The first value of a repeated parameter wins, as in the console's URL state.
+  for (const [name, value] of new URL(request.url).searchParams) out[name] ??= value;
+  return out;
+}
+
+function scopeNeeded(endpoint: Endpoint, keyId: string) {
+  const resource = isPerKey(endpoint) ? `keys/${keyId}` : "keys";
+  // "keys/**" matches "keys" itself, so it is what a collection request needs and the scope to suggest.
+  const shown = isPerKey(endpoint) ? resource : "keys/**";
+  return { resource, shown };
+}
+
+/**
+ * A management API route: API key → rate limit → key id → scope → input (the endpoint's zod schema, through
+ * runAction like every console action) → the service. Every failure leaves in the one error shape.
+ */
+export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiContext, input: z.output<E["input"]>) => Promise<T>) {
+  return async (request: Request, route: RouteParams): Promise<Response> => {
+    try {
+      const db = getDb();
+      const now = new Date();
+      const principal = await authenticateApiKey(db, request.headers, now);
+      const rate = apiBuckets().take(principal.keyId);
+      if (!rate.allowed) {
+        throw new ApiError("RATE_LIMITED", `Too many requests for this API key; retry in ${rate.retryAfterSeconds}s`, undefined, {
+          "retry-after": String(rate.retryAfterSeconds),
+        });
+      }
+      const { id } = (await route?.params) ?? {};
+      const keyId = typeof id === "string" ? id : "";
+      // A malformed id names no key: the same answer as another organization's key.
+      if (isPerKey(endpoint) && !keyIdSchema.safeParse(keyId).success) throw new ApiError("NOT_FOUND", KEY_NOT_FOUND);
+      const { resource, shown } = scopeNeeded(endpoint, keyId);
+      if (!authorize(principal.scopes, endpoint.action, resource).allowed) {
+        throw new ApiError("FORBIDDEN", `Insufficient scope: needs ${endpoint.action} on ${shown}`, {
+          action: endpoint.action,
+          resource: shown,
+          example: `${endpoint.action}:keys/**`,
+        });
+      }
+      const raw =
+        endpoint.source === "query"
+          ? queryOf(request)
+          : endpoint.source === "body+id"
+            ? { ...asObject(await readBody(request, false)), keyId }
+            : await readBody(request, endpoint.acceptsText === true);
+      const ctx: ApiContext = { db, principal, keyId, now };
+      const result = await runAction(endpoint.input, raw, (input) => handler(ctx, input as z.output<E["input"]>));
+      return replyWith(result, endpoint.status);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error.code, error.message, error.details, error.headers);
+      // Only the kind of failure is logged: messages of lower layers may quote input values.
+      const e = error as { name?: string; code?: string };
+      console.error(`[keyward] api ${endpoint.operationId} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);
+      return errorResponse("INTERNAL", "Something went wrong. Nothing was changed; try again.");
+    }
+  };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ApiError("VALIDATION", "The request body must be a JSON object", { body: "Send a JSON object" });
+  }
+  return value as Record<string, unknown>;
+}
+

@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+// The real server for HTTP-level tests (management API, CLI): `npm start`'s path (scripts/start.mjs), which
+// migrates, builds the app when sources changed since the last build in NEXT_DIST_DIR, and serves it.
+// Test files run in parallel, so starting is serialized by a lock: the first one builds if needed, the
+// others then find the build fresh. CI builds `.next` once here and the e2e suite reuses it.
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const START_TIMEOUT_MS = 15 * 60_000;
+
+export interface KeywardServer {
+  url: string;
+  /** Everything the server printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withStartLock<T>(distDir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(ROOT, `${distDir}.test-start.lock`);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, "pid"), String(process.pid));
+      break;
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(path.join(lock, "pid"), "utf8"));
+      } catch {
+        // The owner is between mkdir and writing its pid.
+      }
+      if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function waitForReady(child: ChildProcess, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Keyward did not start in time:\n${output()}`)), START_TIMEOUT_MS);
+    const check = () => {
+      if (output().includes("Keyward ready on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Keyward exited with ${code} before it was ready:\n${output()}`));
+    });
+  });
+}
+
+/** Starts Keyward on a free port against `databaseUrl` (already migrated and seeded by the caller). */
+export async function startKeyward({ databaseUrl, env = {} }: { databaseUrl: string; env?: Record<string, string> }): Promise<KeywardServer> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const dataDir = mkdtempSync(path.join(tmpdir(), "keyward-server-"));
+  const port = await freePort();
+  let log = "";
+  const output = () => log;
+  const child = await withStartLock(distDir, async () => {
+    const started = spawn(process.execPath, ["scripts/start.mjs"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: "production",
+        NEXT_DIST_DIR: distDir,
+        DATABASE_URL: databaseUrl,
+        KEYWARD_DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        KEYWARD_QUIET: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    started.stdout.on("data", (chunk) => (log += chunk));
+    started.stderr.on("data", (chunk) => (log += chunk));
+    await waitForReady(started, output);
+    return started;
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
