@@ -1,0 +1,100 @@
+"use client";
+import { zodResolver } from "@hookform/resolvers/zod";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { Button, buttonClass } from "@/components/ui/button";
+import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { FormAlert } from "@/components/ui/form-alert";
+import { editKeyAction } from "@/lib/actions/keys/edit-key";
+import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { describeCidrChange, type Scope } from "@/lib/keys/universal";
+import { DESCRIPTION_MAX, editKeySchema, KEY_NAME_MAX, type EditKeyValues } from "@/lib/validations/key";
+import { CidrField } from "../../_components/cidr-field";
+import { ExpiryField } from "../../_components/expiry-field";
+import type { KeyFormValues } from "../../_components/key-form-values";
+import { KeyWarnings, keyWarnings } from "../../_components/key-warnings";
+import { ScopeRows } from "../../_components/scope-rows";
+import { describeScopeChange } from "../../_components/scope-change";
+import { ConfirmChangesDialog } from "./confirm-changes-dialog";
+
+interface CurrentKey {
+  name: string;
+  description: string;
+  scopes: Scope[];
+  cidrs: string[];
+}
+
+const filled = (lines: readonly string[]) => lines.filter((line) => line.trim() !== "");
+
+/** What the edit sends: every field, except the expiry when the person keeps it ("keep" is the form's own choice). */
+function toEdit(keyId: string, values: KeyFormValues) {
+  const { expiry, ...rest } = values;
+  return { keyId, ...rest, ...(expiry.preset === "keep" ? {} : { expiry }) };
+}
+
+export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; current: CurrentKey; currentExpiry: string }) {
+  const router = useRouter();
+  const [formError, setFormError] = useState<string | null>(null);
+  const [pending, setPending] = useState<{ values: EditKeyValues; lines: string[] } | null>(null);
+  const edit = zodResolver(editKeySchema);
+  // Validates what will be sent with editKeySchema; the field paths are the form's, so errors land in place.
+  const resolver: Resolver<KeyFormValues, unknown, EditKeyValues> = (values, context, options) =>
+    edit(toEdit(keyId, values) as never, context, options as never) as never;
+  const form = useForm<KeyFormValues, unknown, EditKeyValues>({
+    resolver,
+    mode: "onChange",
+    defaultValues: { ...current, expiry: { preset: "keep" } },
+  });
+  const { errors, isSubmitting } = form.formState;
+  const [preset, scopes, cidrs] = useWatch({ control: form.control, name: ["expiry.preset", "scopes", "cidrs"] });
+  const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
+
+  const save = async (values: EditKeyValues) => {
+    setFormError(null);
+    const result = await editKeyAction(values);
+    setPending(null);
+    if (result.ok) {
+      router.push(`/keys/${keyId}`);
+      router.refresh();
+      return;
+    }
+    setFormError(applyActionErrors(result, form.setError));
+  };
+
+  // Scope and allowed-IP changes can break running clients: say exactly what will change before saving.
+  const onSubmit = form.handleSubmit(async (values) => {
+    const lines = [
+      ...describeScopeChange(current.scopes, values.scopes ?? current.scopes),
+      ...describeCidrChange(filled(current.cidrs), filled(values.cidrs ?? current.cidrs)),
+    ];
+    if (lines.length > 0) setPending({ values, lines });
+    else await save(values);
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Edit API key">
+      <FormAlert message={formError ?? errors.root?.message} />
+      <Field id="name" label="Name" error={errors.name?.message}>
+        <input id="name" maxLength={KEY_NAME_MAX} autoComplete="off" className={inputClass(!!errors.name)} aria-invalid={!!errors.name}
+          aria-describedby={describedBy("name", errors.name?.message)} {...form.register("name")} />
+      </Field>
+      <Field id="description" label="Description (optional)" error={errors.description?.message}>
+        <textarea id="description" rows={2} maxLength={DESCRIPTION_MAX} className={inputClass(!!errors.description)}
+          aria-invalid={!!errors.description} {...form.register("description")} />
+      </Field>
+      <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset}
+        extraOptions={[{ value: "keep", label: currentExpiry }]} />
+      <ScopeRows control={form.control} register={form.register} errors={errors} />
+      <CidrField control={form.control} errors={errors} />
+      <KeyWarnings warnings={warnings} />
+      <div className="flex flex-wrap gap-3">
+        <Button type="submit" disabled={isSubmitting || pending !== null}>Save changes</Button>
+        <Link href={`/keys/${keyId}`} className={buttonClass("secondary")}>Cancel</Link>
+      </div>
+      <ConfirmChangesDialog lines={pending?.lines ?? null} onCancel={() => setPending(null)}
+        onConfirm={async () => { if (pending) await save(pending.values); }} />
+    </form>
+  );
+}

@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { PageHeader } from "@/components/page-header";
+import { Card } from "@/components/ui/card";
+import { requirePageContext } from "@/lib/auth/current";
+import { db } from "@/lib/db";
+import { getKeyDetail } from "@/lib/queries/keys";
+import { exactTime } from "../../_components/format";
+import { EditKeyForm } from "./edit-key-form";
+
+export const metadata: Metadata = { title: "Edit API key" };
+
+export default async function EditKeyPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await requirePageContext("keys:edit");
+  const { id } = await params;
+  const key = await getKeyDetail(db, ctx.org.id, id);
+  if (!key) notFound();
+  if (key.status === "revoked") redirect(`/keys/${key.id}`);
+  return (
+    <>
+      <p className="mb-2 text-sm"><Link href={`/keys/${key.id}`} className="text-indigo-700 hover:underline">← {key.name}</Link></p>
+      <PageHeader title={`Edit “${key.name}”`} description="Changes apply to the key's current secret at once." />
+      <Card className="max-w-3xl p-5 sm:p-6">
+        <EditKeyForm
+          keyId={key.id}
+          current={{ name: key.name, description: key.description, scopes: key.scopes, cidrs: key.cidrs }}
+          currentExpiry={key.expiresAt ? `Keep current expiry (${exactTime(key.expiresAt)})` : "Keep: never expires"}
+        />
+      </Card>
+    </>
+  );
+}

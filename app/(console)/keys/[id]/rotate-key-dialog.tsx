@@ -1,0 +1,74 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { FormAlert } from "@/components/ui/form-alert";
+import { rotateKeyAction } from "@/lib/actions/keys/rotate-key";
+import { GRACE_PERIODS, graceMs, type GracePeriod } from "@/lib/validations/key";
+import { exactTime } from "../_components/format";
+import { useSecretModal } from "../_components/secret-modal";
+
+const DEFAULT_GRACE = GRACE_PERIODS.find((g) => g.default)?.value ?? "none";
+
+/** Rotate: choose how long the old secret keeps working, then the new secret in the one-time modal. */
+export function RotateKeyButton({ keyId, keyName }: { keyId: string; keyName: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [grace, setGrace] = useState<GracePeriod>(DEFAULT_GRACE);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const secretModal = useSecretModal(() => router.refresh());
+
+  const rotate = async () => {
+    setBusy(true);
+    setError(null);
+    const startedAt = Date.now();
+    const result = await rotateKeyAction({ keyId, grace });
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setOpen(false);
+    const until = new Date(startedAt + graceMs(grace)).toISOString();
+    secretModal.show({
+      title: "Your rotated API key",
+      keyName: result.data.key.name,
+      scopes: result.data.key.scopes,
+      secret: result.data.secret,
+      note: grace === "none" ? "The previous secret has stopped working." : `The previous secret keeps working until about ${exactTime(until)}.`,
+    });
+  };
+
+  return (
+    <>
+      <Button variant="secondary" onClick={() => { setGrace(DEFAULT_GRACE); setError(null); setOpen(true); }}>Rotate secret</Button>
+      <Dialog open={open} onOpenChange={setOpen}>
+        {open && (
+          <DialogContent title={`Rotate “${keyName}”?`}
+            description="A new secret with the same scopes, allowed IPs and expiry. Update every place the old secret is used.">
+            <div className="space-y-4">
+              <FormAlert message={error} />
+              <fieldset className="space-y-2">
+                <legend className="text-sm font-medium text-slate-800">When should the old secret stop working?</legend>
+                {GRACE_PERIODS.map((option) => (
+                  <label key={option.value} className="flex items-center gap-2 text-sm">
+                    <input type="radio" name="grace" value={option.value} className="accent-indigo-600"
+                      checked={grace === option.value} onChange={() => setGrace(option.value)} />
+                    {option.value === "none" ? "Immediately" : `After ${option.label}`}
+                  </label>
+                ))}
+              </fieldset>
+              <div className="flex justify-end gap-2">
+                <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
+                <Button onClick={rotate} disabled={busy}>{busy ? "Rotating…" : "Rotate secret"}</Button>
+              </div>
+            </div>
+          </DialogContent>
+        )}
+      </Dialog>
+      {secretModal.element}
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+import type { Control } from "react-hook-form";
+import type { CreateKeyInput, ExpiryChoice } from "@/lib/validations/key";
+
+/**
+ * The fields the create and edit forms share. Create validates them with createKeySchema as they are;
+ * edit adds a "keep" expiry and maps to editKeySchema before validating (see edit-key-form.tsx).
+ */
+export interface KeyFormValues {
+  name: string;
+  description: string;
+  expiry: { preset: ExpiryChoice | "keep"; customAt?: string };
+  scopes: NonNullable<CreateKeyInput["scopes"]>;
+  cidrs: string[];
+}
+
+/** The form control the shared field components take; create and edit differ only in their parsed output type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KeyFormControl = Control<KeyFormValues, unknown, any>;

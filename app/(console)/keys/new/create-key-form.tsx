@@ -1,0 +1,77 @@
+"use client";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { Button, buttonClass } from "@/components/ui/button";
+import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { FormAlert } from "@/components/ui/form-alert";
+import { createKeyAction } from "@/lib/actions/keys/create-key";
+import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { DEFAULT_EXPIRY_PRESET } from "@/lib/keys/universal";
+import { createKeySchema, DESCRIPTION_MAX, KEY_NAME_MAX, type CreateKeyValues } from "@/lib/validations/key";
+import { CidrField } from "../_components/cidr-field";
+import { ExpiryField } from "../_components/expiry-field";
+import type { KeyFormValues } from "../_components/key-form-values";
+import { KeyWarnings, keyWarnings } from "../_components/key-warnings";
+import { ScopeRows } from "../_components/scope-rows";
+import { useSecretModal } from "../_components/secret-modal";
+
+const DEFAULTS: KeyFormValues = {
+  name: "",
+  description: "",
+  expiry: { preset: DEFAULT_EXPIRY_PRESET },
+  scopes: [{ action: "read", resourceFilter: "" }],
+  cidrs: [],
+};
+
+export function CreateKeyForm() {
+  const router = useRouter();
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<KeyFormValues, unknown, CreateKeyValues>({
+    // The form's expiry type also allows the edit form's "keep"; createKeySchema refuses it.
+    resolver: zodResolver(createKeySchema) as unknown as Resolver<KeyFormValues, unknown, CreateKeyValues>,
+    mode: "onChange",
+    defaultValues: DEFAULTS,
+  });
+  const { errors, isSubmitting } = form.formState;
+  const [preset, scopes, cidrs] = useWatch({ control: form.control, name: ["expiry.preset", "scopes", "cidrs"] });
+  const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
+  // The list loads fresh after the secret is gone: navigating away is the refresh.
+  const secretModal = useSecretModal(() => router.push("/keys"));
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    const result = await createKeyAction(values);
+    if (result.ok) {
+      const { key, secret } = result.data;
+      secretModal.show({ title: "Your new API key", keyName: key.name, scopes: key.scopes, secret });
+      return;
+    }
+    setFormError(applyActionErrors(result, form.setError));
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Create API key">
+      <FormAlert message={formError} />
+      <Field id="name" label="Name" hint="Unique among this organization's keys, e.g. “CI deploy bot”." error={errors.name?.message}>
+        <input id="name" maxLength={KEY_NAME_MAX} autoComplete="off" className={inputClass(!!errors.name)} aria-invalid={!!errors.name}
+          aria-describedby={describedBy("name", errors.name?.message, true)} {...form.register("name")} />
+      </Field>
+      <Field id="description" label="Description (optional)" error={errors.description?.message}>
+        <textarea id="description" rows={2} maxLength={DESCRIPTION_MAX} className={inputClass(!!errors.description)}
+          aria-invalid={!!errors.description} aria-describedby={describedBy("description", errors.description?.message)}
+          {...form.register("description")} />
+      </Field>
+      <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
+      <ScopeRows control={form.control} register={form.register} errors={errors} />
+      <CidrField control={form.control} errors={errors} />
+      <KeyWarnings warnings={warnings} />
+      <div className="flex flex-wrap gap-3">
+        <Button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create key"}</Button>
+        <a href="/keys" className={buttonClass("secondary")}>Cancel</a>
+      </div>
+      {secretModal.element}
+    </form>
+  );
+}

@@ -1,0 +1,240 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { e2eDataDir, serverLogPath } from "./support/admin";
+import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret } from "./support/keys";
+
+// One journey, in order: each step builds on the keys the previous ones made.
+test.describe.configure({ mode: "serial" });
+
+const secretsSeen: string[] = [];
+// Other specs may have made keys in the same database: this run's keys carry a tag, and lists are searched by it.
+const tag = Math.random().toString(36).slice(2, 6);
+const DEPLOY = `Deploy bot ${tag}`;
+const LEAKY = `Leaky key ${tag}`;
+
+test("create a key: form warnings, one-time secret modal, copy, nothing left behind", async ({ page, context, baseURL }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
+  await page.goto("/keys");
+  await expect(page.getByRole("heading", { name: "API keys", exact: true })).toBeVisible();
+  if (await page.getByRole("heading", { name: "No API keys yet" }).isVisible()) await expectAccessible(page);
+  await page.getByRole("link", { name: "Create key" }).click();
+  await expect(page).toHaveURL(/\/keys\/new$/);
+
+  // Inline validation from the shared schema while typing.
+  const name = page.getByLabel("Name", { exact: true });
+  await name.fill("x");
+  await name.fill("");
+  await expect(page.getByText("Give the key a name")).toBeVisible();
+  await expect(name).toHaveAttribute("maxlength", "64");
+
+  // Warnings, not errors: full access, every address, no expiry.
+  await page.getByLabel("Never").check();
+  await fillKeyForm(page, { name: DEPLOY, scopes: [["*", ""]], cidrs: ["0.0.0.0/0"] });
+  const warnings = page.getByTestId("key-warnings");
+  await expect(warnings).toContainText("Full access");
+  await expect(warnings).toContainText("never expires");
+  await expect(warnings).toContainText("0.0.0.0/0");
+  await page.getByLabel("Description (optional)").fill("Deploys the web app from CI");
+  await expectAccessible(page);
+  await screenshotBoth(page, "keys-create-form-warnings");
+
+  // The real key: two scopes, an IPv6 and an IPv4 range, 90 days.
+  await page.getByLabel("90 days").check();
+  await fillKeyForm(page, {
+    name: DEPLOY,
+    scopes: [["read", "projects/**"], ["write", "deploys/*"]],
+    cidrs: ["2001:db8::/32", "203.0.113.0/24"],
+  });
+  await expect(warnings).toBeHidden();
+  await page.getByRole("button", { name: "Create key" }).click();
+
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("You won't be able to see it again");
+  await expect(dialog).toContainText("Read projects/**");
+  await expect(dialog).toContainText("Write deploys/*");
+  const secret = (await dialog.getByTestId("one-time-secret").textContent())!.trim();
+  secretsSeen.push(secret);
+  expect(secret).toMatch(/^kw_live_/);
+  const done = dialog.getByRole("button", { name: "Done" });
+  await expect(done).toBeDisabled();
+
+  // Escape, a click outside and Back do not dismiss it.
+  await page.keyboard.press("Escape");
+  await page.mouse.click(5, 5);
+  await page.evaluate(() => window.history.back());
+  await page.waitForTimeout(500);
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("one-time-secret")).toHaveText(secret);
+  await expect(page).toHaveURL(/\/keys\/new$/);
+  // Closing the tab asks first ("leave page?"); dismissing keeps the secret on screen.
+  const prompt = new Promise<string>((resolve) => page.once("dialog", async (d) => { resolve(d.type()); await d.dismiss(); }));
+  await page.close({ runBeforeUnload: true });
+  expect(await prompt).toBe("beforeunload");
+  await expect(dialog.getByTestId("one-time-secret")).toHaveText(secret);
+  await expectAccessible(page);
+  await screenshotBoth(page, "keys-secret-modal");
+
+  // Keyboard only: focus stays in the modal; copy, acknowledge, close.
+  const copy = dialog.getByRole("button", { name: "Copy" });
+  await copy.focus();
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("[role=dialog]"))).toBe(true);
+  }
+  await dialog.getByLabel("I have copied this secret").focus();
+  await page.keyboard.press("Space");
+  await expect(done).toBeEnabled();
+  await page.keyboard.press("Tab");
+  await expect(done).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+
+  await expect(page).toHaveURL(/\/keys$/);
+  await expect(page.getByRole("link", { name: DEPLOY })).toBeVisible();
+  expect(await page.content()).not.toContain(secret);
+  expect(await page.evaluate(() => document.documentElement.outerHTML)).not.toContain(secret);
+});
+
+test("list: status filters and search survive reload", async ({ page }) => {
+  // A second key, revoked from its detail page (typed-name confirmation).
+  await page.goto("/keys/new");
+  await fillKeyForm(page, { name: LEAKY, scopes: [["read", ""]], cidrs: [] });
+  await page.getByRole("button", { name: "Create key" }).click();
+  secretsSeen.push(await takeSecret(page));
+  await page.goto(`/keys?q=${tag}`);
+  await page.getByRole("link", { name: LEAKY }).click();
+  await page.getByRole("button", { name: "Revoke…" }).click();
+  const dialog = page.getByRole("dialog");
+  const revoke = dialog.getByRole("button", { name: "Revoke key" });
+  await expect(revoke).toBeDisabled();
+  await dialog.getByLabel(/Type the key's name/).fill(LEAKY.toLowerCase());
+  await expect(revoke).toBeDisabled();
+  await dialog.getByLabel(/Type the key's name/).fill(LEAKY);
+  await dialog.getByLabel("Reason (optional)").fill("pasted in a public channel");
+  await revoke.click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText("Revoked keys are read-only.")).toBeVisible();
+
+  await page.goto(`/keys?q=${tag}`);
+  const table = page.getByRole("table");
+  await expect(table.getByRole("link", { name: DEPLOY })).toBeVisible();
+  await expect(table.getByRole("link", { name: LEAKY })).toHaveCount(0);
+  const status = page.getByRole("navigation", { name: "Key status" });
+  await expect(status.getByRole("link", { name: /Active/ })).toContainText("1");
+  await expect(status.getByRole("link", { name: /Revoked/ })).toContainText("1");
+  await expect(status.getByRole("link", { name: /All/ })).toContainText("2");
+  await expectAccessible(page);
+  await screenshotBoth(page, "keys-list");
+
+  await status.getByRole("link", { name: /Revoked/ }).click();
+  await expect(page).toHaveURL(/status=revoked/);
+  await expect(table.getByRole("link", { name: LEAKY })).toBeVisible();
+  await expect(table.getByRole("link", { name: DEPLOY })).toHaveCount(0);
+  await page.reload();
+  await expect(table.getByRole("link", { name: LEAKY })).toBeVisible();
+  await expect(status.getByRole("link", { name: /Revoked/ })).toHaveAttribute("aria-current", "page");
+
+  await status.getByRole("link", { name: /All/ }).click();
+  await expect(table.getByRole("link", { name: LEAKY })).toBeVisible();
+  await expect(table.getByRole("link", { name: DEPLOY })).toBeVisible();
+  await page.getByLabel("Search keys by name or prefix").fill(`deploy bot ${tag}`);
+  await expect(page).toHaveURL(new RegExp(`q=deploy\\+bot\\+${tag}`));
+  await expect(table.getByRole("link", { name: LEAKY })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByLabel("Search keys by name or prefix")).toHaveValue(`deploy bot ${tag}`);
+  await expect(page).toHaveURL(/status=all/);
+  await expect(table.getByRole("link", { name: DEPLOY })).toBeVisible();
+  await expect(table.getByRole("link", { name: LEAKY })).toHaveCount(0);
+
+  await page.getByLabel("Search keys by name or prefix").fill("nothing-like-this");
+  await expect(page.getByText("No keys match “nothing-like-this”")).toBeVisible();
+  await page.getByRole("link", { name: "Clear search" }).click();
+  await expect(table.getByRole("link", { name: LEAKY })).toBeVisible();
+  await expect(page.getByLabel("Search keys by name or prefix")).toHaveValue("");
+  await page.waitForTimeout(600); // longer than the search debounce: the old text must not come back
+  await expect(page).not.toHaveURL(/q=/);
+});
+
+test("edit a CIDR: the confirmation names what will break", async ({ page }) => {
+  await page.goto(`/keys?q=${tag}`);
+  await page.getByRole("link", { name: DEPLOY }).click();
+  await expect(page.getByRole("heading", { name: DEPLOY })).toBeVisible();
+  await screenshotBoth(page, "keys-detail");
+  // The detail page polls last use from a small JSON endpoint: no secret, no hash.
+  const activity = await page.request.get(`${page.url()}/activity`);
+  expect(activity.status()).toBe(200);
+  expect(await activity.json()).toEqual({ lastUsedAt: null, lastUsedIp: null, lastUsedUserAgent: null });
+  expect((await page.request.get("/keys/key_00000000000000000000/activity")).status()).toBe(404);
+  await page.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByLabel("Allowed IPs")).toHaveValue("2001:db8::/32\n203.0.113.0/24");
+  await page.getByLabel("Allowed IPs").fill("2001:db8::/32\n198.51.100.0/24");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  const consequences = page.getByTestId("change-consequences");
+  await expect(consequences).toContainText("Calls from 203.0.113.0/24 will be refused");
+  await expect(consequences).toContainText("Calls from 198.51.100.0/24 will be allowed");
+  await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(/\/keys\/key_[A-Za-z0-9]+$/);
+  await expect(page.getByText("198.51.100.0/24")).toBeVisible();
+  await expect(page.getByText("203.0.113.0/24")).toHaveCount(0);
+});
+
+test("rotate: a new secret, the old one shown as superseded", async ({ page }) => {
+  await page.goto(`/keys?q=${tag}`);
+  await page.getByRole("link", { name: DEPLOY }).click();
+  const before = secretsSeen[0];
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  await page.getByRole("dialog").getByLabel("After 1 hour").check();
+  await page.getByRole("dialog").getByRole("button", { name: "Rotate secret" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Your rotated API key");
+  const rotated = await takeSecret(page);
+  secretsSeen.push(rotated);
+  expect(rotated).not.toBe(before);
+  const secrets = page.getByTestId("key-secrets");
+  await expect(secrets.locator("li").first()).toContainText(`…${rotated.slice(-4)}`);
+  await expect(secrets.locator("li").first()).toContainText("Current");
+  await expect(secrets.locator("li").nth(1)).toContainText(`…${before.slice(-4)}`);
+  await expect(secrets.locator("li").nth(1)).toContainText("Superseded · works until");
+  expect(await page.content()).not.toContain(rotated);
+});
+
+test("bulk revoke: typed phrase, per-key results", async ({ page }) => {
+  for (const name of [`Batch ${tag} one`, `Batch ${tag} two`]) {
+    await page.goto("/keys/new");
+    await fillKeyForm(page, { name, scopes: [["read", "reports/**"]], cidrs: ["10.0.0.0/8"] });
+    await page.getByRole("button", { name: "Create key" }).click();
+    secretsSeen.push(await takeSecret(page));
+  }
+  await page.goto(`/keys?q=batch+${tag}`);
+  await page.getByLabel("Select all keys on this page").check();
+  await page.getByRole("button", { name: "Revoke 2 keys…" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/to confirm/).fill("revoke 1 key");
+  await dialog.getByRole("button", { name: "Revoke 2 keys" }).click();
+  await expect(dialog.getByText('Type "revoke 2 keys" to confirm')).toBeVisible();
+  await dialog.getByLabel(/to confirm/).fill("revoke 2 keys");
+  await dialog.getByRole("button", { name: "Revoke 2 keys" }).click();
+  const results = dialog.getByTestId("bulk-revoke-results");
+  await expect(results).toContainText(`Batch ${tag} one`);
+  await expect(results.getByText("Revoked")).toHaveCount(2);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByText(`No active keys match “batch ${tag}”`)).toBeVisible();
+});
+
+test("no plaintext secret in the database or the server log", async () => {
+  expect(secretsSeen.length).toBeGreaterThanOrEqual(4);
+  const files = ["keyward.db", "keyward.db-wal", "keyward.db-journal"].map((f) => path.join(e2eDataDir, f)).filter((f) => existsSync(f));
+  files.push(serverLogPath);
+  for (const file of files) {
+    const content = readFileSync(file).toString("latin1");
+    for (const secret of secretsSeen) {
+      expect(content.includes(secret), `${path.basename(file)} contains a secret`).toBe(false);
+      // The secret body alone, too (e.g. logged without its prefix).
+      expect(content.includes(secret.slice(8)), `${path.basename(file)} contains a secret body`).toBe(false);
+    }
+  }
+});

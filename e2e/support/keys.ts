@@ -1,0 +1,49 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+export const screenshotDir = path.resolve("e2e/screenshots");
+
+/** Full-page screenshots at desktop (1280) and phone (390) widths, restoring the desktop viewport. */
+export async function screenshotBoth(page: Page, name: string) {
+  mkdirSync(screenshotDir, { recursive: true });
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(screenshotDir, `${name}-${width}.png`), fullPage: true });
+  }
+}
+
+/** No serious or critical axe-core violations in the page (or a part of it). */
+export async function expectAccessible(page: Page, include?: string) {
+  let builder = new AxeBuilder({ page });
+  if (include) builder = builder.include(include);
+  const { violations } = await builder.analyze();
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+/** Fills the create form's scope rows (adding rows as needed) and allowed IPs. */
+export async function fillKeyForm(page: Page, { name, scopes, cidrs }: { name: string; scopes: [string, string][]; cidrs: string[] }) {
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  for (const [index, [action, filter]] of scopes.entries()) {
+    if (index > 0 && (await page.getByLabel(`Action for scope ${index + 1}`).count()) === 0) {
+      await page.getByRole("button", { name: "Add scope" }).click();
+    }
+    await page.getByLabel(`Action for scope ${index + 1}`).selectOption(action);
+    await page.getByLabel(`Resource filter for scope ${index + 1}`).fill(filter);
+  }
+  await page.getByLabel("Allowed IPs").fill(cidrs.join("\n"));
+}
+
+/** Ticks the acknowledgement and closes the one-time secret modal; returns the secret it showed. */
+export async function takeSecret(page: Page): Promise<string> {
+  const dialog = page.getByRole("dialog");
+  const secret = (await dialog.getByTestId("one-time-secret").textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^kw_live_[A-Za-z0-9]{38}$/);
+  await dialog.getByLabel("I have copied this secret").check();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(dialog).toBeHidden();
+  return secret;
+}

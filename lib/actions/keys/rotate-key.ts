@@ -1,0 +1,9 @@
+"use server";
+import { rotateKey } from "../../api-keys/rotate-key";
+import { db } from "../../db";
+import { rotateKeySchema } from "../../validations/key";
+import { authedAction } from "../safe-action";
+import { keyActorOf } from "./actor";
+
+// Like createKeyAction: the page refreshes after the one-time secret modal closes, not in this response.
+export const rotateKeyAction = authedAction("keys:rotate", rotateKeySchema, (ctx, input) => rotateKey(db, keyActorOf(ctx), input));
