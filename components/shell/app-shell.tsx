@@ -2,14 +2,19 @@ import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import { signOutAction } from "@/lib/actions/auth/sign-out";
 import { NavLinks } from "./nav-links";
+import { OrgSwitcher, type SwitcherOrg } from "./org-switcher";
 
 export function AppShell({
-  orgName,
+  orgs,
+  activeOrgId,
+  canCreateOrg,
   userEmail,
   roleLabel,
   children,
 }: {
-  orgName: string;
+  orgs: SwitcherOrg[];
+  activeOrgId: string;
+  canCreateOrg: boolean;
   userEmail: string;
   roleLabel: string;
   children: ReactNode;
@@ -19,10 +24,7 @@ export function AppShell({
       <aside className="border-b border-slate-200 bg-white lg:min-h-screen lg:border-r lg:border-b-0">
         <div className="flex items-center justify-between gap-3 px-4 py-3 lg:block lg:px-5 lg:py-5">
           <Logo />
-          <p className="truncate text-sm text-slate-600 lg:mt-3" title={orgName}>
-            <span className="sr-only">Organization: </span>
-            {orgName}
-          </p>
+          <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} canCreate={canCreateOrg} />
         </div>
         <NavLinks />
       </aside>
@@ -30,7 +32,7 @@ export function AppShell({
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2.5 sm:px-8">
           <div className="min-w-0 text-right text-sm">
             <p className="truncate font-medium text-slate-800" data-testid="signed-in-user">{userEmail}</p>
-            <p className="text-xs text-slate-500">{roleLabel}</p>
+            <p className="text-xs text-slate-500" data-testid="signed-in-role">{roleLabel}</p>
           </div>
           <form action={signOutAction}>
             <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">

@@ -2,7 +2,8 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getSessionContext, currentRequestMeta, type SessionContext } from "../auth/current";
-import { can, type Permission } from "../auth/permissions";
+import { authorize } from "../auth/authorize";
+import type { Permission } from "../auth/permissions";
 import type { RequestMeta } from "../http/request-meta";
 import { errorResult, runAction } from "./run-action";
 import type { ActionResult } from "./errors";
@@ -32,11 +33,10 @@ export function authedAction<S extends z.ZodType, T>(
   return async (raw: unknown): Promise<ActionResult<T>> => {
     try {
       const session = await getSessionContext();
-      if (!session) return { ok: false, code: "UNAUTHENTICATED", error: "Your session has ended. Sign in again." };
-      if (!can(session.role, permission)) {
-        return { ok: false, code: "FORBIDDEN", error: "Your role does not allow this action." };
-      }
-      const ctx = { ...session, meta: await currentRequestMeta() };
+      const refusal = authorize(session, permission);
+      if (refusal) return refusal;
+      // authorize refuses a null session, so one is here.
+      const ctx = { ...(session as SessionContext), meta: await currentRequestMeta() };
       return runAction(schema, raw, (input) => handler(ctx, input), unstable_rethrow);
     } catch (error) {
       unstable_rethrow(error);

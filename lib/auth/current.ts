@@ -5,35 +5,16 @@ import { cache } from "react";
 import { db } from "../db";
 import { requestMetaFrom } from "../http/request-meta";
 import { isInstalled } from "../setup/bootstrap";
-import { can, isRole, type Permission, type Role } from "./permissions";
-import { SESSION_COOKIE, findSession } from "./sessions";
+import { can, type Permission } from "./permissions";
+import { loadSessionContext, type SessionContext } from "./session-context";
+import { SESSION_COOKIE } from "./sessions";
 
-export interface SessionContext {
-  sessionId: string;
-  user: { id: string; email: string; name: string };
-  org: { id: string; name: string; slug: string; keyPrefix: string };
-  role: Role;
-}
+export type { SessionContext } from "./session-context";
 
 /** The signed-in user and their active organization, once per request; null when signed out. */
 export const getSessionContext = cache(async (): Promise<SessionContext | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  const session = await findSession(db, token);
-  if (!session) return null;
-  const memberships = await db.membership.findMany({
-    where: { userId: session.userId },
-    include: { org: true },
-    orderBy: { createdAt: "asc" },
-  });
-  const membership = memberships.find((m) => m.orgId === session.activeOrgId) ?? memberships[0];
-  if (!membership || !isRole(membership.role)) return null;
-  const { org } = membership;
-  return {
-    sessionId: session.id,
-    user: { id: session.user.id, email: session.user.email, name: session.user.name },
-    org: { id: org.id, name: org.name, slug: org.slug, keyPrefix: org.keyPrefix },
-    role: membership.role,
-  };
+  return loadSessionContext(db, token);
 });
 
 /** For pages: leads to /setup before first run, to /login when signed out, and 403 without the permission. */

@@ -4,13 +4,18 @@ import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import { verifyPassword } from "./password";
 import { createSession } from "./sessions";
+import { checkPasswordThrottled } from "./throttle";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
 
-/** Signs in; every failure gives one message, and costs a password hash whether or not the email exists. */
-export async function signIn(db: Db, email: string, password: string, meta: RequestMeta) {
+/**
+ * Signs in; every failure gives one message, and costs a password hash whether or not the email exists —
+ * except when the account or address is throttled, which is refused before any hashing.
+ * Each sign-in creates a new session token (the session id rotates).
+ */
+export async function signIn(db: Db, email: string, password: string, meta: Pick<RequestMeta, "ip" | "userAgent">) {
   const user = await db.user.findUnique({ where: { email }, include: { memberships: { orderBy: { createdAt: "asc" } } } });
-  const ok = await verifyPassword(user?.passwordHash, password);
+  const ok = await checkPasswordThrottled(db, email, user?.passwordHash, password, meta.ip, verifyPassword);
   if (!user || !ok) throw new ActionError("UNAUTHENTICATED", WRONG_CREDENTIALS);
   const orgId = user.memberships[0]?.orgId ?? null;
   const session = await createSession(db, user.id, orgId, meta);

@@ -8,6 +8,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   auditor: "Security reviewer",
 };
 
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  admin: "Everything: keys, members and settings",
+  lead: "Views all keys and usage; creates, rotates and revokes keys",
+  auditor: "Read-only: keys, usage, audit log, review and exports",
+};
+
 export const PERMISSIONS = {
   "keys:read": ["admin", "lead", "auditor"],
   "keys:create": ["admin", "lead"],
@@ -20,6 +26,10 @@ export const PERMISSIONS = {
   "members:read": ["admin", "lead", "auditor"],
   "members:manage": ["admin"],
   "settings:manage": ["admin"],
+  // Creating another organization is an admin's act (the creator becomes its admin); switching between the
+  // organizations one belongs to is open to every member.
+  "orgs:create": ["admin"],
+  "orgs:switch": ["admin", "lead", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -28,6 +38,10 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}
+
 export function can(role: string | null | undefined, permission: Permission): boolean {
-  return !!role && isRole(role) && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+  return !!role && isRole(role) && isPermission(permission) && (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }

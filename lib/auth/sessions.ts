@@ -55,3 +55,14 @@ export async function deleteSession(db: Db, token: string | undefined) {
   if (!token) return;
   await db.session.deleteMany({ where: { tokenHash: hashSessionToken(token) } });
 }
+
+/** Ends a user's sessions in one organization, or all of them when they belong to no organization any more. */
+export async function endSessionsForOrg(db: Pick<Db, "session" | "membership">, userId: string, orgId: string) {
+  const remaining = await db.membership.count({ where: { userId } });
+  const where = remaining === 0 ? { userId } : { userId, OR: [{ activeOrgId: orgId }, { activeOrgId: null }] };
+  return (await db.session.deleteMany({ where })).count;
+}
+
+export async function setActiveOrg(db: Db, sessionId: string, orgId: string) {
+  await db.session.update({ where: { id: sessionId }, data: { activeOrgId: orgId } });
+}

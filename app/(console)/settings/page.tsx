@@ -1,29 +1,42 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
-import { ROLE_LABELS, can, isRole } from "@/lib/auth/permissions";
+import { ROLE_LABELS, ROLES, can, isRole } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { listPendingInvites } from "@/lib/members/invites";
+import { listMembers } from "@/lib/members/members";
+import { getKeyPolicy } from "@/lib/orgs/key-policy";
+import { InviteForm } from "./invite-form";
+import { InviteRevokeButton } from "./invite-revoke-button";
+import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
+import { MemberControls } from "./member-controls";
 import { OrgNameForm } from "./org-name-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const ctx = await requirePageContext("members:read");
-  const members = await db.membership.findMany({
-    where: { orgId: ctx.org.id },
-    include: { user: { select: { email: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const manageMembers = can(ctx.role, "members:manage");
+  const manageSettings = can(ctx.role, "settings:manage");
+  const [members, invites, policy] = await Promise.all([
+    listMembers(db, ctx.org.id),
+    manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
+    getKeyPolicy(db, ctx.org.id),
+  ]);
+  const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+  const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
   return (
     <>
-      <PageHeader title="Settings" description="Your organization and who can manage its keys." />
+      <PageHeader title="Settings" description="Your organization, its key policy, and who can manage its keys." />
       <div className="grid gap-6 xl:grid-cols-2">
         <Card className="p-5">
           <h2 className="text-base font-semibold">Organization</h2>
-          {can(ctx.role, "settings:manage") && <OrgNameForm name={ctx.org.name} />}
+          {manageSettings && <OrgNameForm name={ctx.org.name} />}
           <dl className="mt-4 grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-            {!can(ctx.role, "settings:manage") && (
+            {!manageSettings && (
               <>
                 <dt className="text-slate-500">Name</dt>
                 <dd>{ctx.org.name}</dd>
@@ -32,17 +45,65 @@ export default async function SettingsPage() {
             <dt className="text-slate-500">Key prefix</dt>
             <dd className="font-mono">{ctx.org.keyPrefix}_live_…</dd>
           </dl>
+          {can(ctx.role, "orgs:create") && (
+            <p className="mt-4 border-t border-slate-100 pt-3 text-sm text-slate-600">
+              Need a separate set of keys and members?{" "}
+              <Link href="/settings/organizations/new" className="font-medium text-indigo-700 hover:underline">Create another organization</Link>
+            </p>
+          )}
         </Card>
+
         <Card className="p-5">
+          <h2 className="text-base font-semibold">Key policy</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Rules every new, edited or rotated key must meet — in the console, the API and the CLI. Existing keys are
+            never changed; the Review page lists those that don’t meet the policy.
+          </p>
+          {manageSettings ? <KeyPolicyForm policy={policy} /> : <KeyPolicySummary policy={policy} />}
+        </Card>
+
+        <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold">Members</h2>
-          <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Members">
             {members.map((m) => (
-              <li key={m.id} className="flex items-center justify-between py-2">
-                <span className="truncate">{m.user.email}</span>
-                <span className="text-slate-500">{isRole(m.role) ? ROLE_LABELS[m.role] : m.role}</span>
+              <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
+                <span className="min-w-0 truncate">
+                  {m.email}
+                  {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                </span>
+                {manageMembers && isRole(m.role) ? (
+                  <MemberControls memberId={m.id} email={m.email} role={m.role} roleOptions={roleOptions} />
+                ) : (
+                  <span className="text-slate-500">{isRole(m.role) ? ROLE_LABELS[m.role] : m.role}</span>
+                )}
               </li>
             ))}
           </ul>
+
+          {manageMembers && (
+            <>
+              <h3 className="mt-6 text-sm font-semibold">Invite someone</h3>
+              <InviteForm roleOptions={roleOptions} />
+              {invites.length > 0 && (
+                <>
+                  <h3 className="mt-6 text-sm font-semibold">Pending invites</h3>
+                  <ul className="mt-2 divide-y divide-slate-100 text-sm" aria-label="Pending invites">
+                    {invites.map((invite) => (
+                      <li key={invite.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                        <span className="min-w-0 truncate">
+                          {invite.email}
+                          <span className="ml-2 text-slate-500">
+                            {isRole(invite.role) ? ROLE_LABELS[invite.role] : invite.role} · expires {dateFormat.format(invite.expiresAt)}
+                          </span>
+                        </span>
+                        <InviteRevokeButton inviteId={invite.id} email={invite.email} />
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </>
+          )}
         </Card>
       </div>
     </>

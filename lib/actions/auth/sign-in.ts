@@ -1,12 +1,15 @@
 "use server";
 import { signIn } from "../../auth/login";
-import { setSessionCookie } from "../../auth/session-cookie";
+import { readSessionCookie, setSessionCookie } from "../../auth/session-cookie";
+import { deleteSession } from "../../auth/sessions";
 import { db } from "../../db";
 import { loginSchema } from "../../validations/auth";
 import { publicAction } from "../safe-action";
 
 export const signInAction = publicAction(loginSchema, async (input, meta) => {
   const session = await signIn(db, input.email, input.password, meta);
+  // Any session this browser held before is ended, not reused: the id always changes at sign-in.
+  await deleteSession(db, await readSessionCookie());
   await setSessionCookie(session.token, session.expiresAt, meta.secure);
   return null;
 });

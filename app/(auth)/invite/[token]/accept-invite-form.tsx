@@ -1,0 +1,52 @@
+"use client";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { FormAlert } from "@/components/ui/form-alert";
+import { acceptInviteAction } from "@/lib/actions/auth/accept-invite";
+import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { newPasswordSchema, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/validations/auth";
+import { acceptInviteSchema } from "@/lib/validations/member";
+
+// A new account gets the setup page's password rule in the browser too; the server checks it again.
+const newAccountSchema = acceptInviteSchema.extend({ password: newPasswordSchema });
+type Values = z.infer<typeof acceptInviteSchema>;
+
+export function AcceptInviteForm({ token, email, hasAccount }: { token: string; email: string; hasAccount: boolean }) {
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<Values>({
+    resolver: zodResolver(hasAccount ? acceptInviteSchema : newAccountSchema),
+    mode: "onTouched",
+    defaultValues: { token, password: "" },
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    const result = await acceptInviteAction(values);
+    if (result.ok) {
+      window.location.assign("/keys");
+      return;
+    }
+    setFormError(applyActionErrors(result, form.setError));
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+      <FormAlert message={formError} />
+      <input type="email" autoComplete="username" value={email} readOnly hidden />
+      <Field id="password" label={hasAccount ? "Password" : "Choose a password"}
+        hint={hasAccount ? undefined : `At least ${PASSWORD_MIN} characters.`} error={errors.password?.message}>
+        <input id="password" type="password" autoComplete={hasAccount ? "current-password" : "new-password"} maxLength={PASSWORD_MAX}
+          className={inputClass(!!errors.password)} aria-invalid={!!errors.password}
+          aria-describedby={describedBy("password", errors.password?.message, !hasAccount)} {...form.register("password")} />
+      </Field>
+      <Button type="submit" className="w-full" disabled={isSubmitting}>
+        {isSubmitting ? "Joining…" : hasAccount ? "Sign in and join" : "Create account and join"}
+      </Button>
+    </form>
+  );
+}

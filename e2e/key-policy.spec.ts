@@ -1,0 +1,56 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// Each key-policy rule, set by the admin in Settings, refuses a violating key in the create form with a
+// message naming the rule. The policy is reset at the end so later specs create keys freely.
+interface Policy {
+  requireExpiry?: boolean;
+  maxLifetimeDays?: number | null;
+  forbidWildcardCidr?: boolean;
+  forbidFullAccess?: boolean;
+}
+
+async function setPolicy(page: Page, policy: Policy) {
+  await page.goto("/settings");
+  await page.getByLabel("Require an expiry date").setChecked(!!policy.requireExpiry);
+  await page.getByLabel("Forbid allowing every address").setChecked(!!policy.forbidWildcardCidr);
+  await page.getByLabel("Forbid full-access keys").setChecked(!!policy.forbidFullAccess);
+  await page.getByLabel("Maximum key lifetime (days)").fill(policy.maxLifetimeDays ? String(policy.maxLifetimeDays) : "");
+  const save = page.getByRole("button", { name: "Save policy" });
+  if (await save.isDisabled()) return;
+  await save.click();
+  await expect(page.getByRole("status").filter({ hasText: "Policy saved" })).toBeVisible();
+}
+
+async function tryCreate(page: Page, { expiry = "30d", cidrs = "203.0.113.0/24", action = "read" } = {}) {
+  await page.goto("/keys/new");
+  await page.getByLabel("Name", { exact: true }).fill("Policy probe");
+  await page.locator(`input[type=radio][value="${expiry}"]`).check();
+  await page.getByLabel("Action for scope 1").selectOption(action);
+  await page.getByLabel("Allowed IPs").fill(cidrs);
+  await page.getByRole("button", { name: "Create key" }).click();
+}
+
+test("each key-policy rule refuses a violating key in the create form, naming the rule", async ({ page }) => {
+  await setPolicy(page, { requireExpiry: true });
+  await tryCreate(page, { expiry: "never" });
+  await expect(page.getByText(/key policy requires an expiry date/)).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/key-policy-refusal-1280.png", fullPage: true });
+
+  await setPolicy(page, { maxLifetimeDays: 30 });
+  await page.screenshot({ path: "e2e/screenshots/key-policy-settings-1280.png", fullPage: true });
+  await tryCreate(page, { expiry: "90d" });
+  await expect(page.getByText(/key policy limits keys to 30 days/)).toBeVisible();
+
+  await setPolicy(page, { forbidWildcardCidr: true });
+  await tryCreate(page, { cidrs: "0.0.0.0/0" });
+  await expect(page.getByText(/key policy forbids allowing every address/)).toBeVisible();
+
+  await setPolicy(page, { forbidFullAccess: true });
+  await tryCreate(page, { action: "*" });
+  await expect(page.getByText(/key policy forbids full-access keys/)).toBeVisible();
+
+  // Nothing was created along the way.
+  await page.goto("/keys?status=all&q=Policy%20probe");
+  await expect(page.getByRole("link", { name: "Policy probe", exact: true })).toHaveCount(0);
+  await setPolicy(page, {});
+});

@@ -1,0 +1,3 @@
+export * from "./actor";
+export * from "./members";
+export * from "./invites";

@@ -1,0 +1,55 @@
+import { recordAudit } from "../audit";
+import { ActionError } from "../actions/errors";
+import type { KeyPolicy } from "../api-keys/policy";
+import type { Db } from "../db/client";
+import type { MemberActor } from "../members/actor";
+import type { KeyPolicyInput } from "../validations/org-admin";
+
+export function toPolicyInput(policy: KeyPolicy): KeyPolicyInput {
+  return {
+    requireExpiry: policy.policyRequireExpiry,
+    maxLifetimeDays: policy.policyMaxLifetimeDays,
+    forbidWildcardCidr: policy.policyForbidWildcardCidr,
+    forbidFullAccess: policy.policyForbidFullAccess,
+  };
+}
+
+export async function getKeyPolicy(db: Db, orgId: string): Promise<KeyPolicyInput> {
+  const org = await db.organization.findUnique({ where: { id: orgId } });
+  if (!org) throw new ActionError("NOT_FOUND", "Organization not found");
+  return toPolicyInput(org);
+}
+
+/**
+ * Saves the organization's key policy. Existing keys are left as they are: a policy applies to creates,
+ * edits and rotations from now on, and the Review view lists keys that do not meet it.
+ */
+export async function updateKeyPolicy(db: Db, by: MemberActor, input: KeyPolicyInput) {
+  const before = await getKeyPolicy(db, by.orgId);
+  const changed = (Object.keys(input) as (keyof KeyPolicyInput)[]).filter((k) => before[k] !== input[k]);
+  if (changed.length === 0) return input;
+  await db.$transaction(async (tx) => {
+    await tx.organization.update({
+      where: { id: by.orgId },
+      data: {
+        policyRequireExpiry: input.requireExpiry,
+        policyMaxLifetimeDays: input.maxLifetimeDays,
+        policyForbidWildcardCidr: input.forbidWildcardCidr,
+        policyForbidFullAccess: input.forbidFullAccess,
+      },
+    });
+    await recordAudit(tx, {
+      orgId: by.orgId,
+      actor: { type: "user", id: by.userId, label: by.email },
+      action: "org.key_policy_updated",
+      target: { type: "org", id: by.orgId },
+      ip: by.meta.ip,
+      userAgent: by.meta.userAgent,
+      data: {
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, input[k]])),
+      },
+    });
+  });
+  return input;
+}

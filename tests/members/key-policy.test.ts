@@ -1,0 +1,69 @@
+// Each key-policy rule, set through the settings service, refuses a violating create through the same
+// runAction + createKey path the console action and the API take, with a message naming the rule.
+import { describe, expect, it } from "vitest";
+import { createKey } from "@/lib/api-keys/create-key";
+import { runAction } from "@/lib/actions/run-action";
+import { getKeyPolicy, updateKeyPolicy } from "@/lib/orgs/key-policy";
+import { createKeySchema, type CreateKeyInput } from "@/lib/validations/key";
+import { keyPolicySchema, type KeyPolicyInput } from "@/lib/validations/org-admin";
+import { useTestDb } from "../support/db";
+import { baseKeyInput, createOrg } from "../support/fixtures";
+import { adminActor } from "../support/members";
+
+const { db } = await useTestDb();
+
+const NONE: KeyPolicyInput = { requireExpiry: false, maxLifetimeDays: null, forbidWildcardCidr: false, forbidFullAccess: false };
+const compliant: Partial<CreateKeyInput> = { expiry: { preset: "30d" }, cidrs: ["203.0.113.0/24"] };
+
+const rules: [string, Partial<KeyPolicyInput>, Partial<CreateKeyInput>, string, RegExp][] = [
+  ["require expiry", { requireExpiry: true }, { expiry: { preset: "never" } }, "expiry", /requires an expiry date/],
+  ["max lifetime", { maxLifetimeDays: 30 }, { expiry: { preset: "90d" } }, "expiry", /limits keys to 30 days/],
+  ["max lifetime (no expiry)", { maxLifetimeDays: 30 }, { expiry: { preset: "never" } }, "expiry", /limits keys to 30 days/],
+  ["forbid wildcard CIDR (0.0.0.0/0)", { forbidWildcardCidr: true }, { cidrs: ["0.0.0.0/0"] }, "cidrs", /forbids allowing every address/],
+  ["forbid wildcard CIDR (::/0)", { forbidWildcardCidr: true }, { cidrs: ["::/0"] }, "cidrs", /forbids allowing every address/],
+  ["forbid wildcard CIDR (empty list)", { forbidWildcardCidr: true }, { cidrs: [] }, "cidrs", /forbids allowing every address/],
+  ["forbid full access", { forbidFullAccess: true }, { scopes: [{ action: "*", resourceFilter: "" }] }, "scopes", /forbids full-access keys/],
+];
+
+describe("key policy", () => {
+  it.each(rules)("%s refuses a violating create with a message naming the rule", async (_label, rule, violation, field, message) => {
+    const org = await createOrg(db);
+    await updateKeyPolicy(db, adminActor(org), keyPolicySchema.parse({ ...NONE, ...rule }));
+    const before = await db.apiKey.count({ where: { orgId: org.orgId } });
+    const result = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, name: "Violator", ...violation }, (i) => createKey(db, org.actor, i));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.code).toBe("VALIDATION");
+    expect(result.error).toMatch(/key policy/);
+    expect(result.fieldErrors?.[field]).toMatch(message);
+    expect(await db.apiKey.count({ where: { orgId: org.orgId } })).toBe(before);
+
+    const ok = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, name: "Compliant" }, (i) => createKey(db, org.actor, i));
+    expect(ok.ok).toBe(true);
+  });
+
+  it("saves with before/after in the audit log and never touches existing keys", async () => {
+    const org = await createOrg(db);
+    const open = await runAction(createKeySchema, { ...baseKeyInput, expiry: { preset: "never" } }, (i) => createKey(db, org.actor, i));
+    expect(open.ok).toBe(true);
+    const keyBefore = await db.apiKey.findFirstOrThrow({ where: { orgId: org.orgId } });
+    await updateKeyPolicy(db, adminActor(org), { ...NONE, requireExpiry: true, maxLifetimeDays: 90 });
+    expect(await getKeyPolicy(db, org.orgId)).toEqual({ ...NONE, requireExpiry: true, maxLifetimeDays: 90 });
+    expect(await db.apiKey.findFirstOrThrow({ where: { orgId: org.orgId } })).toEqual(keyBefore);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { orgId: org.orgId, action: "org.key_policy_updated" } });
+    expect(JSON.parse(audit.data)).toEqual({ before: { requireExpiry: false, maxLifetimeDays: null }, after: { requireExpiry: true, maxLifetimeDays: 90 } });
+  });
+
+  it.each([
+    [{ ...NONE, maxLifetimeDays: 0 }, "maxLifetimeDays"],
+    [{ ...NONE, maxLifetimeDays: 1.5 }, "maxLifetimeDays"],
+    [{ ...NONE, maxLifetimeDays: 99_999 }, "maxLifetimeDays"],
+    [{ ...NONE, requireExpiry: "yes" }, "requireExpiry"],
+  ])("rejects a bad policy %j with a field error", async (input, field) => {
+    const org = await createOrg(db);
+    const result = await runAction(keyPolicySchema, input, (i) => updateKeyPolicy(db, adminActor(org), i));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(Object.keys(result.fieldErrors ?? {})).toEqual([field]);
+    expect(await getKeyPolicy(db, org.orgId)).toEqual(NONE);
+  });
+});
