@@ -1,9 +1,13 @@
 // Keyward's HTTP server: the console through Next.js' request handler, with the client address worked out
-// once from the socket (and trusted proxies) for every route.
+// once from the socket (and trusted proxies) for every route. POST /api/v1/keys/verify is answered here,
+// before Next: the hot path must not pay for the framework's routing (see lib/verify/).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { getDb } from "./lib/db/client";
+import { databaseUrl } from "./lib/db-url";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "./lib/http/request-meta";
 import { clientAddress, isSecureRequest } from "./lib/http/client-address";
+import { createVerifyService } from "./lib/verify/service";
 
 const port = Number(process.env.PORT || 3000);
 const hosts = (process.env.HOST || "127.0.0.1").split(",").map((h) => h.trim()).filter(Boolean);
@@ -12,8 +16,14 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), port, hostname: hosts[0] });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const verify = await createVerifyService({ db: getDb(), url: databaseUrl() });
+  // Where this app's own protected routes (lib/client) send verifications, unless configured elsewhere.
+  process.env.KEYWARD_VERIFY_URL ||= `http://${hosts[0].includes(":") ? `[${hosts[0]}]` : hosts[0]}:${port}/api/v1/keys/verify`;
 
+  let closing = false;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader("connection", "close");
+    if (verify.handles(req)) return verify.handle(req, res);
     // A client must never choose these: they are how the server tells Next who is calling.
     delete req.headers[CLIENT_IP_HEADER];
     delete req.headers[SECURE_HEADER];
@@ -26,15 +36,29 @@ async function main() {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.once("listening", resolve))));
   console.log(`Keyward ready on ${hosts.map((h) => `http://${h.includes(":") ? `[${h}]` : h}:${port}`).join(", ")}`);
 
-  let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`${signal}: shutting down`);
     const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     for (const s of servers) s.closeIdleConnections();
-    void Promise.all(closed).then(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Busy keep-alive connections get "Connection: close" on their next response; stragglers are cut after 2 s.
+    const cut = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), 2000);
+    // Every usage event of an answered verification is written before the process exits.
+    void Promise.all(closed)
+      .then(() => {
+        clearTimeout(cut);
+        return verify.close();
+      })
+      .then((stats) => {
+        console.log(`usage: ${stats.answered} verifications answered, ${stats.written} events written, ${stats.buffered} unwritten`);
+        process.exit(0);
+      })
+      .catch((error) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+      });
+    setTimeout(() => process.exit(1), 15_000).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

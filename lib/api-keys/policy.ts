@@ -1,4 +1,5 @@
-import { isFullAccess, wildcardFamilies, type Scope } from "../keys";
+// Browser-safe imports: the create form runs the same check before the user submits.
+import { isFullAccess, wildcardFamilies, type Scope } from "../keys/universal";
 import type { FieldErrors } from "../actions/errors";
 
 export interface KeyPolicy {

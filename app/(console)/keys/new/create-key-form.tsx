@@ -14,6 +14,8 @@ import { CidrField } from "../_components/cidr-field";
 import { ExpiryField } from "../_components/expiry-field";
 import type { KeyFormValues } from "../_components/key-form-values";
 import { KeyWarnings, keyWarnings } from "../_components/key-warnings";
+import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../_components/policy-notice";
+import type { KeyPolicy } from "@/lib/api-keys/policy";
 import { ScopeRows } from "../_components/scope-rows";
 import { useSecretModal } from "../_components/secret-modal";
 
@@ -25,7 +27,7 @@ const DEFAULTS: KeyFormValues = {
   cidrs: [],
 };
 
-export function CreateKeyForm() {
+export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<KeyFormValues, unknown, CreateKeyValues>({
@@ -35,8 +37,9 @@ export function CreateKeyForm() {
     defaultValues: DEFAULTS,
   });
   const { errors, isSubmitting } = form.formState;
-  const [preset, scopes, cidrs] = useWatch({ control: form.control, name: ["expiry.preset", "scopes", "cidrs"] });
+  const [preset, customAt, scopes, cidrs] = useWatch({ control: form.control, name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs"] });
   const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
+  const violations = formPolicyViolations(policy, { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [] });
   // The list loads fresh after the secret is gone: navigating away is the refresh.
   const secretModal = useSecretModal(() => router.push("/keys"));
 
@@ -66,6 +69,7 @@ export function CreateKeyForm() {
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
+      <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create key"}</Button>

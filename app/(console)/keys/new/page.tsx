@@ -3,19 +3,27 @@ import Link from "next/link";
 import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
+import { db } from "@/lib/db";
 import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "Create API key" };
 
 export default async function NewKeyPage() {
   const ctx = await requirePageContext("keys:create");
+  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id } });
+  const policy = {
+    policyRequireExpiry: org.policyRequireExpiry,
+    policyMaxLifetimeDays: org.policyMaxLifetimeDays,
+    policyForbidWildcardCidr: org.policyForbidWildcardCidr,
+    policyForbidFullAccess: org.policyForbidFullAccess,
+  };
   return (
     <>
       <p className="mb-2 text-sm"><Link href="/keys" className="text-indigo-700 hover:underline">← API keys</Link></p>
       <PageHeader title="Create API key"
         description={<>Secrets look like <span className="font-mono">{ctx.org.keyPrefix}_live_…</span>. You will see the secret once, right after creating the key.</>} />
       <Card className="max-w-3xl p-5 sm:p-6">
-        <CreateKeyForm />
+        <CreateKeyForm policy={policy} />
       </Card>
     </>
   );

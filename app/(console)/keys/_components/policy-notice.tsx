@@ -1,0 +1,44 @@
+import { ALLOW_ALL_CIDRS, parseCustomExpiry, parseExpiry, parseCidrList, type Scope } from "@/lib/keys/universal";
+import { policyViolations, type KeyPolicy } from "@/lib/api-keys/policy";
+
+export function activePolicyRules(policy: KeyPolicy): string[] {
+  const rules: string[] = [];
+  if (policy.policyRequireExpiry) rules.push("Keys must expire");
+  if (policy.policyMaxLifetimeDays !== null) rules.push(`Keys live at most ${policy.policyMaxLifetimeDays} days`);
+  if (policy.policyForbidWildcardCidr) rules.push("Keys can't allow every address (0.0.0.0/0 or ::/0)");
+  if (policy.policyForbidFullAccess) rules.push("Keys can't have full access");
+  return rules;
+}
+
+/** The form's current values checked against the organization's policy, as the server will check them. */
+export function formPolicyViolations(
+  policy: KeyPolicy,
+  values: { preset?: string; customAt?: string; scopes: Scope[]; cidrs: string[] },
+  now = new Date(),
+): string[] {
+  const expiry = values.preset === "custom" ? parseCustomExpiry(values.customAt, now) : parseExpiry(values.preset, now);
+  if (!expiry.ok) return [];
+  const lines = values.cidrs.filter((line) => line.trim() !== "");
+  const cidrs = lines.length === 0 ? [...ALLOW_ALL_CIDRS] : parseCidrList(lines).cidrs;
+  return Object.values(policyViolations(policy, { expiresAt: expiry.expiresAt, scopes: values.scopes, cidrs }, now));
+}
+
+export function PolicyNotice({ rules, violations }: { rules: string[]; violations: string[] }) {
+  if (rules.length === 0) return null;
+  return (
+    <div
+      className={violations.length > 0 ? "rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900" : "rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700"}
+      data-testid="policy-notice"
+    >
+      <p className="font-medium">Your organization’s key policy</p>
+      <ul className="mt-1 list-disc space-y-0.5 pl-5">
+        {rules.map((rule) => <li key={rule}>{rule}</li>)}
+      </ul>
+      {violations.length > 0 && (
+        <ul role="alert" className="mt-2 space-y-0.5 font-medium">
+          {violations.map((v) => <li key={v}>{v}</li>)}
+        </ul>
+      )}
+    </div>
+  );
+}

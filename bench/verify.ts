@@ -1,0 +1,211 @@
+// The verification endpoint under load, next to two baselines measured in the same run:
+//   a0  node:http returning a constant for the same JSON body (the ceiling)
+//   a1  the same constant from a Next.js route handler (what a naive build gets)
+//   b   verify, valid keys spread over 10,000 of the 100,000 keys
+//   c   verify, a fresh random (well-formed, checksum-valid) unknown key on every request
+//   d   verify, valid keys that only allow 10.0.0.0/8, from 127.0.0.1
+// Then SIGTERM: every usage event of an answered verification must be in the database.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import Table from "cli-table3";
+import { createDb } from "../lib/db/client";
+import { generateSecret } from "../lib/keys";
+import { BENCH_PREFIX, seedVerifyBench } from "./verify/seed";
+
+const KEY_COUNT = 100_000;
+const OPEN_KEYS = 10_000;
+const WALLED_KEYS = 1_000;
+const CONNECTIONS = 50;
+const DURATION_S = 10;
+const VERIFY_PATH = "/api/v1/keys/verify";
+const root = path.resolve(import.meta.dirname, "..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args[0]} exited (${code}):\n${output}`));
+    });
+  });
+}
+
+function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+interface Run {
+  label: string;
+  rssAfter?: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  other: number;
+}
+
+/** Bodies drawn in turn from `next()` on every request, identical machinery for every case. */
+async function load(label: string, url: string, next: () => string, opts: { duration?: number; amount?: number } = {}): Promise<Run> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? DURATION_S }),
+    requests: [{ method: "POST", headers: { "content-type": "application/json" }, setupRequest: (req) => ({ ...req, body: next() }) }],
+  });
+  return {
+    label,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    other: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function cycle(bodies: string[]) {
+  let i = 0;
+  return () => bodies[i++ % bodies.length];
+}
+
+function ensureBuild(distDir: string) {
+  const route = path.join(root, distDir, "server/app/api/bench/constant/route.js");
+  if (existsSync(path.join(root, distDir, "BUILD_ID")) && existsSync(route)) return;
+  console.log(`verify bench: building the app into ${distDir} (once)…`);
+  const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    cwd: root,
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "inherit",
+  });
+  if (res.status !== 0) throw new Error("next build failed");
+}
+
+export async function benchVerify(): Promise<void> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  ensureBuild(distDir);
+  const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-verify-"));
+  const masterKey = randomBytes(32);
+  const env = {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    KEYWARD_MASTER_KEY: masterKey.toString("hex"),
+    KEYWARD_DATA_DIR: dir,
+    NEXT_DIST_DIR: distDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const children: ChildProcess[] = [];
+  try {
+    const migrated = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], { cwd: root, env: { ...env, KEYWARD_QUIET: "1" }, encoding: "utf8" });
+    if (migrated.status !== 0) throw new Error(migrated.stderr);
+    const seedStart = Date.now();
+    const seeded = seedVerifyBench(path.join(dir, "bench.db"), masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS);
+    const db = createDb(env.DATABASE_URL);
+    console.log(`verify bench: seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    const plainPort = await freePort();
+    const plain = await startChild(["bench/verify/plain-server.ts"], { ...env, PORT: String(plainPort) }, /ready/);
+    children.push(plain.child);
+    const port = await freePort();
+    const keyward = await startChild(["server.ts"], { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", KEYWARD_BENCH: "1" }, /Keyward ready/);
+    children.push(keyward.child);
+    const base = `http://127.0.0.1:${port}`;
+    // The key cache's set of known hashes loads in the background after start: give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idleRss = rssMb(keyward.child.pid!, "VmRSS");
+    const load1 = loadavg()[0];
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(keyward.child.pid!, "VmRSS"))), 250);
+
+    const body = (key: string) => JSON.stringify({ key, action: "read", resource: "projects/web/deploys" });
+    const validBodies = seeded.open.map(body);
+    const walledBodies = seeded.walled.map(body);
+    const unknown = () => body(generateSecret({ prefix: BENCH_PREFIX, env: "live" }).secret);
+
+    const runs: Run[] = [];
+    const measured = async (run: Promise<Run>) => {
+      const r = await run;
+      r.rssAfter = rssMb(keyward.child.pid!, "VmRSS");
+      runs.push(r);
+    };
+    await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
+    await measured(load("a1 Next.js route constant", `${base}/api/bench/constant`, cycle(validBodies)));
+    // Warm-up: each key verified once (fills the cache the way steady traffic would); counted as events too.
+    const warm = [
+      await load("warm-up b", `${base}${VERIFY_PATH}`, cycle(validBodies), { amount: validBodies.length }),
+      await load("warm-up d", `${base}${VERIFY_PATH}`, cycle(walledBodies), { amount: walledBodies.length }),
+    ];
+    await measured(load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies)));
+    await measured(load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown));
+    await measured(load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies)));
+    clearInterval(sampler);
+    const hwm = rssMb(keyward.child.pid!, "VmHWM");
+
+    const exited = new Promise<number | null>((resolve) => keyward.child.once("exit", resolve));
+    keyward.child.kill("SIGTERM");
+    await exited;
+    const summary = /usage: (\d+) verifications answered, (\d+) events written, (\d+) unwritten/.exec(keyward.output());
+    const answered = Number(summary?.[1] ?? NaN);
+    const written = await db.usageEvent.count();
+    const acknowledged = [...warm, ...runs.slice(2)].reduce((sum, r) => sum + r.ok, 0);
+    const rollupTotal = (await db.usageRollup.aggregate({ _sum: { count: true } }))._sum.count ?? 0;
+    await db.$disconnect();
+
+    const [a0, a1, b, c, d] = runs;
+    const table = new Table({ head: ["case", "req/s", "p50 ms", "p99 ms", "2xx", "other", "Keyward RSS after (MB)"] });
+    for (const r of runs) table.push([r.label, r.rps.toLocaleString("en"), r.p50, r.p99, r.ok.toLocaleString("en"), r.other, r.rssAfter ?? ""]);
+    console.log(`\nVerification endpoint — ${KEY_COUNT.toLocaleString("en")} keys, ${CONNECTIONS} connections × ${DURATION_S} s each, autocannon on the same machine`);
+    console.log(table.toString());
+    const check = (ok: boolean) => (ok ? "ok" : "MISSED");
+    const ratioA0 = b.rps / a0.rps;
+    const ratioA1 = b.rps / a1.rps;
+    console.log(`b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check(ratioA0 >= 0.5)})`);
+    console.log(`b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check(ratioA1 >= 10)})`);
+    const worstP99 = Math.max(b.p99, c.p99, d.p99);
+    console.log(`p99 of b, c, d = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check(worstP99 <= 5)})`);
+    console.log(
+      `usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered by the server, ` +
+        `${acknowledged.toLocaleString("en")} acknowledged to autocannon, rollups sum ${rollupTotal.toLocaleString("en")} ` +
+        `(target written = answered: ${check(written === answered && written >= acknowledged && rollupTotal === written)})`,
+    );
+    console.log(`server RSS: ${idleRss} MB idle after start, peak ${Math.max(peakRss, hwm)} MB (target ≤ 400: ${check(Math.max(peakRss, hwm) <= 400)})`);
+    console.log(`machine load average before the runs: ${load1.toFixed(1)} on ${availableParallelism()} cores (other work on the machine skews every figure)`);
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchVerify().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

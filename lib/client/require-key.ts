@@ -1,0 +1,91 @@
+import { verifyKey, VerifyKeyError, type VerifiedKey, type VerifyCode, type VerifyKeyOptions } from "./verify-key";
+
+export interface RequireKeyOptions {
+  action: "read" | "write" | "admin";
+  resource: string;
+  /** Defaults to KEYWARD_VERIFY_URL (server.ts sets it to its own address). */
+  url?: string;
+  /**
+   * With a key holding admin on keys/verify (default KEYWARD_VERIFY_CALLER_KEY), the request's client
+   * address is checked against the key's CIDRs rather than this server's own.
+   */
+  callerKey?: string;
+  fetch?: typeof fetch;
+}
+
+export type KeyCheck =
+  | { ok: true; key: VerifiedKey }
+  | { ok: false; status: 401 | 403 | 503; error: { code: VerifyCode | "MISSING_KEY" | "UNAVAILABLE"; message: string } };
+
+/** Headers of a Web Request (Next route handlers) or a node:http IncomingMessage. */
+type HeaderSource = { headers: Headers | Record<string, string | string[] | undefined> };
+
+const REASONS: Record<VerifyCode, string> = {
+  NOT_FOUND: "Unknown API key",
+  REVOKED: "This API key has been revoked",
+  EXPIRED: "This API key has expired",
+  MALFORMED: "That is not a valid API key",
+  IP_NOT_ALLOWED: "This API key is not allowed from your address",
+  INSUFFICIENT_SCOPE: "This API key does not allow this action on this resource",
+};
+
+function header(req: HeaderSource, name: string): string | undefined {
+  if (typeof (req.headers as Headers).get === "function") return (req.headers as Headers).get(name) ?? undefined;
+  const value = (req.headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function keyFromRequest(req: HeaderSource): string | undefined {
+  const auth = header(req, "authorization");
+  const bearer = auth ? /^Bearer +(\S+) *$/i.exec(auth)?.[1] : undefined;
+  return bearer ?? header(req, "x-api-key")?.trim() ?? undefined;
+}
+
+/**
+ * Middleware for Node/Next route handlers: `const check = requireKey({ action: "read", resource: "demo/echo" })`,
+ * then `const result = await check(req)` — 401 for a missing/unknown/revoked/expired key, 403 for an
+ * address or scope the key does not allow, 503 when Keyward cannot be reached.
+ */
+export function requireKey(options: RequireKeyOptions) {
+  return async function check(req: HeaderSource): Promise<KeyCheck> {
+    const key = keyFromRequest(req);
+    if (!key) return { ok: false, status: 401, error: { code: "MISSING_KEY", message: "Send an API key: Authorization: Bearer <key>" } };
+    const url = options.url ?? process.env.KEYWARD_VERIFY_URL;
+    const callerKey = options.callerKey ?? process.env.KEYWARD_VERIFY_CALLER_KEY;
+    const clientIp = callerKey ? header(req, "x-keyward-client-ip") : undefined;
+    try {
+      if (!url) throw new VerifyKeyError("KEYWARD_VERIFY_URL is not set");
+      const verification = await verifyKey({
+        url,
+        key,
+        action: options.action,
+        resource: options.resource,
+        ...(clientIp ? { ip: clientIp, callerKey } : {}),
+        fetch: options.fetch,
+      } satisfies VerifyKeyOptions);
+      if (verification.valid) return { ok: true, key: verification };
+      const status = verification.code === "IP_NOT_ALLOWED" || verification.code === "INSUFFICIENT_SCOPE" ? 403 : 401;
+      return { ok: false, status, error: { code: verification.code, message: REASONS[verification.code] } };
+    } catch (error) {
+      if (error instanceof VerifyKeyError && error.status === 400) {
+        return { ok: false, status: 401, error: { code: "MALFORMED", message: REASONS.MALFORMED } };
+      }
+      return { ok: false, status: 503, error: { code: "UNAVAILABLE", message: "Key verification is unavailable; try again" } };
+    }
+  };
+}
+
+/** A Next route handler that runs only for a key allowed `action` on `resource`. */
+export function withKey<Ctx>(options: RequireKeyOptions, handler: (req: Request, key: VerifiedKey, ctx: Ctx) => Response | Promise<Response>) {
+  const check = requireKey(options);
+  return async (req: Request, ctx: Ctx): Promise<Response> => {
+    const result = await check(req);
+    if (!result.ok) {
+      const headers: Record<string, string> = { "cache-control": "no-store" };
+      if (result.status === 401) headers["www-authenticate"] = 'Bearer realm="keyward"';
+      return Response.json({ error: result.error }, { status: result.status, headers });
+    }
+    return handler(req, result.key, ctx);
+  };
+}

@@ -1,0 +1,68 @@
+// A tiny client for Keyward's verification endpoint. No dependencies beyond fetch: copy it into a service
+// as is. It never logs or returns the key it was given.
+
+export type VerifyCode = "NOT_FOUND" | "REVOKED" | "EXPIRED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "MALFORMED";
+
+export interface VerifiedKey {
+  valid: true;
+  keyId: string;
+  name: string;
+  scopes: { action: string; resourceFilter: string }[];
+  expiresAt: string | null;
+}
+
+export interface RejectedKey {
+  valid: false;
+  code: VerifyCode;
+  keyId?: string;
+}
+
+export type Verification = VerifiedKey | RejectedKey;
+
+export interface VerifyKeyOptions {
+  /** The endpoint, e.g. https://keys.example.com/api/v1/keys/verify */
+  url: string;
+  key: string;
+  action?: "read" | "write" | "admin";
+  resource?: string;
+  /** The end client's address; needs `callerKey` holding admin on keys/verify. */
+  ip?: string;
+  callerKey?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Thrown when the endpoint could not give a verdict (network, timeout, 4xx/5xx). */
+export class VerifyKeyError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "VerifyKeyError";
+  }
+}
+
+export async function verifyKey(options: VerifyKeyOptions): Promise<Verification> {
+  const { url, key, action, resource, ip, callerKey, timeoutMs = 5000 } = options;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (callerKey) headers.authorization = `Bearer ${callerKey}`;
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ key, action, resource, ip }),
+      signal: AbortSignal.timeout(timeoutMs),
+      cache: "no-store",
+    });
+  } catch (error) {
+    throw new VerifyKeyError(`Keyward is unreachable: ${error instanceof Error ? error.name : "error"}`);
+  }
+  const body = (await res.json().catch(() => null)) as (Verification & { error?: { code: string; message: string } }) | null;
+  if (res.status !== 200 || !body || typeof body.valid !== "boolean") {
+    throw new VerifyKeyError(body?.error?.message ?? `Keyward answered ${res.status}`, res.status, body?.error?.code);
+  }
+  return body;
+}

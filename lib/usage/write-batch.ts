@@ -1,0 +1,84 @@
+import { Prisma } from "../generated/sqlite/client";
+import { providerOfDb, type Db } from "../db/client";
+import type { UsageEventInput } from "./event";
+import { ALLOWED_OUTCOME } from "./outcomes";
+import { rollupsFromEvents } from "./rollup";
+
+type Tx = Prisma.TransactionClient;
+
+interface LastUse {
+  keyId: string;
+  at: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The latest allowed use per key in the batch: what ApiKey.lastUsed* should become. */
+function lastUses(events: readonly UsageEventInput[]): LastUse[] {
+  const byKey = new Map<string, LastUse>();
+  for (const e of events) {
+    if (e.outcome !== ALLOWED_OUTCOME || !e.keyId) continue;
+    const seen = byKey.get(e.keyId);
+    if (!seen || seen.at.getTime() <= e.at.getTime()) byKey.set(e.keyId, { keyId: e.keyId, at: e.at, ip: e.ip, userAgent: e.userAgent });
+  }
+  return [...byKey.values()];
+}
+
+// Counts are added in the database (count = count + excluded.count), never read-modify-written here, so
+// several processes flushing into the same hour stay exact. Same statement on SQLite and PostgreSQL.
+async function upsertRollups(tx: Tx, events: readonly UsageEventInput[], postgres: boolean) {
+  const rows = rollupsFromEvents(events);
+  if (rows.length === 0) return;
+  const hour = (d: Date) => (postgres ? Prisma.sql`${d}::timestamp(3)` : Prisma.sql`${d}`);
+  const values = Prisma.join(rows.map((r) => Prisma.sql`(${r.orgId}, ${r.keyId}, ${hour(r.hour)}, ${r.outcome}, ${r.count})`));
+  await tx.$executeRaw`INSERT INTO "UsageRollup" ("orgId", "keyId", "hour", "outcome", "count") VALUES ${values}
+    ON CONFLICT ("orgId", "keyId", "hour", "outcome") DO UPDATE SET "count" = "UsageRollup"."count" + excluded."count"`;
+}
+
+// One UPDATE … FROM (VALUES …) for every key of the batch; the lastUsedAt guard keeps an older batch (from
+// another process) from overwriting a newer use. VALUES columns are column1…columnN on both databases.
+async function updateLastUse(tx: Tx, events: readonly UsageEventInput[], postgres: boolean) {
+  const uses = lastUses(events);
+  if (uses.length === 0) return;
+  const values = Prisma.join(
+    uses.map((u) =>
+      postgres
+        ? Prisma.sql`(${u.keyId}::text, ${u.at}::timestamp(3), ${u.ip}::text, ${u.userAgent}::text)`
+        : Prisma.sql`(${u.keyId}, ${u.at}, ${u.ip}, ${u.userAgent})`,
+    ),
+  );
+  await tx.$executeRaw`UPDATE "ApiKey" SET "lastUsedAt" = v.column2, "lastUsedIp" = v.column3, "lastUsedUserAgent" = v.column4
+    FROM (VALUES ${values}) AS v
+    WHERE "ApiKey"."id" = v.column1 AND ("ApiKey"."lastUsedAt" IS NULL OR "ApiKey"."lastUsedAt" < v.column2)`;
+}
+
+export interface UsageBatchWriter {
+  /** Writes one batch in one transaction: the raw events, their hourly rollups and the keys' last use. */
+  write(events: readonly UsageEventInput[]): Promise<void>;
+}
+
+export function prismaUsageWriter(db: Db): UsageBatchWriter {
+  return { write: (events) => writeUsageBatch(db, events) };
+}
+
+/** Writes one batch in one transaction: the raw events, their hourly rollups and the keys' last use. */
+export async function writeUsageBatch(db: Db, events: readonly UsageEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const postgres = providerOfDb(db) === "postgres";
+  await db.$transaction(async (tx) => {
+    await tx.usageEvent.createMany({
+      data: events.map((e) => ({
+        orgId: e.orgId,
+        keyId: e.keyId,
+        at: e.at,
+        outcome: e.outcome,
+        action: e.action,
+        resource: e.resource,
+        ip: e.ip,
+        userAgent: e.userAgent,
+      })),
+    });
+    await upsertRollups(tx, events, postgres);
+    await updateLastUse(tx, events, postgres);
+  });
+}

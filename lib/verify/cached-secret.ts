@@ -1,0 +1,51 @@
+import { compileCidrs, compileScopes, type Authorizer, type IpMatcher, type Scope, type ScopeAction } from "../keys";
+
+/** What the hot path needs to answer for one secret, precompiled once when the cache is filled. */
+export interface CachedSecret {
+  hash: string;
+  orgId: string;
+  keyId: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  /** null for the key's current secret; else the instant a superseded secret stops (its grace end). */
+  endsAt: number | null;
+  ipAllowed: IpMatcher;
+  authorize: Authorizer;
+  /** The whole 200 body for a valid verification: it only changes when the key does, which drops this entry. */
+  validBody: string;
+}
+
+export interface SecretRow {
+  secretHash: string;
+  supersededAt: Date | null;
+  validUntil: Date | null;
+  key: {
+    id: string;
+    orgId: string;
+    name: string;
+    expiresAt: Date | null;
+    revokedAt: Date | null;
+    scopes: { action: string; resourceFilter: string; position: number }[];
+    cidrs: { cidr: string }[];
+  };
+}
+
+export function toCachedSecret(row: SecretRow): CachedSecret {
+  const { key } = row;
+  const scopes: Scope[] = [...key.scopes]
+    .sort((a, b) => a.position - b.position)
+    .map((s) => ({ action: s.action as ScopeAction, resourceFilter: s.resourceFilter }));
+  // A superseded secret without a grace end stopped when it was superseded.
+  const endsAt = row.supersededAt === null ? null : (row.validUntil ?? row.supersededAt).getTime();
+  return {
+    hash: row.secretHash,
+    orgId: key.orgId,
+    keyId: key.id,
+    revokedAt: key.revokedAt,
+    expiresAt: key.expiresAt,
+    endsAt,
+    ipAllowed: compileCidrs(key.cidrs.map((c) => c.cidr)),
+    authorize: compileScopes(scopes),
+    validBody: JSON.stringify({ valid: true, keyId: key.id, name: key.name, scopes, expiresAt: key.expiresAt?.toISOString() ?? null }),
+  };
+}

@@ -1,0 +1,160 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { clientAddress } from "../http/client-address";
+import type { UsageRecorder } from "../usage/recorder";
+import { USAGE_USER_AGENT_MAX } from "../usage/event";
+import { parseVerifyBody, VERIFY_BODY_MAX_BYTES, type VerifyBody } from "./request";
+import type { Verifier, VerifyResult } from "./verifier";
+
+export const VERIFY_PATH = "/api/v1/keys/verify";
+
+// The console's headers (next.config.mjs) as they apply to JSON — a CSP that allows nothing, since nothing
+// here is ever rendered — plus no-store: a verdict must never be cached.
+const BASE_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+} as const;
+
+export function isVerifyRequest(req: IncomingMessage): boolean {
+  const url = req.url ?? "";
+  return url === VERIFY_PATH || (url.startsWith(VERIFY_PATH) && url.charCodeAt(VERIFY_PATH.length) === 63 /* ? */);
+}
+
+function send(res: ServerResponse, status: number, body: string, extra?: Record<string, string>) {
+  res.writeHead(status, { ...BASE_HEADERS, "content-length": Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, extra?: Record<string, string>) {
+  send(res, status, JSON.stringify({ error: { code, message } }), extra);
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  return match ? match[1] : "";
+}
+
+export interface VerifyHandlerDeps {
+  verifier: Verifier;
+  recorder: UsageRecorder;
+  clientIp?: (req: IncomingMessage) => string;
+  /** Called with each answered verification (after its usage event is buffered). */
+  onAnswered?: () => void;
+}
+
+/**
+ * POST /api/v1/keys/verify, served straight from node:http: read at most VERIFY_BODY_MAX_BYTES, verify,
+ * buffer the usage event, answer. No framework, no database round trip on a cache hit.
+ */
+export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const clientIp = deps.clientIp ?? clientAddress;
+
+  function record(result: VerifyResult, body: VerifyBody, ip: string, userAgent: string | null, at: Date) {
+    deps.recorder.record({
+      orgId: result.orgId,
+      keyId: result.keyId,
+      at,
+      outcome: result.outcome,
+      action: body.action ?? null,
+      resource: body.resource ?? null,
+      ip,
+      userAgent,
+    });
+  }
+
+  function finish(res: ServerResponse, result: VerifyResult, body: VerifyBody, ip: string, userAgent: string | null, at: Date) {
+    record(result, body, ip, userAgent, at);
+    send(res, 200, result.body);
+    deps.onAnswered?.();
+  }
+
+  // The common case stays synchronous on a cache hit: no promise, no extra tick.
+  function answer(req: IncomingMessage, res: ServerResponse, text: string) {
+    const parsed = parseVerifyBody(text);
+    if (!parsed.ok) return sendError(res, 400, "BAD_REQUEST", parsed.message);
+    const body = parsed.value;
+    const userAgent = req.headers["user-agent"]?.slice(0, USAGE_USER_AGENT_MAX) ?? null;
+    if (body.ip !== undefined) return answerFor(req, res, body, userAgent).catch((error) => fail(res, error));
+    const ip = clientIp(req);
+    const now = new Date();
+    const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
+    if (result instanceof Promise) return result.then((r) => finish(res, r, body, ip, userAgent, now)).catch((error) => fail(res, error));
+    finish(res, result, body, ip, userAgent, now);
+  }
+
+  /** A service verifying on behalf of its own client, naming the client's address in "ip". */
+  async function answerFor(req: IncomingMessage, res: ServerResponse, body: VerifyBody, userAgent: string | null) {
+    const socketIp = clientIp(req);
+    // Only a service holding admin on keys/verify may say which client it is verifying for.
+    const secret = bearer(req);
+    if (!secret) {
+      return sendError(res, 401, "UNAUTHORIZED", '"ip" is accepted only with Authorization: Bearer <key with admin on keys/verify>', {
+        "www-authenticate": 'Bearer realm="keyward"',
+      });
+    }
+    const now = new Date();
+    const caller = await deps.verifier.verify({ key: secret, action: "admin", resource: "keys/verify", ip: socketIp }, now);
+    record(caller, { key: "", action: "admin", resource: "keys/verify" }, socketIp, userAgent, now);
+    if (caller.outcome !== "OK") {
+      return sendError(res, 403, "FORBIDDEN", '"ip" needs a caller key that is valid here and holds admin on keys/verify');
+    }
+    let ip = body.ip!;
+    let result = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
+    // The caller vouches for its own organization's clients only: another organization's key is checked
+    // against the caller's real address, as if no "ip" had been sent.
+    if (result.orgId !== "" && result.orgId !== caller.orgId) {
+      ip = socketIp;
+      result = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
+    }
+    finish(res, result, body, ip, userAgent, now);
+  }
+
+  function fail(res: ServerResponse, error: unknown) {
+    console.error(`verify: ${error instanceof Error ? error.message : "request failed"}`);
+    if (!res.headersSent) sendError(res, 500, "INTERNAL", "Verification failed; try again");
+    else res.destroy();
+  }
+
+  function tooLarge(req: IncomingMessage, res: ServerResponse) {
+    // Answer at once and close: the rest of the body is never read into memory.
+    sendError(res, 413, "PAYLOAD_TOO_LARGE", `The body is limited to ${VERIFY_BODY_MAX_BYTES} bytes`, { connection: "close" });
+    req.removeAllListeners("data");
+    req.pause();
+    res.once("finish", () => req.socket.destroySoon());
+  }
+
+  return function handleVerify(req, res) {
+    if (req.method !== "POST") {
+      req.resume();
+      return sendError(res, 405, "METHOD_NOT_ALLOWED", "Use POST", { allow: "POST" });
+    }
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > VERIFY_BODY_MAX_BYTES) return tooLarge(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let rejected = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > VERIFY_BODY_MAX_BYTES) {
+        rejected = true;
+        return tooLarge(req, res);
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (rejected) return;
+      const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      try {
+        answer(req, res, text);
+      } catch (error) {
+        fail(res, error);
+      }
+    });
+    req.on("error", () => res.destroy());
+  };
+}

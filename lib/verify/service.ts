@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Db } from "../db/client";
+import { schedulePruning } from "../usage/prune";
+import { UsageRecorder, type UsageRecorderOptions, type UsageRecorderStats } from "../usage/recorder";
+import { createVerifyHandler, isVerifyRequest } from "./handler";
+import { KeyCache, type KeyCacheOptions } from "./key-cache";
+import { keyStoreFor } from "./key-store";
+import { databaseUrl } from "../db-url";
+import { Verifier } from "./verifier";
+
+export interface VerifyServiceOptions {
+  db: Db;
+  /** The URL `db` was made from (default DATABASE_URL): on SQLite the hot path reads and writes through it directly. */
+  url?: string;
+  cache?: KeyCacheOptions;
+  usage?: UsageRecorderOptions;
+  /** Delete raw usage events past KEYWARD_USAGE_RETENTION_DAYS in the background (default true). */
+  prune?: boolean;
+  clientIp?: (req: IncomingMessage) => string;
+}
+
+export interface VerifyStats extends UsageRecorderStats {
+  answered: number;
+}
+
+export interface VerifyService {
+  handles(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  cache: KeyCache;
+  recorder: UsageRecorder;
+  stats(): VerifyStats;
+  /** Stops polling and pruning and writes every buffered usage event; call after the servers stop accepting. */
+  close(): Promise<VerifyStats>;
+}
+
+export async function createVerifyService(options: VerifyServiceOptions): Promise<VerifyService> {
+  const url = options.url ?? databaseUrl();
+  // KEYWARD_KEYS_POLL_MS: how often other processes' key changes are looked for (default 250 ms).
+  const pollMs = Number(process.env.KEYWARD_KEYS_POLL_MS) || undefined;
+  const cache = new KeyCache(keyStoreFor(options.db, url), { pollMs, ...options.cache });
+  await cache.start();
+  const recorder = new UsageRecorder(options.db, { url, ...options.usage });
+  const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
+  let answered = 0;
+  const handle = createVerifyHandler({
+    verifier: new Verifier(cache),
+    recorder,
+    clientIp: options.clientIp,
+    onAnswered: () => {
+      answered += 1;
+    },
+  });
+  const stats = () => ({ ...recorder.getStats(), answered });
+  return {
+    handles: isVerifyRequest,
+    handle,
+    cache,
+    recorder,
+    stats,
+    async close() {
+      cache.stop();
+      stopPruning();
+      await recorder.close();
+      return stats();
+    },
+  };
+}
+
+export interface VerifyServer {
+  port: number;
+  /** One base URL per bound host, e.g. http://127.0.0.1:4312 and http://[::1]:4312 */
+  urls: string[];
+  service: VerifyService;
+  /** Stops accepting, closes connections, then flushes usage. */
+  close(): Promise<VerifyStats>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Only the verification endpoint on node:http (everything else 404): what tests and the benchmark start
+ * without a Next build. server.ts serves the same handler in front of Next.
+ */
+export async function startVerifyServer(
+  options: VerifyServiceOptions & { port?: number; hosts?: string[] },
+): Promise<VerifyServer> {
+  const service = await createVerifyService(options);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (service.handles(req)) return service.handle(req, res);
+    res.writeHead(404, { "content-type": "application/json; charset=utf-8", "x-content-type-options": "nosniff" });
+    res.end('{"error":{"code":"NOT_FOUND","message":"Not found"}}');
+  };
+  const hosts = options.hosts ?? ["127.0.0.1"];
+  const servers: Server[] = [];
+  let port = options.port ?? 0;
+  // The first host picks the port (0 = any free one); the others share it.
+  for (const host of hosts) {
+    const server = createServer(onRequest);
+    port = await listen(server, port, host);
+    servers.push(server);
+  }
+  return {
+    port,
+    urls: hosts.map((h) => `http://${h.includes(":") ? `[${h}]` : h}:${port}`),
+    service,
+    async close() {
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+      return service.close();
+    },
+  };
+}

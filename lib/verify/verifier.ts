@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { hashSecret, keyStatus, parseSecret, type RequestAction } from "../keys";
+import type { UsageOutcome } from "../usage/outcomes";
+import type { CachedSecret } from "./cached-secret";
+import type { CachedOrg, KeyCache } from "./key-cache";
+
+export interface VerifyInput {
+  key: string;
+  action?: RequestAction;
+  resource?: string;
+  /** The client address the key's allowed CIDRs are checked against. */
+  ip: string;
+}
+
+export interface VerifyResult {
+  outcome: UsageOutcome;
+  /** "" when no key matched. */
+  orgId: string;
+  keyId: string;
+  /** The JSON 200 body; never contains the secret. */
+  body: string;
+}
+
+const NOT_FOUND: VerifyResult = { outcome: "NOT_FOUND", orgId: "", keyId: "", body: '{"valid":false,"code":"NOT_FOUND"}' };
+const MALFORMED: VerifyResult = { outcome: "MALFORMED", orgId: "", keyId: "", body: '{"valid":false,"code":"MALFORMED"}' };
+
+function denied(entry: CachedSecret, outcome: Exclude<UsageOutcome, "OK">): VerifyResult {
+  return { outcome, orgId: entry.orgId, keyId: entry.keyId, body: `{"valid":false,"code":"${outcome}","keyId":"${entry.keyId}"}` };
+}
+
+/** Every rule that depends on the clock is applied here, per request — never when the cache was filled. */
+export function decide(entry: CachedSecret, input: VerifyInput, now: Date): VerifyResult {
+  const status = keyStatus(entry, now);
+  if (status === "revoked") return denied(entry, "REVOKED");
+  if (status === "expired") return denied(entry, "EXPIRED");
+  // A rotated-out secret works until the instant its grace period ends, not a moment longer.
+  if (entry.endsAt !== null && now.getTime() >= entry.endsAt) return denied(entry, "EXPIRED");
+  if (!entry.ipAllowed(input.ip)) return denied(entry, "IP_NOT_ALLOWED");
+  if (input.action !== undefined && !entry.authorize(input.action, input.resource).allowed) return denied(entry, "INSUFFICIENT_SCOPE");
+  return { outcome: "OK", orgId: entry.orgId, keyId: entry.keyId, body: entry.validBody };
+}
+
+/**
+ * Secret → verdict. On a cache hit it is synchronous: format check, one HMAC per organization using the
+ * secret's prefix, one Map lookup each. Unknown secrets take the same steps and end at the set of stored
+ * hashes, so whether a prefix or key exists does not change the work done before the answer; only a key
+ * not yet cached (or a moment after a change) costs one query by hash.
+ */
+export class Verifier {
+  // Hashing with a throwaway secret when no organization uses the prefix keeps the work the same.
+  private readonly decoy = randomBytes(32);
+
+  constructor(private readonly cache: KeyCache) {}
+
+  verify(input: VerifyInput, now = new Date()): VerifyResult | Promise<VerifyResult> {
+    const parsed = parseSecret(input.key);
+    if (!parsed) return MALFORMED;
+    const orgs = this.cache.orgsFor(parsed.prefix);
+    if (orgs === null) return this.cache.ready().then(() => this.verify(input, now));
+    if (orgs.length === 0) {
+      hashSecret(this.decoy, input.key);
+      this.cache.mightExist("");
+      return NOT_FOUND;
+    }
+    let misses: { org: CachedOrg; hash: string }[] | null = null;
+    for (const org of orgs) {
+      const hash = hashSecret(org.signingSecret, input.key);
+      const entry = org.entries.get(hash);
+      if (entry) return decide(entry, input, now);
+      if (this.cache.mightExist(hash)) (misses ??= []).push({ org, hash });
+    }
+    if (!misses) return NOT_FOUND;
+    return this.cache.fetch(misses).then((entry) => (entry ? decide(entry, input, now) : NOT_FOUND));
+  }
+}

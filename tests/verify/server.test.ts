@@ -1,0 +1,164 @@
+// The real server.ts (Next + the verify fast path on one port), as `npm start` runs it: the console keeps
+// working, /api/demo/echo is protected through lib/client, and SIGTERM under load loses no usage event.
+// Needs a production build; it is made once into .next-verify (or KEYWARD_TEST_NEXT_DIST_DIR) if missing.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDb } from "../support/db";
+import { createOrg } from "../support/fixtures";
+import { startChild, type Child } from "./support/child";
+import { verify } from "./support/http";
+import { newKey, sleep } from "./support/keys";
+
+const distDir = process.env.KEYWARD_TEST_NEXT_DIST_DIR || ".next-verify";
+const root = path.resolve(import.meta.dirname, "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function newestMtime(entry: string): number {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const child of readdirSync(entry)) {
+    if (child === "generated" || child.endsWith(".test.ts")) continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+// The same rule as scripts/start.mjs: rebuild when the app's sources are newer than the build.
+function ensureBuild() {
+  const buildId = path.join(root, distDir, "BUILD_ID");
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const sources = ["app", "components", "lib", "next.config.mjs"].map((p) => newestMtime(path.join(root, p)));
+  if (builtAt > Math.max(...sources)) return;
+  const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    cwd: root,
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`next build failed:\n${res.stdout}\n${res.stderr}`);
+}
+
+const { db, url } = await useTestDb();
+let server: Child;
+let base: string;
+let org: Awaited<ReturnType<typeof createOrg>>;
+type Made = Awaited<ReturnType<typeof newKey>>;
+let keys: Record<"plain" | "good" | "wrongScope" | "wrongIp" | "admin" | "victim", Made>;
+let loadKeys: Made[];
+
+beforeAll(async () => {
+  ensureBuild();
+  org = await createOrg(db, { keyPrefix: "sv" });
+  // Every key exists before the server starts: it then looks for other processes' changes only once a minute,
+  // so whatever it learns during the tests comes from its own process (the console, the management API).
+  keys = {
+    plain: await newKey(db, org.actor),
+    good: await newKey(db, org.actor, { scopes: [{ action: "read", resourceFilter: "demo/**" }] }),
+    wrongScope: await newKey(db, org.actor, { scopes: [{ action: "read", resourceFilter: "projects/**" }] }),
+    wrongIp: await newKey(db, org.actor, { scopes: [{ action: "read", resourceFilter: "demo/**" }], cidrs: ["192.0.2.0/24"] }),
+    admin: await newKey(db, org.actor, { scopes: [{ action: "admin", resourceFilter: "keys/**" }] }),
+    victim: await newKey(db, org.actor),
+  };
+  loadKeys = [await newKey(db, org.actor), await newKey(db, org.actor), await newKey(db, org.actor)];
+  const port = await freePort();
+  server = await startChild(
+    ["server.ts"],
+    { DATABASE_URL: url, NODE_ENV: "production", NEXT_DIST_DIR: distDir, PORT: String(port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", KEYWARD_KEYS_POLL_MS: "60000" },
+    /Keyward ready/,
+    120_000,
+  );
+  base = `http://127.0.0.1:${port}`;
+}, 600_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("server.ts", () => {
+  it("serves verify before Next and the console through Next on the same port", async () => {
+    const { key, secret } = keys.plain;
+    const res = await verify(base, { key: secret });
+    expect(res.json).toMatchObject({ valid: true, keyId: key.id });
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["cache-control"]).toBe("no-store");
+    const login = await fetch(`${base}/login`, { redirect: "manual" });
+    expect([200, 307, 308]).toContain(login.status);
+    expect(login.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("protects /api/demo/echo: 200 with a good key, 401/403 with the reason otherwise", async () => {
+    const { good, wrongScope, wrongIp } = keys;
+    const echo = (headers: Record<string, string>) => fetch(`${base}/api/demo/echo?message=hello`, { headers });
+
+    const ok = await echo({ authorization: `Bearer ${good.secret}` });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ok: true, keyId: good.key.id, keyName: good.key.name, message: "hello" });
+    const viaHeader = await echo({ "x-api-key": good.secret });
+    expect(viaHeader.status).toBe(200);
+
+    const missing = await echo({});
+    expect(missing.status).toBe(401);
+    expect((await missing.json()).error.code).toBe("MISSING_KEY");
+    const unknown = await echo({ authorization: `Bearer ${good.secret.slice(0, -6)}AAAAAA` });
+    expect(unknown.status).toBe(401);
+    expect((await unknown.json()).error.code).toBe("MALFORMED");
+    const scope = await echo({ authorization: `Bearer ${wrongScope.secret}` });
+    expect(scope.status).toBe(403);
+    expect((await scope.json()).error).toEqual({ code: "INSUFFICIENT_SCOPE", message: expect.stringMatching(/does not allow/) });
+    const ip = await echo({ authorization: `Bearer ${wrongIp.secret}` });
+    expect(ip.status).toBe(403);
+    expect((await ip.json()).error.code).toBe("IP_NOT_ALLOWED");
+  });
+
+  it("rejects a key revoked through the app (management API) on the very next verification", async () => {
+    const { victim, admin } = keys;
+    for (let i = 0; i < 3; i++) expect((await verify(base, { key: victim.secret })).json.valid).toBe(true);
+    const revoked = await fetch(`${base}/api/v1/keys/${victim.key.id}/revoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin.secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ reason: "leaked in a test" }),
+    });
+    expect(revoked.status).toBe(200);
+    expect((await verify(base, { key: victim.secret })).json).toEqual({ valid: false, code: "REVOKED", keyId: victim.key.id });
+  });
+
+  it("writes every usage event acknowledged with a 200 before exiting on SIGTERM during load", async () => {
+    const keyIds = loadKeys.map((k) => k.key.id);
+    const before = await db.usageEvent.count({ where: { keyId: { in: keyIds } } });
+    let acknowledged = 0;
+    let stopped = false;
+    const worker = async (n: number) => {
+      for (let i = 0; !stopped; i++) {
+        try {
+          const res = await verify(base, { key: loadKeys[(n + i) % loadKeys.length].secret, action: "read", resource: "projects/a" });
+          if (res.status === 200) acknowledged += 1;
+        } catch {
+          return;
+        }
+      }
+    };
+    const workers = Array.from({ length: 16 }, (_, n) => worker(n));
+    await sleep(800);
+    const code = await server.stop();
+    stopped = true;
+    await Promise.all(workers);
+    expect(code).toBe(0);
+    expect(acknowledged).toBeGreaterThan(50);
+    const written = (await db.usageEvent.count({ where: { keyId: { in: keyIds } } })) - before;
+    expect(written).toBeGreaterThanOrEqual(acknowledged);
+    expect(server.output()).toMatch(/usage: \d+ verifications answered, \d+ events written, 0 unwritten/);
+    const rollups = await db.usageRollup.aggregate({ where: { keyId: { in: keyIds } }, _sum: { count: true } });
+    expect(rollups._sum.count).toBe(written + before);
+  });
+});
