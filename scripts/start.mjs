@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: migrate the database, build the app when sources changed since the last build, then serve.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -9,34 +9,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
-function run(command, args, env = process.env) {
-  const res = spawnSync(command, args, { stdio: "inherit", env });
+function run(script, args = []) {
+  const res = spawnSync(process.execPath, [script, ...args], { stdio: "inherit", env: process.env });
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-function newestMtime(entry) {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const child of readdirSync(entry)) {
-    if (child === "generated" || child.endsWith(".test.ts")) continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  }
-  return newest;
-}
-
-const SOURCES = ["app", "components", "lib", "public", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
-
-if (!existsSync("lib/generated/sqlite/client.ts")) run(process.execPath, ["scripts/prisma.mjs", "generate"]);
-run(process.execPath, ["scripts/prisma.mjs", "migrate"]);
-
-const buildId = path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
-const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-if (builtAt === 0 || Math.max(...SOURCES.map(newestMtime)) > builtAt) {
-  console.log(builtAt === 0 ? "First start: building Keyward…" : "Sources changed: rebuilding Keyward…");
-  run(process.execPath, ["node_modules/next/dist/bin/next", "build"]);
-}
+if (!existsSync("lib/generated/sqlite/client.ts")) run("scripts/prisma.mjs", ["generate"]);
+run("scripts/prisma.mjs", ["migrate"]);
+run("scripts/build-if-stale.mjs");
 
 process.env.NODE_ENV = "production";
 const { register } = await import("tsx/esm/api");

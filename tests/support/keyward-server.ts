@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -39,7 +39,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function withStartLock<T>(distDir: string, fn: () => Promise<T>): Promise<T> {
+export async function withStartLock<T>(distDir: string, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(ROOT, `${distDir}.test-start.lock`);
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
@@ -80,6 +80,19 @@ function waitForReady(child: ChildProcess, output: () => string): Promise<void> 
       clearTimeout(timer);
       reject(new Error(`Keyward exited with ${code} before it was ready:\n${output()}`));
     });
+  });
+}
+
+/** Builds the app into NEXT_DIST_DIR (default .next) unless the build is fresh; one test file at a time. */
+export async function ensureAppBuilt(): Promise<void> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  await withStartLock(distDir, async () => {
+    const res = spawnSync(process.execPath, ["scripts/build-if-stale.mjs"], {
+      cwd: ROOT,
+      env: { ...process.env, NEXT_DIST_DIR: distDir },
+      encoding: "utf8",
+    });
+    if (res.status !== 0) throw new Error(`next build failed:\n${res.stdout}\n${res.stderr}`);
   });
 }
 

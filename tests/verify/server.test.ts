@@ -1,19 +1,16 @@
 // The real server.ts (Next + the verify fast path on one port), as `npm start` runs it: the console keeps
 // working, /api/demo/echo is protected through lib/client, and SIGTERM under load loses no usage event.
-// Needs a production build; it is made once into .next-verify (or KEYWARD_TEST_NEXT_DIST_DIR) if missing.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+// Needs a production build: the same one the other server tests and the e2e suite use (built once if stale).
 import { createServer } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
+import { ensureAppBuilt } from "../support/keyward-server";
 import { startChild, type Child } from "./support/child";
 import { verify } from "./support/http";
 import { newKey, sleep } from "./support/keys";
 
-const distDir = process.env.KEYWARD_TEST_NEXT_DIST_DIR || ".next-verify";
-const root = path.resolve(import.meta.dirname, "../..");
+const distDir = process.env.NEXT_DIST_DIR || ".next";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -22,32 +19,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function newestMtime(entry: string): number {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const child of readdirSync(entry)) {
-    if (child === "generated" || child.endsWith(".test.ts")) continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  }
-  return newest;
-}
-
-// The same rule as scripts/start.mjs: rebuild when the app's sources are newer than the build.
-function ensureBuild() {
-  const buildId = path.join(root, distDir, "BUILD_ID");
-  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const sources = ["app", "components", "lib", "next.config.mjs"].map((p) => newestMtime(path.join(root, p)));
-  if (builtAt > Math.max(...sources)) return;
-  const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-  });
-  if (res.status !== 0) throw new Error(`next build failed:\n${res.stdout}\n${res.stderr}`);
 }
 
 const { db, url } = await useTestDb();
@@ -59,7 +30,7 @@ let keys: Record<"plain" | "good" | "wrongScope" | "wrongIp" | "admin" | "victim
 let loadKeys: Made[];
 
 beforeAll(async () => {
-  ensureBuild();
+  await ensureAppBuilt();
   org = await createOrg(db, { keyPrefix: "sv" });
   // Every key exists before the server starts: it then looks for other processes' changes only once a minute,
   // so whatever it learns during the tests comes from its own process (the console, the management API).

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Builds the app (next build into NEXT_DIST_DIR, default .next) when a source is newer than the last build.
+// Used by `npm start` and by the tests that start the real server.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SOURCES = ["app", "components", "lib", "public", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(entry) {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const child of readdirSync(entry)) {
+    if (child === "generated" || child.endsWith(".test.ts")) continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
+const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+if (builtAt === 0 || Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s)))) > builtAt) {
+  console.log(builtAt === 0 ? "First start: building Keyward…" : "Sources changed: rebuilding Keyward…");
+  const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  process.exit(res.status ?? 1);
+}
