@@ -116,9 +116,13 @@ export async function checkPasswordThrottled(
   now = new Date(),
 ): Promise<boolean> {
   const subjects = throttleSubjects(email, ip);
-  await assertNotThrottled(db, subjects, now);
-  const ok = await withVerificationSlot(subjects, () => verify(storedHash, password));
-  if (ok && storedHash) await recordLoginSuccess(db, subjects);
-  else await recordLoginFailure(db, subjects, now);
-  return ok && !!storedHash;
+  // The slot is taken before the first database read and held until the outcome is recorded, so parallel
+  // guesses for one account are refused however slow the database is, and each sees the previous failure.
+  return withVerificationSlot(subjects, async () => {
+    await assertNotThrottled(db, subjects, now);
+    const ok = await verify(storedHash, password);
+    if (ok && storedHash) await recordLoginSuccess(db, subjects);
+    else await recordLoginFailure(db, subjects, now);
+    return ok && !!storedHash;
+  });
 }

@@ -9,7 +9,10 @@ export type { DatabaseProvider } from "../db-url";
 export type Db = SqliteClient;
 export type { Prisma } from "../generated/sqlite/client";
 
-const providers = new WeakMap<object, DatabaseProvider>();
+// On globalThis: Next bundles this module into several server chunks, and a client created by one copy must
+// still be recognised by another.
+const globalForProviders = globalThis as unknown as { keywardDbProviders?: WeakMap<object, DatabaseProvider> };
+const providers = (globalForProviders.keywardDbProviders ??= new WeakMap<object, DatabaseProvider>());
 
 export function createDb(url: string = databaseUrl()): Db {
   const provider = providerOf(url);

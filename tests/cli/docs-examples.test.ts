@@ -9,10 +9,19 @@ import { startKeyward, type KeywardServer } from "../support/keyward-server";
 import { seedApiOrg, seedKey } from "../api/helpers";
 import { CLI, ROOT } from "./run-cli";
 
-// The README's API + CLI section (docs/api-and-cli.md) is run as written: every ```sh block, in order, in
-// one shell, except those marked <!-- docs-test: skip … --> (placeholders, interactive prompts).
+// The README's API + CLI section is run as written: every ```sh block, in order, in one shell, except those
+// marked <!-- docs-test: skip … --> (placeholders, interactive prompts).
 
-const DOC = path.join(ROOT, "docs/api-and-cli.md");
+const README = path.join(ROOT, "README.md");
+const SECTION = "## API and CLI";
+
+/** The README's "## API and CLI" section, up to the next second-level heading. */
+export function apiSection(markdown: string): string {
+  const start = markdown.indexOf(`\n${SECTION}\n`);
+  if (start < 0) throw new Error(`README.md has no "${SECTION}" section`);
+  const end = markdown.indexOf("\n## ", start + SECTION.length + 1);
+  return markdown.slice(start, end < 0 ? undefined : end);
+}
 
 export function shellBlocks(markdown: string): string[] {
   const blocks: string[] = [];
@@ -58,13 +67,13 @@ function bash(script: string, env: Record<string, string>): Promise<{ code: numb
   });
 }
 
-describe("docs/api-and-cli.md", () => {
+describe("README: API and CLI examples", () => {
   it("runs every shell example against a real server", async () => {
     const org = await seedApiOrg(db);
     const leaky = await seedKey(db, org.actor, { name: "Printed in CI" });
     writeFileSync(path.join(work, "build.log"), `step 3/7: deploy\nexport TOKEN=${leaky.secret}\ndone\n`);
 
-    const blocks = shellBlocks(readFileSync(DOC, "utf8"));
+    const blocks = shellBlocks(apiSection(readFileSync(README, "utf8")));
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     // One shell, so variables set by one example are there for the next, as in a reader's terminal.
     const script = ["set -euo pipefail", ...blocks.map((block, i) => `echo "--- example ${i + 1}" >&2\n${block}`)].join("\n");
