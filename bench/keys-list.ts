@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import Table from "cli-table3";
+import pg from "pg";
 import { createDb, type Db } from "../lib/db/client";
 import { listKeys, parseKeyListParams } from "../lib/queries/keys";
 
@@ -63,52 +65,112 @@ export async function seedBenchKeys(db: Db, orgId: string): Promise<void> {
   await db.$executeRawUnsafe("ANALYZE");
 }
 
+/** The same 100k keys on PostgreSQL (generate_series for the recursive CTE, intervals for strftime). */
+export async function seedBenchKeysPostgres(db: Db, orgId: string): Promise<void> {
+  const now = `(now() AT TIME ZONE 'utc')`;
+  await db.$executeRawUnsafe(`
+    INSERT INTO "ApiKey" (id, "orgId", name, description, environment, "displayPrefix", last4, "createdAt", "createdByLabel",
+                          "updatedAt", "expiresAt", "revokedAt", "revokedByLabel", "lastUsedAt")
+    SELECT 'key_' || lpad(x::text, 20, '0'), '${orgId}', 'Service key ' || lpad(x::text, 6, '0'), '', 'live', 'kw_live_',
+           right(lpad(x::text, 4, '0'), 4),
+           ${now} - make_interval(mins => x * 10), 'bench@example.com', ${now} - make_interval(mins => x * 10),
+           CASE WHEN x % 20 < 3 THEN ${now} - make_interval(hours => 1 + x % 500)
+                WHEN x % 3 = 0 THEN NULL
+                ELSE ${now} + make_interval(hours => 1 + x % 9000) END,
+           CASE WHEN x % 20 BETWEEN 3 AND 5 THEN ${now} - make_interval(hours => x % 700) END,
+           CASE WHEN x % 20 BETWEEN 3 AND 5 THEN 'bench@example.com' END,
+           CASE WHEN x % 7 = 0 THEN NULL ELSE ${now} - make_interval(secs => x * 37) END
+    FROM generate_series(1, ${KEY_COUNT}) AS x`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "KeyScope" (id, "keyId", position, action, "resourceFilter")
+    SELECT 'scp_' || substr(id, 5), id, 0, 'read', 'projects/**' FROM "ApiKey" WHERE "orgId" = '${orgId}'`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "KeyCidr" (id, "keyId", cidr, family)
+    SELECT 'cid_' || substr(id, 5), id, '10.0.0.0/8', 4 FROM "ApiKey" WHERE "orgId" = '${orgId}'`);
+  await db.$executeRawUnsafe("ANALYZE");
+}
+
+/**
+ * SQLite always; PostgreSQL too when BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) names a server where a
+ * scratch database may be created.
+ */
 export async function benchKeysList(): Promise<void> {
   process.env.KEYWARD_MASTER_KEY ??= randomBytes(32).toString("hex");
+  const results = [await benchKeysListOn("sqlite")];
+  const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
+  if (pgAdmin) results.push(await benchKeysListOn("postgres", pgAdmin));
+  else console.log("keys-list: set BENCH_POSTGRES_URL (a PostgreSQL server where a scratch database may be created) for the PostgreSQL column");
+  const table = new Table({ head: ["median of 30 runs, 100,000 keys", ...results.map((r) => r.backend)] });
+  for (const label of Object.keys(results[0].figures)) {
+    table.push([label, ...results.map((r) => `${r.figures[label].toFixed(2)} ms (${(r.figures[label] / r.figures[BASELINE]).toFixed(1)}x)`)]);
+  }
+  console.log(table.toString());
+  for (const r of results) {
+    const list = r.figures[FIRST_PAGE];
+    console.log(`  ${r.backend}: first page + counts ${list.toFixed(1)} ms, target <= ${TARGET_MS} ms -> ${list <= TARGET_MS ? "met" : "MISSED"}`);
+  }
+}
+
+const BASELINE = "plain SELECT 50 rows (baseline)";
+const FIRST_PAGE = "listKeys: first page + status counts";
+
+async function benchKeysListOn(backend: "sqlite" | "postgres", pgAdmin?: string): Promise<{ backend: string; figures: Record<string, number> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-keys-"));
-  const url = `file:${path.join(dir, "bench.db")}`;
+  const pgName = `keyward_bench_${process.pid}`;
+  let url = `file:${path.join(dir, "bench.db")}`;
+  if (backend === "postgres") {
+    await adminSql(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await adminSql(pgAdmin!, `CREATE DATABASE "${pgName}"`);
+    const u = new URL(pgAdmin!);
+    u.pathname = `/${pgName}`;
+    url = u.toString();
+  }
   const migrated = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], {
     env: { ...process.env, DATABASE_URL: url, KEYWARD_QUIET: "1" },
     encoding: "utf8",
   });
   if (migrated.status !== 0) throw new Error(`migrating the bench database failed:\n${migrated.stdout}${migrated.stderr}`);
-  // listKeys asks dbProvider() (from DATABASE_URL) whether search needs Postgres' insensitive mode.
-  const previousUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = url;
   const db = createDb(url);
   try {
     const orgId = "org_bench";
     await db.organization.create({ data: { id: orgId, name: "Bench", slug: "bench", keyPrefix: "kw", signingSecretEnc: "unused" } });
     const seedStart = performance.now();
-    await seedBenchKeys(db, orgId);
+    await (backend === "postgres" ? seedBenchKeysPostgres(db, orgId) : seedBenchKeys(db, orgId));
     const seeded = await db.apiKey.count({ where: { orgId } });
-    console.log(`keys-list: seeded ${seeded} keys in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    console.log(`keys-list (${backend}): seeded ${seeded} keys in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-    const indexes = await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ApiKey'`);
-    if (!indexes.some((i) => i.name === "ApiKey_orgId_revokedAt_createdAt_idx")) {
-      console.log("keys-list: note: index ApiKey(orgId, revokedAt, createdAt) is missing; migrate the schema to measure the list as shipped");
-    }
     const firstPage = parseKeyListParams({});
     const page = await listKeys(db, orgId, firstPage);
-    console.log(`keys-list: first page ${page.rows.length} rows; counts ${JSON.stringify(page.counts)}`);
+    console.log(`keys-list (${backend}): first page ${page.rows.length} rows; counts ${JSON.stringify(page.counts)}`);
 
-    const baseline = await timeRuns(() => db.$queryRawUnsafe(`SELECT * FROM ApiKey WHERE orgId = ? LIMIT 50`, orgId));
+    const baselineSql = backend === "postgres" ? `SELECT * FROM "ApiKey" WHERE "orgId" = $1 LIMIT 50` : `SELECT * FROM ApiKey WHERE orgId = ? LIMIT 50`;
+    const baseline = await timeRuns(() => db.$queryRawUnsafe(baselineSql, orgId));
     const list = await timeRuns(() => listKeys(db, orgId, firstPage));
     const search = await timeRuns(() => listKeys(db, orgId, parseKeyListParams({ q: "key 0421", status: "all" })));
     const lastUsed = await timeRuns(() => listKeys(db, orgId, parseKeyListParams({ sort: "lastUsed", status: "all" })));
 
-    const row = (label: string, ms: number) =>
-      `  ${label.padEnd(44)} ${ms.toFixed(2).padStart(8)} ms   ${(ms / baseline).toFixed(1).padStart(6)}x baseline`;
-    console.log(`keys-list (median of ${RUNS} runs, ${KEY_COUNT} keys, SQLite):`);
-    console.log(row("plain SELECT 50 rows (baseline)", baseline));
-    console.log(row("listKeys: first page + status counts", list));
-    console.log(row("listKeys: name search, all statuses", search));
-    console.log(row("listKeys: sort by last used, all statuses", lastUsed));
-    console.log(`  target: first page + counts <= ${TARGET_MS} ms -> ${list <= TARGET_MS ? "met" : "MISSED"}`);
+    return {
+      backend: backend === "postgres" ? "PostgreSQL" : "SQLite",
+      figures: {
+        [BASELINE]: baseline,
+        [FIRST_PAGE]: list,
+        "listKeys: name search, all statuses": search,
+        "listKeys: sort by last used, all statuses": lastUsed,
+      },
+    };
   } finally {
     await db.$disconnect();
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
     rmSync(dir, { recursive: true, force: true });
+    if (backend === "postgres") await adminSql(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+  }
+}
+
+async function adminSql(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
   }
 }

@@ -5,7 +5,7 @@ test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test("protected pages redirect to /login", async ({ page }) => {
-    for (const path of ["/", "/keys", "/settings"]) {
+    for (const path of ["/", "/keys", "/keys/new", "/usage", "/review", "/audit", "/settings", "/api-reference"]) {
       await page.goto(path);
       await expect(page).toHaveURL(/\/login$/);
     }

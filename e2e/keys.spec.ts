@@ -1,7 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { e2eDataDir, serverLogPath } from "./support/admin";
+import { e2eDatabaseUrl, e2eDataDir, serverLogPath } from "./support/admin";
 import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret } from "./support/keys";
 
 // One journey, in order: each step builds on the keys the previous ones made.
@@ -227,14 +228,20 @@ test("bulk revoke: typed phrase, per-key results", async ({ page }) => {
 
 test("no plaintext secret in the database or the server log", async () => {
   expect(secretsSeen.length).toBeGreaterThanOrEqual(4);
-  const files = ["keyward.db", "keyward.db-wal", "keyward.db-journal"].map((f) => path.join(e2eDataDir, f)).filter((f) => existsSync(f));
-  files.push(serverLogPath);
-  for (const file of files) {
-    const content = readFileSync(file).toString("latin1");
+  const sources: { name: string; content: string }[] = [{ name: "server.log", content: readFileSync(serverLogPath).toString("latin1") }];
+  if (e2eDatabaseUrl.startsWith("file:")) {
+    const files = ["keyward.db", "keyward.db-wal", "keyward.db-journal"].map((f) => path.join(e2eDataDir, f)).filter((f) => existsSync(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) sources.push({ name: path.basename(file), content: readFileSync(file).toString("latin1") });
+  } else {
+    // PostgreSQL: every row of every table, as pg_dump writes them.
+    sources.push({ name: "pg_dump", content: execFileSync("pg_dump", ["--data-only", e2eDatabaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString("latin1") });
+  }
+  for (const { name, content } of sources) {
     for (const secret of secretsSeen) {
-      expect(content.includes(secret), `${path.basename(file)} contains a secret`).toBe(false);
+      expect(content.includes(secret), `${name} contains a secret`).toBe(false);
       // The secret body alone, too (e.g. logged without its prefix).
-      expect(content.includes(secret.slice(8)), `${path.basename(file)} contains a secret body`).toBe(false);
+      expect(content.includes(secret.slice(8)), `${name} contains a secret body`).toBe(false);
     }
   }
 });

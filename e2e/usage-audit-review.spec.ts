@@ -1,8 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { e2eDataDir } from "./support/admin";
+import { e2eDatabaseUrl, e2eDataDir } from "./support/admin";
 import { expectAccessible, screenshotBoth } from "./support/keys";
 
 interface Leak {
@@ -16,7 +15,7 @@ let leak: Leak;
 
 test.beforeAll(() => {
   const out = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "e2e/support/usage-demo.ts"], {
-    env: { ...process.env, DATABASE_URL: `file:${path.join(e2eDataDir, "keyward.db")}`, KEYWARD_DATA_DIR: e2eDataDir },
+    env: { ...process.env, DATABASE_URL: e2eDatabaseUrl, KEYWARD_DATA_DIR: e2eDataDir },
     encoding: "utf8",
     timeout: 120_000,
   });
