@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Table from "cli-table3";
-import pg from "pg";
 import { createDb, type Db } from "../lib/db/client";
+import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { listKeys, parseKeyListParams } from "../lib/queries/keys";
 
 const KEY_COUNT = 100_000;
@@ -119,8 +119,8 @@ async function benchKeysListOn(backend: "sqlite" | "postgres", pgAdmin?: string)
   const pgName = `keyward_bench_${process.pid}`;
   let url = `file:${path.join(dir, "bench.db")}`;
   if (backend === "postgres") {
-    await adminSql(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
-    await adminSql(pgAdmin!, `CREATE DATABASE "${pgName}"`);
+    await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await postgresAdminQuery(pgAdmin!, `CREATE DATABASE "${pgName}"`);
     const u = new URL(pgAdmin!);
     u.pathname = `/${pgName}`;
     url = u.toString();
@@ -161,16 +161,6 @@ async function benchKeysListOn(backend: "sqlite" | "postgres", pgAdmin?: string)
   } finally {
     await db.$disconnect();
     rmSync(dir, { recursive: true, force: true });
-    if (backend === "postgres") await adminSql(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
-  }
-}
-
-async function adminSql(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
+    if (backend === "postgres") await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
   }
 }

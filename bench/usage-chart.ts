@@ -11,22 +11,12 @@ import { createDb } from "../lib/db/client";
 import { getUsageSeries, resolveUsageRange } from "../lib/queries/usage";
 import { HOUR_MS, hourOf, rollupsFromEvents, type RollupEvent } from "../lib/usage/rollup";
 import { USAGE_OUTCOMES } from "../lib/usage/outcomes";
+import { seededRandom } from "../scripts/demo-traffic";
 
 const KEYS = 200;
 const HOURS = 720;
 const TARGET_MS = 100;
 
-// Deterministic, so two runs load the same data.
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // How Prisma's SQLite adapter stores DateTime; the bench writes rows directly for speed.
 const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
@@ -70,7 +60,8 @@ function load(file: string, orgId: string, totalEvents: number, end: Date) {
     .all() as { sql: string }[];
   for (const { sql } of indexes) sqlite.exec(`DROP INDEX ${/INDEX\s+("[^"]+")/.exec(sql)![1]}`);
 
-  const rand = prng(42);
+  // Deterministic, so two runs load the same data.
+  const rand = seededRandom(42);
   const keyIds = Array.from({ length: KEYS }, (_, i) => `key_bench${String(i).padStart(15, "0")}`);
   const perKeyHour = Math.floor(totalEvents / (KEYS * HOURS));
   let remainder = totalEvents - perKeyHour * KEYS * HOURS;

@@ -3,6 +3,7 @@
 // clients that keep calling after a key is revoked or expires). Rollups are aggregated from these exact
 // events with rollupsFromEvents, so the charts and the raw events always agree.
 import type { UsageOutcome } from "../lib/usage/outcomes";
+import type { UsageEventInput } from "../lib/usage/event";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -36,16 +37,8 @@ export interface TrafficProfile {
   onlyDaysAgo?: number[];
 }
 
-export interface DemoEvent {
-  orgId: string;
-  keyId: string;
-  at: Date;
-  outcome: UsageOutcome;
-  action: string | null;
-  resource: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+/** Demo traffic is shaped exactly like what the recorder buffers. */
+export type DemoEvent = UsageEventInput;
 
 const FOREIGN_IPS = ["185.220.101.4", "45.155.205.233", "103.152.118.7", "2a0d:5600:24:1c::8"];
 const FORBIDDEN_REQUESTS: [string, string][] = [["admin", "billing/invoices"], ["write", "users/root"], ["admin", "org/settings"]];

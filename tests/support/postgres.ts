@@ -1,20 +1,10 @@
-import pg from "pg";
+import { postgresAdminQuery as adminQuery } from "@/lib/db/postgres-admin";
 
 /** The same server as `url`, another database name. */
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
-}
-
-export async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export async function createDatabaseFrom(url: string, name: string, template?: string) {
