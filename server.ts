@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { getDb } from "./lib/db/client";
+import { assertDatabaseReady } from "./lib/db/health";
 import { databaseUrl } from "./lib/db-url";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "./lib/http/request-meta";
 import { clientAddress, isSecureRequest } from "./lib/http/client-address";
@@ -13,6 +14,8 @@ const port = Number(process.env.PORT || 3000);
 const hosts = (process.env.HOST || "127.0.0.1").split(",").map((h) => h.trim()).filter(Boolean);
 
 async function main() {
+  // Before anything listens: an unreachable database or a schema behind the migrations stops here, named.
+  await assertDatabaseReady(getDb(), databaseUrl(), process.cwd(), Number(process.env.DATABASE_CONNECT_TIMEOUT_MS || 5000));
   const app = next({ dev: false, dir: process.cwd(), port, hostname: hosts[0] });
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -27,7 +27,9 @@ export async function assertDatabaseReady(db: Db, url = databaseUrl(), root = pr
   try {
     await withTimeout(db.$queryRawUnsafe("SELECT 1"), timeoutMs, `timed out after ${timeoutMs} ms`);
   } catch (error) {
-    const reason = (error as { code?: string; message?: string }).code ?? (error as Error).message;
+    const e = error as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+    // The driver adapter's kind (DatabaseNotReachable, AuthenticationFailed, …) says more than Prisma's P2010.
+    const reason = e.meta?.driverAdapterError?.cause?.kind ?? e.code ?? String(e.message ?? error).split("\n")[0];
     throw new DatabaseNotReadyError(`Cannot reach the database at ${target} (${reason}). Check DATABASE_URL and that the server is running.`);
   }
   const dir = path.join(root, "prisma", providerOf(url), "migrations");
