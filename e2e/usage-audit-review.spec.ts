@@ -25,6 +25,15 @@ test.beforeAll(() => {
 const numberIn = async (page: Page, testId: string) => Number((await page.getByTestId(testId).textContent())!.replace(/[^\d]/g, ""));
 const cellNumber = (text: string | null) => Number((text ?? "").replace(/[^\d]/g, ""));
 
+test("key list: a 30-day sparkline per row from the same rollups", async ({ page }) => {
+  await page.goto(`/keys?status=all&q=${encodeURIComponent("Storefront web (prod)")}`);
+  const row = page.getByRole("row").filter({ hasText: "Storefront web (prod)" });
+  await expect(row.getByTestId("sparkline")).toBeVisible();
+  await expect(row.getByText(/[\d,]+ requests in the last 30 days/)).toHaveCount(1);
+  const label = (await row.getByText(/requests in the last 30 days/).textContent())!;
+  expect(cellNumber(label.split(" requests")[0])).toBeGreaterThan(0);
+});
+
 test("usage: charts from demo data, range switch, data table = chart, drag to zoom", async ({ page }) => {
   await page.goto("/usage?range=30d");
   await expect(page.getByRole("heading", { name: "Usage", exact: true })).toBeVisible();

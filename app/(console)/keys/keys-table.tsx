@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Table, Td, Th } from "@/components/ui/table";
+import { Sparkline } from "@/components/usage/sparkline";
 import type { KeyView } from "@/lib/api-keys/serialize";
 import { summarizeScopes } from "@/lib/keys/universal";
 import { summarizeCidrs } from "./_components/cidr-summary";
@@ -10,7 +11,18 @@ import { exactTime, relativeTime } from "./_components/format";
 import { KeyStatusBadge } from "./_components/key-status-badge";
 import { useBulkRevokeModal } from "./bulk-revoke-dialog";
 
-export function KeysTable({ rows, now, canRevoke }: { rows: KeyView[]; now: string; canRevoke: boolean }) {
+export function KeysTable({
+  rows,
+  now,
+  canRevoke,
+  sparklines,
+}: {
+  rows: KeyView[];
+  now: string;
+  canRevoke: boolean;
+  /** Requests per day over the last 30 days, per key id, from one query for the page. */
+  sparklines: Record<string, number[]>;
+}) {
   const at = new Date(now);
   const [selected, setSelected] = useState<string[]>([]);
   const revocable = rows.filter((row) => row.status !== "revoked");
@@ -46,6 +58,7 @@ export function KeysTable({ rows, now, canRevoke }: { rows: KeyView[]; now: stri
               <p className="text-xs text-slate-500">
                 Expires {relativeTime(key.expiresAt, at)} · last used {relativeTime(key.lastUsedAt, at)}
               </p>
+              <Sparkline values={sparklines[key.id] ?? []} width={120} height={20} className="block" />
             </div>
           </li>
         ))}
@@ -61,8 +74,7 @@ export function KeysTable({ rows, now, canRevoke }: { rows: KeyView[]; now: stri
                   onChange={(event) => setSelected(event.target.checked ? revocable.map((row) => row.id) : [])} />
               </Th>
             )}
-            <Th>Name</Th>
-            <Th>Key</Th>
+            <Th>Name · key</Th>
             <Th>Scopes</Th>
             <Th>Allowed IPs</Th>
             <Th>Created</Th>
@@ -84,9 +96,9 @@ export function KeysTable({ rows, now, canRevoke }: { rows: KeyView[]; now: stri
               )}
               <Td className="max-w-56 min-w-32">
                 <Link href={`/keys/${key.id}`} className="font-medium break-words text-indigo-700 hover:underline">{key.name}</Link>
+                <p className="mt-0.5 font-mono text-xs whitespace-nowrap text-slate-700">{key.display}</p>
                 {key.description && <p className="mt-0.5 line-clamp-2 text-xs text-slate-500">{key.description}</p>}
               </Td>
-              <Td className="font-mono text-xs whitespace-nowrap">{key.display}</Td>
               <Td className="min-w-28">{summarizeScopes(key.scopes)}</Td>
               <Td className="max-w-36 font-mono text-xs break-words">{summarizeCidrs(key.cidrs)}</Td>
               <Td className="whitespace-nowrap">
@@ -94,7 +106,10 @@ export function KeysTable({ rows, now, canRevoke }: { rows: KeyView[]; now: stri
                 {key.createdBy && <p className="max-w-28 truncate text-xs text-slate-500" title={key.createdBy}>by {key.createdBy}</p>}
               </Td>
               <Td className="whitespace-nowrap" title={exactTime(key.expiresAt)}>{relativeTime(key.expiresAt, at)}</Td>
-              <Td className="whitespace-nowrap" title={exactTime(key.lastUsedAt)}>{relativeTime(key.lastUsedAt, at)}</Td>
+              <Td className="whitespace-nowrap">
+                <span title={exactTime(key.lastUsedAt)}>{relativeTime(key.lastUsedAt, at)}</span>
+                <Sparkline values={sparklines[key.id] ?? []} width={80} height={20} className="mt-1 block" />
+              </Td>
               <Td><KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} /></Td>
             </tr>
           ))}

@@ -7,6 +7,7 @@ import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { listKeys, parseKeyListParams, type KeyListParams } from "@/lib/queries/keys";
+import { getSparklines } from "@/lib/queries/usage";
 import { keyListHref } from "./_components/list-url";
 import { KeyFilters } from "./key-filters";
 import { KeysTable } from "./keys-table";
@@ -20,6 +21,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   const params = parseKeyListParams(await searchParams);
   const now = new Date();
   const list = await listKeys(db, ctx.org.id, params, now);
+  const sparklines = await getSparklines(db, ctx.org.id, list.rows.map((row) => row.id), now);
   const canCreate = can(ctx.role, "keys:create");
   const createButton = canCreate ? <Link href="/keys/new" className={buttonClass("primary")}>Create key</Link> : null;
 
@@ -48,7 +50,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
           {list.rows.length === 0 ? (
             <NoMatches params={params} />
           ) : (
-            <KeysTable rows={list.rows} now={now.toISOString()} canRevoke={can(ctx.role, "keys:revoke")} />
+            <KeysTable rows={list.rows} now={now.toISOString()} canRevoke={can(ctx.role, "keys:revoke")} sparklines={sparklines} />
           )}
         </Card>
         {list.pageCount > 1 && <Pagination params={params} page={list.page} pageCount={list.pageCount} total={list.total} />}
