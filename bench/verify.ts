@@ -15,7 +15,8 @@ import autocannon from "autocannon";
 import Table from "cli-table3";
 import { createDb } from "../lib/db/client";
 import { generateSecret } from "../lib/keys";
-import { BENCH_PREFIX, seedVerifyBench } from "./verify/seed";
+import { postgresAdminQuery } from "../lib/db/postgres-admin";
+import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
 
 const KEY_COUNT = 100_000;
 const OPEN_KEYS = 10_000;
@@ -108,14 +109,32 @@ function ensureBuild(distDir: string) {
   if (res.status !== 0) throw new Error("next build failed");
 }
 
-export async function benchVerify(): Promise<void> {
-  const distDir = process.env.NEXT_DIST_DIR || ".next";
-  ensureBuild(distDir);
+interface BackendResult {
+  backend: string;
+  runs: Run[];
+  events: { written: number; answered: number; acknowledged: number; rollups: number };
+  rss: { idle: number; peak: number };
+}
+
+/**
+ * One backend: seed 100,000 keys, start the production server on them, run the verify cases (and, with
+ * `baselines`, a0/a1 first), then SIGTERM and count the usage events that reached the database.
+ */
+async function benchBackend(backend: "sqlite" | "postgres", distDir: string, baselines: boolean, pgAdmin?: string): Promise<BackendResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-verify-"));
   const masterKey = randomBytes(32);
+  const pgName = `keyward_bench_verify_${process.pid}`;
+  let databaseUrl = `file:${path.join(dir, "bench.db")}`;
+  if (backend === "postgres") {
+    await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await postgresAdminQuery(pgAdmin!, `CREATE DATABASE "${pgName}"`);
+    const u = new URL(pgAdmin!);
+    u.pathname = `/${pgName}`;
+    databaseUrl = u.toString();
+  }
   const env = {
     ...process.env,
-    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    DATABASE_URL: databaseUrl,
     KEYWARD_MASTER_KEY: masterKey.toString("hex"),
     KEYWARD_DATA_DIR: dir,
     NEXT_DIST_DIR: distDir,
@@ -126,13 +145,13 @@ export async function benchVerify(): Promise<void> {
     const migrated = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], { cwd: root, env: { ...env, KEYWARD_QUIET: "1" }, encoding: "utf8" });
     if (migrated.status !== 0) throw new Error(migrated.stderr);
     const seedStart = Date.now();
-    const seeded = seedVerifyBench(path.join(dir, "bench.db"), masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS);
-    const db = createDb(env.DATABASE_URL);
-    console.log(`verify bench: seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    const seeded =
+      backend === "postgres"
+        ? await seedVerifyBenchPostgres(databaseUrl, masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS)
+        : await seedVerifyBench(path.join(dir, "bench.db"), masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS);
+    const db = createDb(databaseUrl);
+    console.log(`verify bench (${backend}): seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
-    const plainPort = await freePort();
-    const plain = await startChild(["bench/verify/plain-server.ts"], { ...env, PORT: String(plainPort) }, /ready/);
-    children.push(plain.child);
     const port = await freePort();
     const keyward = await startChild(["server.ts"], { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", KEYWARD_BENCH: "1" }, /Keyward ready/);
     children.push(keyward.child);
@@ -140,7 +159,6 @@ export async function benchVerify(): Promise<void> {
     // The key cache's set of known hashes loads in the background after start: give it a moment.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleRss = rssMb(keyward.child.pid!, "VmRSS");
-    const load1 = loadavg()[0];
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(keyward.child.pid!, "VmRSS"))), 250);
 
@@ -155,13 +173,19 @@ export async function benchVerify(): Promise<void> {
       r.rssAfter = rssMb(keyward.child.pid!, "VmRSS");
       runs.push(r);
     };
-    await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
-    await measured(load("a1 Next.js route constant", `${base}/api/bench/constant`, cycle(validBodies)));
+    if (baselines) {
+      const plainPort = await freePort();
+      const plain = await startChild(["bench/verify/plain-server.ts"], { ...env, PORT: String(plainPort) }, /ready/);
+      children.push(plain.child);
+      await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
+      await measured(load("a1 Next.js route constant", `${base}/api/bench/constant`, cycle(validBodies)));
+    }
     // Warm-up: each key verified once (fills the cache the way steady traffic would); counted as events too.
     const warm = [
       await load("warm-up b", `${base}${VERIFY_PATH}`, cycle(validBodies), { amount: validBodies.length }),
       await load("warm-up d", `${base}${VERIFY_PATH}`, cycle(walledBodies), { amount: walledBodies.length }),
     ];
+    const verifyRunsFrom = runs.length;
     await measured(load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies)));
     await measured(load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown));
     await measured(load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies)));
@@ -172,35 +196,60 @@ export async function benchVerify(): Promise<void> {
     keyward.child.kill("SIGTERM");
     await exited;
     const summary = /usage: (\d+) verifications answered, (\d+) events written, (\d+) unwritten/.exec(keyward.output());
-    const answered = Number(summary?.[1] ?? NaN);
     const written = await db.usageEvent.count();
-    const acknowledged = [...warm, ...runs.slice(2)].reduce((sum, r) => sum + r.ok, 0);
-    const rollupTotal = (await db.usageRollup.aggregate({ _sum: { count: true } }))._sum.count ?? 0;
+    const rollups = (await db.usageRollup.aggregate({ _sum: { count: true } }))._sum.count ?? 0;
     await db.$disconnect();
-
-    const [a0, a1, b, c, d] = runs;
-    const table = new Table({ head: ["case", "req/s", "p50 ms", "p99 ms", "2xx", "other", "Keyward RSS after (MB)"] });
-    for (const r of runs) table.push([r.label, r.rps.toLocaleString("en"), r.p50, r.p99, r.ok.toLocaleString("en"), r.other, r.rssAfter ?? ""]);
-    console.log(`\nVerification endpoint — ${KEY_COUNT.toLocaleString("en")} keys, ${CONNECTIONS} connections × ${DURATION_S} s each, autocannon on the same machine`);
-    console.log(table.toString());
-    const check = (ok: boolean) => (ok ? "ok" : "MISSED");
-    const ratioA0 = b.rps / a0.rps;
-    const ratioA1 = b.rps / a1.rps;
-    console.log(`b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check(ratioA0 >= 0.5)})`);
-    console.log(`b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check(ratioA1 >= 10)})`);
-    const worstP99 = Math.max(b.p99, c.p99, d.p99);
-    console.log(`p99 of b, c, d = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check(worstP99 <= 5)})`);
-    console.log(
-      `usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered by the server, ` +
-        `${acknowledged.toLocaleString("en")} acknowledged to autocannon, rollups sum ${rollupTotal.toLocaleString("en")} ` +
-        `(target written = answered: ${check(written === answered && written >= acknowledged && rollupTotal === written)})`,
-    );
-    console.log(`server RSS: ${idleRss} MB idle after start, peak ${Math.max(peakRss, hwm)} MB (target ≤ 400: ${check(Math.max(peakRss, hwm) <= 400)})`);
-    console.log(`machine load average before the runs: ${load1.toFixed(1)} on ${availableParallelism()} cores (other work on the machine skews every figure)`);
+    return {
+      backend: backend === "postgres" ? "PostgreSQL" : "SQLite",
+      runs,
+      events: {
+        written,
+        answered: Number(summary?.[1] ?? NaN),
+        acknowledged: [...warm, ...runs.slice(verifyRunsFrom)].reduce((sum, r) => sum + r.ok, 0),
+        rollups,
+      },
+      rss: { idle: idleRss, peak: Math.max(peakRss, hwm) },
+    };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
+    if (backend === "postgres") await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
   }
+}
+
+/** SQLite with both baselines; PostgreSQL's verify cases too when BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) is set. */
+export async function benchVerify(): Promise<void> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  ensureBuild(distDir);
+  const load1 = loadavg()[0];
+  const results = [await benchBackend("sqlite", distDir, true)];
+  const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
+  if (pgAdmin) results.push(await benchBackend("postgres", distDir, false, pgAdmin));
+  else console.log("verify bench: set BENCH_POSTGRES_URL for the PostgreSQL column");
+
+  const [a0, a1] = results[0].runs;
+  const table = new Table({ head: ["case", "backend", "req/s", "p50 ms", "p99 ms", "2xx", "other", "Keyward RSS after (MB)"] });
+  for (const r of results) {
+    for (const run of r.runs) table.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other, run.rssAfter ?? ""]);
+  }
+  console.log(`\nVerification endpoint — ${KEY_COUNT.toLocaleString("en")} keys, ${CONNECTIONS} connections × ${DURATION_S} s each, autocannon on the same machine`);
+  console.log(table.toString());
+  const check = (ok: boolean) => (ok ? "ok" : "MISSED");
+  for (const r of results) {
+    const [b, c, d] = r.runs.slice(-3);
+    const ratioA0 = b.rps / a0.rps;
+    const ratioA1 = b.rps / a1.rps;
+    const { written, answered, acknowledged, rollups } = r.events;
+    console.log(`${r.backend}:`);
+    console.log(`  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check(ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check(ratioA1 >= 10)})`);
+    console.log(`  p99 of b, c, d = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check(Math.max(b.p99, c.p99, d.p99) <= 5)})`);
+    console.log(
+      `  usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered, ${acknowledged.toLocaleString("en")} acknowledged, ` +
+        `rollups sum ${rollups.toLocaleString("en")} (target written = answered: ${check(written === answered && written >= acknowledged && rollups === written)})`,
+    );
+    console.log(`  server RSS: ${r.rss.idle} MB idle after start, peak ${r.rss.peak} MB (target ≤ 400: ${check(r.rss.peak <= 400)})`);
+  }
+  console.log(`machine load average before the runs: ${load1.toFixed(1)} on ${availableParallelism()} cores (other work on the machine skews every figure)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

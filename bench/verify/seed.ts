@@ -1,21 +1,18 @@
-// 100,000 keys in one organization, hashed with its real signing secret. Written with better-sqlite3
-// prepared statements (the bench database is SQLite): through Prisma this alone took minutes.
+// 100,000 keys in one organization, hashed with its real signing secret, written straight to the database
+// (SQLite: better-sqlite3 prepared statements; PostgreSQL: multi-row INSERTs) — through Prisma this alone
+// took minutes.
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { newId } from "../../lib/ids";
 import { generateSecret, hashSecret, newPublicId } from "../../lib/keys";
 import { seal } from "../../lib/crypto/seal";
 
 export const BENCH_PREFIX = "bn";
 const CHUNK = 5000;
-const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-type Row = Record<string, string | number | null>;
-
-function inserter(conn: Database.Database, table: string, columns: string[]) {
-  const statement = conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-  return (row: Row) => statement.run(...columns.map((c) => row[c] ?? null));
-}
+type Row = Record<string, string | number | Date | null>;
+type Tables = Record<"Organization" | "ApiKey" | "KeySecret" | "KeyScope" | "KeyCidr", Row[]>;
 
 export interface SeededKeys {
   orgId: string;
@@ -25,53 +22,78 @@ export interface SeededKeys {
   walled: string[];
 }
 
-export function seedVerifyBench(file: string, masterKey: Buffer, total: number, openCount: number, walledCount: number): SeededKeys {
-  const conn = new Database(file, { fileMustExist: true });
+/** The organization, then its keys chunk by chunk; `write` stores each batch of rows, table by table. */
+async function seed(masterKey: Buffer, total: number, openCount: number, walledCount: number, write: (tables: Partial<Tables>) => Promise<void>): Promise<SeededKeys> {
   const signingSecret = randomBytes(32);
   const orgId = newId("org");
   const now = new Date();
-  inserter(conn, "Organization", ["id", "name", "slug", "keyPrefix", "signingSecretEnc", "createdAt", "keysVersion"])({
-    id: orgId,
-    name: "Bench",
-    slug: `bench-${orgId.slice(-6).toLowerCase()}`,
-    keyPrefix: BENCH_PREFIX,
-    signingSecretEnc: seal(masterKey, signingSecret),
-    createdAt: iso(now),
-    keysVersion: 0,
+  await write({
+    Organization: [{ id: orgId, name: "Bench", slug: `bench-${orgId.slice(-6).toLowerCase()}`, keyPrefix: BENCH_PREFIX, signingSecretEnc: seal(masterKey, signingSecret), createdAt: now, keysVersion: 0 }],
   });
-  const insertKey = inserter(conn, "ApiKey", ["id", "orgId", "name", "displayPrefix", "last4", "createdAt", "updatedAt", "expiresAt"]);
-  const insertSecret = inserter(conn, "KeySecret", ["id", "keyId", "secretHash", "last4", "createdAt"]);
-  const insertScope = inserter(conn, "KeyScope", ["id", "keyId", "position", "action", "resourceFilter"]);
-  const insertCidr = inserter(conn, "KeyCidr", ["id", "keyId", "cidr", "family"]);
   const open: string[] = [];
   const walled: string[] = [];
-  const expiresAt = iso(new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000));
+  const expiresAt = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
   for (let start = 0; start < total; start += CHUNK) {
-    const keys: Row[] = [];
-    const secrets: Row[] = [];
-    const scopes: Row[] = [];
-    const cidrs: Row[] = [];
+    const tables: Tables = { Organization: [], ApiKey: [], KeySecret: [], KeyScope: [], KeyCidr: [] };
     for (let i = start; i < Math.min(total, start + CHUNK); i++) {
       const generated = generateSecret({ prefix: BENCH_PREFIX, env: "live" });
       const id = newPublicId("key");
       const isWalled = i >= openCount && i < openCount + walledCount;
       if (i < openCount) open.push(generated.secret);
       if (isWalled) walled.push(generated.secret);
-      keys.push({ id, orgId, name: `Service key ${i}`, displayPrefix: generated.displayPrefix, last4: generated.last4, createdAt: iso(now), updatedAt: iso(now), expiresAt: i % 3 ? expiresAt : null });
-      secrets.push({ id: newId("sec"), keyId: id, secretHash: hashSecret(signingSecret, generated.secret), last4: generated.last4, createdAt: iso(now) });
-      scopes.push({ id: newId("scp"), keyId: id, position: 0, action: "read", resourceFilter: "projects/**" });
-      if (i % 2) scopes.push({ id: newId("scp"), keyId: id, position: 1, action: "write", resourceFilter: "projects/web/*" });
+      tables.ApiKey.push({ id, orgId, name: `Service key ${i}`, displayPrefix: generated.displayPrefix, last4: generated.last4, createdAt: now, updatedAt: now, expiresAt: i % 3 ? expiresAt : null });
+      tables.KeySecret.push({ id: newId("sec"), keyId: id, secretHash: hashSecret(signingSecret, generated.secret), last4: generated.last4, createdAt: now });
+      tables.KeyScope.push({ id: newId("scp"), keyId: id, position: 0, action: "read", resourceFilter: "projects/**" });
+      if (i % 2) tables.KeyScope.push({ id: newId("scp"), keyId: id, position: 1, action: "write", resourceFilter: "projects/web/*" });
       // The CIDR that shuts out the load generator (127.0.0.1) for case d; other keys mostly allow loopback.
-      if (isWalled) cidrs.push({ id: newId("cid"), keyId: id, cidr: "10.0.0.0/8", family: 4 });
-      else if (i % 4 === 0) cidrs.push({ id: newId("cid"), keyId: id, cidr: "127.0.0.0/8", family: 4 }, { id: newId("cid"), keyId: id, cidr: "::1/128", family: 6 });
+      if (isWalled) tables.KeyCidr.push({ id: newId("cid"), keyId: id, cidr: "10.0.0.0/8", family: 4 });
+      else if (i % 4 === 0) tables.KeyCidr.push({ id: newId("cid"), keyId: id, cidr: "127.0.0.0/8", family: 4 }, { id: newId("cid"), keyId: id, cidr: "::1/128", family: 6 });
     }
-    conn.transaction(() => {
-      keys.forEach(insertKey);
-      secrets.forEach(insertSecret);
-      scopes.forEach(insertScope);
-      cidrs.forEach(insertCidr);
-    })();
+    await write(tables);
   }
-  conn.close();
   return { orgId, open, walled };
+}
+
+// Prisma's SQLite adapter stores DateTime as ISO-8601 text with a "+00:00" offset.
+const sqliteValue = (v: Row[string]) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v);
+
+export async function seedVerifyBench(file: string, masterKey: Buffer, total: number, openCount: number, walledCount: number): Promise<SeededKeys> {
+  const conn = new Database(file, { fileMustExist: true });
+  try {
+    return await seed(masterKey, total, openCount, walledCount, async (tables) => {
+      conn.transaction(() => {
+        for (const [table, rows] of Object.entries(tables)) {
+          if (rows.length === 0) continue;
+          const columns = Object.keys(rows[0]);
+          const statement = conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+          for (const row of rows) statement.run(...columns.map((c) => sqliteValue(row[c] ?? null)));
+        }
+      })();
+    });
+  } finally {
+    conn.close();
+  }
+}
+
+export async function seedVerifyBenchPostgres(url: string, masterKey: Buffer, total: number, openCount: number, walledCount: number): Promise<SeededKeys> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await seed(masterKey, total, openCount, walledCount, async (tables) => {
+      await client.query("BEGIN");
+      for (const [table, rows] of Object.entries(tables)) {
+        const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
+        // Rows of one table share their columns except the nullable ones; fill those with null.
+        for (let at = 0; at < rows.length; at += 1000) {
+          const batch = rows.slice(at, at + 1000);
+          const values: unknown[] = [];
+          const tuples = batch.map((row) => `(${columns.map((c) => `$${values.push(row[c] ?? null)}`).join(", ")})`);
+          await client.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`, values);
+        }
+      }
+      await client.query("COMMIT");
+    });
+  } finally {
+    await client.end();
+  }
 }
