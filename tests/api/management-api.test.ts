@@ -146,6 +146,34 @@ describe("conflict (409) and validation (422)", () => {
     expect(reply.body.error.details["cidrs.0"]).toMatch(/10\.0\.0\.0\/8/);
   });
 
+  it("refuses a key that breaks the organization's key policy, naming the rule, and writes nothing", async () => {
+    // The other organization's policy, so this org's keys elsewhere in the file are unaffected.
+    await db.organization.update({
+      where: { id: other.actor.orgId },
+      data: { policyRequireExpiry: true, policyMaxLifetimeDays: 30, policyForbidWildcardCidr: true, policyForbidFullAccess: true },
+    });
+    const ok = { name: "Policy probe", expiry: { preset: "30d" }, scopes: [{ action: "read", resourceFilter: "" }], cidrs: ["203.0.113.0/24"] };
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ expiry: { preset: "never" } }, "expiry", /policy (requires an expiry|limits keys to 30 days)/],
+      [{ expiry: { preset: "90d" } }, "expiry", /policy limits keys to 30 days/],
+      [{ cidrs: ["0.0.0.0/0"] }, "cidrs", /policy forbids allowing every address/],
+      [{ cidrs: [] }, "cidrs", /policy forbids allowing every address/],
+      [{ scopes: [{ action: "*", resourceFilter: "" }] }, "scopes", /policy forbids full-access keys/],
+    ];
+    const before = await db.apiKey.count();
+    for (const [change, field, rule] of cases) {
+      const reply = await api(other.admin.secret, "POST", "/api/v1/keys", { ...ok, ...change });
+      expectError(reply, 422, "VALIDATION");
+      expect(reply.body.error.details[field]).toMatch(rule);
+    }
+    expect(await db.apiKey.count()).toBe(before);
+    expect((await api(other.admin.secret, "POST", "/api/v1/keys", ok)).status).toBe(201);
+    await db.organization.update({
+      where: { id: other.actor.orgId },
+      data: { policyRequireExpiry: false, policyMaxLifetimeDays: null, policyForbidWildcardCidr: false, policyForbidFullAccess: false },
+    });
+  });
+
   it("refuses bad JSON, bad query parameters and an invalid cursor", async () => {
     expectError(await api(acme.admin.secret, "POST", "/api/v1/keys", "{not json", { "content-type": "application/json" }), 422, "VALIDATION");
     const status = await api(acme.admin.secret, "GET", "/api/v1/keys?status=deleted&limit=1000");
