@@ -28,7 +28,6 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
   const pathname = usePathname();
   const isClient = useIsClient();
   const [pending, startTransition] = useTransition();
-  const [values, setValues] = useState({ actor: params.actor ?? "", action: params.action ?? "", key: params.key ?? "" });
   // null = untouched: the URL's instants become local dates only in the browser.
   const [dates, setDates] = useState<{ from: string | null; to: string | null }>({ from: null, to: null });
   const from = dates.from ?? (isClient ? localDate(params.from) : "");
@@ -36,10 +35,12 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
 
   const apply = (event: React.FormEvent) => {
     event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
     const search = new URLSearchParams();
-    if (values.actor) search.set("actor", values.actor);
-    if (values.action) search.set("action", values.action);
-    if (values.key) search.set("key", values.key);
+    for (const name of ["actor", "action", "key"] as const) {
+      const value = form.get(name);
+      if (typeof value === "string" && value) search.set(name, value);
+    }
     const fromIso = fromLocalInputValue(from);
     const toIso = to ? nextDayIso(to) : null;
     if (fromIso) search.set("from", fromIso);
@@ -47,13 +48,11 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
     startTransition(() => router.push(`${pathname}${search.size ? `?${search}` : ""}`));
   };
   const setDate = (name: "from" | "to") => (e: React.ChangeEvent<HTMLInputElement>) => setDates((d) => ({ ...d, [name]: e.target.value }));
-  const set = (name: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setValues((v) => ({ ...v, [name]: e.target.value }));
 
   const select = (id: string, label: string, name: "actor" | "action" | "key", list: { value: string; label: string }[], all: string) => (
     <div className="min-w-0">
       <label htmlFor={id} className="block text-xs font-medium text-slate-700">{label}</label>
-      <select id={id} value={values[name]} onChange={set(name)} className={inputClass(false, "mt-1")}>
+      <select id={id} name={name} defaultValue={params[name] ?? ""} className={inputClass(false, "mt-1")}>
         <option value="">{all}</option>
         {list.map((o) => (
           <option key={o.value} value={o.value}>{o.label}</option>
@@ -63,7 +62,9 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
   );
 
   return (
-    <form onSubmit={apply} aria-label="Filter the audit log" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
+    // The selects are uncontrolled and read at submit, so a choice made before hydration is not lost; a new
+    // URL (filters applied or cleared) remounts the form with its values.
+    <form key={JSON.stringify(params)} onSubmit={apply} aria-label="Filter the audit log" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
       {select("audit-actor", "Actor", "actor", options.actors, "Anyone")}
       {select("audit-action", "Action", "action", options.actions, "All actions")}
       {select("audit-key", "Key", "key", options.keys, "All keys")}
@@ -80,7 +81,6 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
         <Button
           variant="ghost"
           onClick={() => {
-            setValues({ actor: "", action: "", key: "" });
             setDates({ from: "", to: "" });
             startTransition(() => router.push(pathname));
           }}
