@@ -1,25 +1,16 @@
 // The real server.ts (Next + the verify fast path on one port), as `npm start` runs it: the console keeps
 // working, /api/demo/echo is protected through lib/client, and SIGTERM under load loses no usage event.
 // Needs a production build: the same one the other server tests and the e2e suite use (built once if stale).
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
-import { ensureAppBuilt } from "../support/keyward-server";
+import { ensureAppBuilt, freePort } from "../support/keyward-server";
 import { startChild, type Child } from "./support/child";
 import { verify } from "./support/http";
 import { newKey, sleep } from "./support/keys";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const { db, url } = await useTestDb();
 let server: Child;
