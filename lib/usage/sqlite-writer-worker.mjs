@@ -5,11 +5,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
 const conn = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
-// WAL (persistent, for every connection to the file): readers — the verify path's lookups, the console —
-// never wait for this writer, and a commit appends to the log instead of rewriting pages. synchronous=NORMAL
-// in WAL mode syncs at checkpoints, not every commit: a power cut may lose the last batches, never corrupt.
-conn.pragma("journal_mode = WAL");
-conn.pragma("synchronous = NORMAL");
 const insertEvent = conn.prepare(
   `INSERT INTO "UsageEvent" ("orgId", "keyId", "at", "outcome", "action", "resource", "ip", "userAgent") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 );
