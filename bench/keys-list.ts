@@ -1,6 +1,5 @@
 // The API Keys page's server-side data query (first page + status counts) with 100,000 keys in one
 // organization, next to a plain 50-row SELECT on the same table measured in the same run.
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +9,7 @@ import Table from "cli-table3";
 import { createDb, type Db } from "../lib/db/client";
 import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { listKeys, parseKeyListParams } from "../lib/queries/keys";
+import { migrateDatabase } from "../lib/db/migrate";
 
 const KEY_COUNT = 100_000;
 const RUNS = 30;
@@ -125,11 +125,7 @@ async function benchKeysListOn(backend: "sqlite" | "postgres", pgAdmin?: string)
     u.pathname = `/${pgName}`;
     url = u.toString();
   }
-  const migrated = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], {
-    env: { ...process.env, DATABASE_URL: url, KEYWARD_QUIET: "1" },
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`migrating the bench database failed:\n${migrated.stdout}${migrated.stderr}`);
+  migrateDatabase(url);
   const db = createDb(url);
   try {
     const orgId = "org_bench";

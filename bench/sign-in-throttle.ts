@@ -1,7 +1,6 @@
 // Login throttling under attack: a legitimate user's sign-in latency alone (baseline) and while 1,000
 // wrong-password attempts run against the sign-in service (real SQLite database, real argon2id), in two
 // shapes: one account guessed from one address, and 1,000 accounts sprayed from one address.
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { signIn } from "../lib/auth/login";
 import { hashPassword } from "../lib/auth/password";
 import { createDb, type Db } from "../lib/db/client";
+import { migrateDatabase } from "../lib/db/migrate";
 
 const ATTEMPTS = 1000;
 const CONCURRENCY = 10;
@@ -61,11 +61,7 @@ export async function benchSignInThrottle(): Promise<void> {
   process.env.KEYWARD_MASTER_KEY ??= randomBytes(32).toString("hex");
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-throttle-"));
   const url = `file:${path.join(dir, "bench.db")}`;
-  const migrated = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], {
-    env: { ...process.env, DATABASE_URL: url, KEYWARD_QUIET: "1" },
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`migrating the bench database failed:\n${migrated.stdout}${migrated.stderr}`);
+  migrateDatabase(url);
   const db = createDb(url);
   try {
     const passwordHash = await hashPassword(LEGIT.password);

@@ -1,7 +1,6 @@
 // `npm run bench` section: the 30-day org-wide usage chart, read from the hourly rollups (what /usage
 // does) against the naive GROUP BY over raw events, both measured in this run on the same temp SQLite
 // database holding BENCH_USAGE_EVENTS (default 5 million) requests of one organization.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import { getUsageSeries, resolveUsageRange } from "../lib/queries/usage";
 import { HOUR_MS, hourOf, rollupsFromEvents, type RollupEvent } from "../lib/usage/rollup";
 import { USAGE_OUTCOMES } from "../lib/usage/outcomes";
 import { seededRandom } from "../scripts/demo-traffic";
+import { migrateDatabase } from "../lib/db/migrate";
 
 const KEYS = 200;
 const HOURS = 720;
@@ -136,11 +136,7 @@ export async function benchUsageChart(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-usage-"));
   const file = path.join(dir, "bench.db");
   try {
-    const migrate = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], {
-      env: { ...process.env, DATABASE_URL: `file:${file}`, KEYWARD_QUIET: "1" },
-      encoding: "utf8",
-    });
-    if (migrate.status !== 0) throw new Error(`migrating the bench database failed:\n${migrate.stdout}${migrate.stderr}`);
+    migrateDatabase(`file:${file}`);
 
     const pendingIndex = ensureChartIndex(file);
 

@@ -17,6 +17,7 @@ import { createDb } from "../lib/db/client";
 import { generateSecret } from "../lib/keys";
 import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
+import { migrateDatabase } from "../lib/db/migrate";
 
 const KEY_COUNT = 100_000;
 const OPEN_KEYS = 10_000;
@@ -142,8 +143,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
   };
   const children: ChildProcess[] = [];
   try {
-    const migrated = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], { cwd: root, env: { ...env, KEYWARD_QUIET: "1" }, encoding: "utf8" });
-    if (migrated.status !== 0) throw new Error(migrated.stderr);
+    migrateDatabase(databaseUrl);
     const seedStart = Date.now();
     const seeded =
       backend === "postgres"

@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createDatabaseFrom, dropDatabase } from "./support/postgres";
+import { migrateDatabase as migrate } from "../lib/db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -12,13 +12,6 @@ declare module "vitest" {
   }
 }
 
-function migrate(url: string) {
-  const res = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate"], {
-    env: { ...process.env, DATABASE_URL: url, KEYWARD_QUIET: "1" },
-    encoding: "utf8",
-  });
-  if (res.status !== 0) throw new Error(`migrating the test template failed:\n${res.stdout}${res.stderr}`);
-}
 
 /**
  * Migrates one template database per backend with the committed migrations (the real CLI path); each test
