@@ -52,6 +52,20 @@ function providerOf(url) {
   process.exit(1);
 }
 
+// WAL is a property of the database file, so it is set here, while nothing else has the file open (switching
+// needs exclusive access). Readers — the verify path's lookups, the console — then never wait for the usage
+// writer, and a commit appends to the log instead of rewriting pages.
+async function useWriteAheadLog(file) {
+  const { default: Database } = await import("better-sqlite3");
+  const conn = new Database(file, { fileMustExist: true });
+  try {
+    const mode = conn.pragma("journal_mode = WAL", { simple: true });
+    if (mode !== "wal") throw new Error(`could not switch ${file} to WAL (journal_mode is ${mode})`);
+  } finally {
+    conn.close();
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === "generate") {
   for (const provider of Object.keys(providers)) {
@@ -73,6 +87,7 @@ if (command === "generate") {
   const provider = providerOf(url);
   if (provider === "sqlite") mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
   const out = prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { ...cliEnv, DATABASE_URL: url });
+  if (provider === "sqlite") await useWriteAheadLog(path.resolve(root, url.replace(/^file:/, "")));
   if (!process.env.KEYWARD_QUIET) console.log(out.trim().split("\n").filter((l) => /migration|applied|No pending/i.test(l)).join("\n"));
 } else if (command === "new-migration") {
   const name = (rest[0] || "").replace(/[^a-z0-9_]/gi, "_");

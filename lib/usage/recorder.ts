@@ -1,5 +1,5 @@
 import { providerOfDb, type Db } from "../db/client";
-import type { UsageEventInput } from "./event";
+import { appendEvent, EVENT_FIELDS, eventCount, type UsageBatch, type UsageEventInput } from "./event";
 import { isBusy, sqliteUsageWriter } from "./sqlite-writer";
 import { prismaUsageWriter, type UsageBatchWriter } from "./write-batch";
 
@@ -22,17 +22,21 @@ export interface UsageRecorderStats {
   buffered: number;
 }
 
+const FLUSH_TIMEOUT_MS = 10_000;
+
 /**
  * Buffers usage events and writes them in batches (every flushIntervalMs, or as soon as batchSize are
  * waiting), so a verification never waits on a database write. One batch at a time, in order; a failed
  * batch goes back to the front of the buffer and is retried on the next tick.
  */
 export class UsageRecorder {
-  private buffer: UsageEventInput[] = [];
-  private flushing: Promise<void> | null = null;
+  private buffer: UsageBatch = [];
+  private draining: Promise<void> | null = null;
+  /** Every event up to this count of recorded ones is wanted in the database now (see drain). */
+  private writeThrough = 0;
+  private lastError: unknown = null;
   private timer: NodeJS.Timeout | null;
   private soon = false;
-  private closed = false;
   private readonly stats = { recorded: 0, written: 0, dropped: 0 };
   private readonly batchSize: number;
   private readonly maxBatch: number;
@@ -46,70 +50,89 @@ export class UsageRecorder {
     this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 2000);
     this.maxBuffered = options.maxBuffered ?? 200_000;
     this.onError = options.onError ?? ((error) => console.error(`usage: writing events failed: ${error instanceof Error ? error.message : error}`));
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 250);
+    this.timer = setInterval(() => void this.drain(true), options.flushIntervalMs ?? 250);
     this.timer.unref();
   }
 
   record(event: UsageEventInput): void {
     this.stats.recorded += 1;
-    this.buffer.push(event);
-    if (this.buffer.length > this.maxBuffered) {
-      const excess = this.buffer.length - this.maxBuffered;
-      this.buffer.splice(0, excess);
+    appendEvent(this.buffer, event);
+    const buffered = eventCount(this.buffer);
+    if (buffered > this.maxBuffered) {
+      const excess = buffered - this.maxBuffered;
+      this.buffer.splice(0, excess * EVENT_FIELDS);
       this.stats.dropped += excess;
     }
-    if (this.buffer.length >= this.batchSize && !this.soon) {
+    if (buffered >= this.batchSize && !this.soon) {
       this.soon = true;
       setImmediate(() => {
         this.soon = false;
-        void this.flush();
+        void this.drain(false);
       });
     }
   }
 
-  /** Writes what is buffered now (in batches); resolves when those events are in the database or failed. */
-  flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    if (this.buffer.length === 0) return Promise.resolve();
-    this.flushing = this.drain().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
+  /**
+   * Resolves once every event recorded before the call is in the database. A busy database is waited for;
+   * any other failure, or still nothing written after FLUSH_TIMEOUT_MS, rejects (the events stay buffered).
+   */
+  async flush(timeoutMs = FLUSH_TIMEOUT_MS): Promise<void> {
+    const target = this.stats.recorded;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      await this.drain(true);
+      if (this.stats.written + this.stats.dropped >= target) return;
+      if (this.lastError && !isBusy(this.lastError)) throw this.lastError;
+      if (Date.now() > deadline) throw new Error(`${eventCount(this.buffer)} usage events still unwritten after ${timeoutMs} ms (database busy)`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 200)));
+    }
   }
 
-  private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
+  /**
+   * Writes batches while batchSize events wait, and (`upToNow`) until every event recorded before the call is
+   * written; stops at a failed write. One drain at a time. Under load every transaction so takes at least
+   * batchSize events: a commit costs about the same whatever its size, and rewrites the same index pages.
+   */
+  private drain(upToNow: boolean): Promise<void> {
+    if (upToNow) this.writeThrough = this.stats.recorded;
+    this.draining ??= this.writeBuffered().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async writeBuffered(): Promise<void> {
+    while (this.buffer.length > 0 && (this.stats.written + this.stats.dropped < this.writeThrough || eventCount(this.buffer) >= this.batchSize)) {
       // While a commit waits on the disk, events keep arriving: the next transaction takes them all (bounded).
-      const batch = this.buffer.splice(0, this.maxBatch);
+      const batch = this.buffer.splice(0, this.maxBatch * EVENT_FIELDS);
       try {
         await this.writer.write(batch);
-        this.stats.written += batch.length;
+        this.stats.written += eventCount(batch);
+        this.lastError = null;
       } catch (error) {
-        this.buffer.unshift(...batch);
+        this.buffer = batch.concat(this.buffer);
+        this.lastError = error;
         if (!isBusy(error)) this.onError(error);
         return;
       }
     }
   }
 
-  /** Stops the timer and writes everything still buffered, retrying a few times if the database is busy. */
+  /** Stops the timer and writes everything still buffered; what cannot be written is reported and counted. */
   async close(): Promise<UsageRecorderStats> {
-    if (!this.closed) {
-      this.closed = true;
-      if (this.timer) clearInterval(this.timer);
-      this.timer = null;
-    }
-    for (let attempt = 0; attempt < 20; attempt++) {
-      if (this.flushing) await this.flushing;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
       await this.flush();
-      if (this.buffer.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100 * Math.min(attempt + 1, 5)));
+    } catch (error) {
+      // A failing write was reported when it failed; a timeout is news.
+      if (error !== this.lastError) this.onError(error);
     }
     await this.writer.close?.();
     return this.getStats();
   }
 
   getStats(): UsageRecorderStats {
-    return { ...this.stats, buffered: this.buffer.length };
+    return { ...this.stats, buffered: eventCount(this.buffer) };
   }
 }

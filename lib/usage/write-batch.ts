@@ -1,8 +1,9 @@
 import { Prisma } from "../generated/sqlite/client";
 import { providerOfDb, type Db } from "../db/client";
-import type { UsageEventInput } from "./event";
+import { eventsOf, type UsageBatch, type UsageEventInput } from "./event";
 import { ALLOWED_OUTCOME } from "./outcomes";
 import { rollupsFromEvents } from "./rollup";
+import { LAST_USE_EVERY_MS } from "./last-use";
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,30 +36,34 @@ async function upsertRollups(tx: Tx, events: readonly UsageEventInput[], postgre
     ON CONFLICT ("orgId", "keyId", "hour", "outcome") DO UPDATE SET "count" = "UsageRollup"."count" + excluded."count"`;
 }
 
-// One UPDATE … FROM (VALUES …) for every key of the batch; the lastUsedAt guard keeps an older batch (from
-// another process) from overwriting a newer use. VALUES columns are column1…columnN on both databases.
+// One UPDATE … FROM (VALUES …) for every key of the batch, writing only news: a use newer than the stored one
+// by LAST_USE_EVERY_MS, or from another address or user agent. The lastUsedAt guard also keeps an older batch
+// (from another process) from overwriting a newer use. VALUES columns are column1…columnN on both databases.
 async function updateLastUse(tx: Tx, events: readonly UsageEventInput[], postgres: boolean) {
   const uses = lastUses(events);
   if (uses.length === 0) return;
+  const staleBefore = (u: LastUse) => new Date(u.at.getTime() - LAST_USE_EVERY_MS);
   const values = Prisma.join(
     uses.map((u) =>
       postgres
-        ? Prisma.sql`(${u.keyId}::text, ${u.at}::timestamp(3), ${u.ip}::text, ${u.userAgent}::text)`
-        : Prisma.sql`(${u.keyId}, ${u.at}, ${u.ip}, ${u.userAgent})`,
+        ? Prisma.sql`(${u.keyId}::text, ${u.at}::timestamp(3), ${u.ip}::text, ${u.userAgent}::text, ${staleBefore(u)}::timestamp(3))`
+        : Prisma.sql`(${u.keyId}, ${u.at}, ${u.ip}, ${u.userAgent}, ${staleBefore(u)})`,
     ),
   );
+  const differs = postgres ? Prisma.sql`IS DISTINCT FROM` : Prisma.sql`IS NOT`;
   await tx.$executeRaw`UPDATE "ApiKey" SET "lastUsedAt" = v.column2, "lastUsedIp" = v.column3, "lastUsedUserAgent" = v.column4
     FROM (VALUES ${values}) AS v
-    WHERE "ApiKey"."id" = v.column1 AND ("ApiKey"."lastUsedAt" IS NULL OR "ApiKey"."lastUsedAt" < v.column2)`;
+    WHERE "ApiKey"."id" = v.column1 AND ("ApiKey"."lastUsedAt" IS NULL OR "ApiKey"."lastUsedAt" < v.column5
+      OR ("ApiKey"."lastUsedAt" < v.column2 AND ("ApiKey"."lastUsedIp" ${differs} v.column3 OR "ApiKey"."lastUsedUserAgent" ${differs} v.column4)))`;
 }
 
 export interface UsageBatchWriter {
   /** Writes one batch in one transaction: the raw events, their hourly rollups and the keys' last use. */
-  write(events: readonly UsageEventInput[]): Promise<void>;
+  write(batch: UsageBatch): Promise<void>;
 }
 
 export function prismaUsageWriter(db: Db): UsageBatchWriter {
-  return { write: (events) => writeUsageBatch(db, events) };
+  return { write: (batch) => writeUsageBatch(db, eventsOf(batch)) };
 }
 
 /** Writes one batch in one transaction: the raw events, their hourly rollups and the keys' last use. */

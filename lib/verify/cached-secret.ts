@@ -1,4 +1,5 @@
-import { compileCidrs, compileScopes, type Authorizer, type IpMatcher, type Scope, type ScopeAction } from "../keys";
+import { compileCidrs, compileScopes, type IpMatcher, type RequestAction, type Scope, type ScopeAction } from "../keys";
+import { boundedMemo } from "./bounded-memo";
 
 /** What the hot path needs to answer for one secret, precompiled once when the cache is filled. */
 export interface CachedSecret {
@@ -10,7 +11,8 @@ export interface CachedSecret {
   /** null for the key's current secret; else the instant a superseded secret stops (its grace end). */
   endsAt: number | null;
   ipAllowed: IpMatcher;
-  authorize: Authorizer;
+  /** Whether the key's scopes allow the action on the resource (remembered per pair: callers repeat them). */
+  allows(action: RequestAction, resource: string | undefined): boolean;
   /** The whole 200 body for a valid verification: it only changes when the key does, which drops this entry. */
   validBody: string;
 }
@@ -30,6 +32,15 @@ export interface SecretRow {
   };
 }
 
+function allowsFor(scopes: Scope[]): CachedSecret["allows"] {
+  const authorize = compileScopes(scopes);
+  const allowed = boundedMemo((request) => {
+    const space = request.indexOf(" ");
+    return authorize(request.slice(0, space) as RequestAction, space + 1 < request.length ? request.slice(space + 1) : undefined).allowed;
+  }, 64);
+  return (action, resource) => allowed(`${action} ${resource ?? ""}`);
+}
+
 export function toCachedSecret(row: SecretRow): CachedSecret {
   const { key } = row;
   const scopes: Scope[] = [...key.scopes]
@@ -45,7 +56,7 @@ export function toCachedSecret(row: SecretRow): CachedSecret {
     expiresAt: key.expiresAt,
     endsAt,
     ipAllowed: compileCidrs(key.cidrs.map((c) => c.cidr)),
-    authorize: compileScopes(scopes),
+    allows: allowsFor(scopes),
     validBody: JSON.stringify({ valid: true, keyId: key.id, name: key.name, scopes, expiresAt: key.expiresAt?.toISOString() ?? null }),
   };
 }

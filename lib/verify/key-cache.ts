@@ -10,6 +10,12 @@ export interface CachedOrg {
   signingSecret: Buffer;
   /** secret hash → entry */
   entries: Map<string, CachedSecret>;
+  /**
+   * SHA-256 of a secret → its stored hash (HMAC with this organization's signing secret), for secrets that
+   * matched a key: a plain hash costs a fraction of an HMAC. Both sides are one-way; the mapping never goes
+   * stale (it depends on the signing secret only, and a new one makes a new CachedOrg).
+   */
+  hashes: Map<string, string>;
   /** key id → its cached secret hashes (current and in grace) */
   byKey: Map<string, string[]>;
 }
@@ -228,6 +234,7 @@ export class KeyCache {
           signingSecret: openSigningSecret(row.id, row.signingSecretEnc),
           entries: new Map(),
           byKey: new Map(),
+          hashes: new Map(),
         });
         listChanged = true;
         changed = true;

@@ -1,4 +1,5 @@
 import { isRequestAction, parseClientAddress, validateResourcePath, type RequestAction } from "../keys";
+import { boundedMemo } from "./bounded-memo";
 
 /** Longer than any Keyward secret (SECRET_MAX_LENGTH), short enough that nobody uploads a novel. */
 export const VERIFY_KEY_MAX_LENGTH = 256;
@@ -12,6 +13,9 @@ export interface VerifyBody {
 }
 
 export type VerifyBodyResult = { ok: true; value: VerifyBody } | { ok: false; message: string };
+
+// Callers ask about the same few resources over and over.
+const checkResource = boundedMemo(validateResourcePath, 4096);
 
 // Printable ASCII: every Keyward secret is; anything else is garbage, not a wrong key.
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
@@ -44,7 +48,7 @@ export function parseVerifyBody(text: string): VerifyBodyResult {
   }
   if (resource !== undefined && resource !== null) {
     if (value.action === undefined) return fail('"resource" needs an "action"');
-    const path = validateResourcePath(resource);
+    const path = typeof resource === "string" ? checkResource(resource) : validateResourcePath(resource);
     if (!path.ok) return fail(`"resource": ${path.error}`);
     value.resource = path.value;
   }

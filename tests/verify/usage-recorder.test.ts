@@ -46,6 +46,27 @@ describe("usage recorder", () => {
     expect(row.lastUsedIp).toBe("198.51.100.2");
   });
 
+  it("rewrites a key's last use at most once a minute from the same client, and at once from a new one", async () => {
+    const { orgId, actor } = await createOrg(db, { keyPrefix: "um" });
+    const { key } = await newKey(db, actor);
+    const t = Date.now() - 10 * 60_000;
+    const recorder = new UsageRecorder(db, { url });
+    const useAt = async (offsetMs: number, ip: string) => {
+      recorder.record({ ...event(orgId, key.id, new Date(t + offsetMs)), ip });
+      await recorder.flush();
+      const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+      return [row.lastUsedAt!.getTime() - t, row.lastUsedIp];
+    };
+    expect(await useAt(0, "192.0.2.1")).toEqual([0, "192.0.2.1"]);
+    expect(await useAt(10_000, "192.0.2.1")).toEqual([0, "192.0.2.1"]);
+    expect(await useAt(20_000, "192.0.2.9")).toEqual([20_000, "192.0.2.9"]);
+    expect(await useAt(70_000, "192.0.2.9")).toEqual([20_000, "192.0.2.9"]);
+    expect(await useAt(81_000, "192.0.2.9")).toEqual([81_000, "192.0.2.9"]);
+    await recorder.close();
+    // Every use is still an event and counted in the rollups.
+    expect(await db.usageEvent.count({ where: { keyId: key.id } })).toBe(5);
+  });
+
   it("prunes raw events past the retention period in batches and keeps the rollups", async () => {
     const { orgId, actor } = await createOrg(db, { keyPrefix: "up" });
     const { key } = await newKey(db, actor);
