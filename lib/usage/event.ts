@@ -18,33 +18,33 @@ export const USAGE_USER_AGENT_MAX = 256;
 
 /**
  * Buffered events, flat: EVENT_FIELDS values per event in the order orgId, keyId, at (epoch ms), outcome,
- * action, resource, ip, userAgent. Pushing primitives costs the request thread next to nothing, and an array
- * of primitives is the cheapest thing to post to the writer thread.
+ * action, resource, ip, userAgent, at most CHUNK_EVENTS events per chunk. Pushing primitives costs the
+ * request thread next to nothing, an array of primitives is the cheapest thing to post to the writer thread,
+ * and a chunk stays small enough for V8's young generation (a bigger array lives until a full GC).
  */
-export type UsageBatch = (string | number | null)[];
+export type UsageChunk = (string | number | null)[];
 export const EVENT_FIELDS = 8;
+export const CHUNK_EVENTS = 256;
 
-export function appendEvent(batch: UsageBatch, e: UsageEventInput): void {
-  batch.push(e.orgId, e.keyId, e.at.getTime(), e.outcome, e.action, e.resource, e.ip, e.userAgent);
+export function appendEvent(chunk: UsageChunk, e: UsageEventInput): void {
+  chunk.push(e.orgId, e.keyId, e.at.getTime(), e.outcome, e.action, e.resource, e.ip, e.userAgent);
 }
 
-export function eventCount(batch: UsageBatch): number {
-  return batch.length / EVENT_FIELDS;
-}
-
-export function eventsOf(batch: UsageBatch): UsageEventInput[] {
+export function eventsOf(chunks: readonly UsageChunk[]): UsageEventInput[] {
   const events: UsageEventInput[] = [];
-  for (let i = 0; i < batch.length; i += EVENT_FIELDS) {
-    events.push({
-      orgId: batch[i] as string,
-      keyId: batch[i + 1] as string,
-      at: new Date(batch[i + 2] as number),
-      outcome: batch[i + 3] as UsageOutcome,
-      action: batch[i + 4] as string | null,
-      resource: batch[i + 5] as string | null,
-      ip: batch[i + 6] as string | null,
-      userAgent: batch[i + 7] as string | null,
-    });
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.length; i += EVENT_FIELDS) {
+      events.push({
+        orgId: chunk[i] as string,
+        keyId: chunk[i + 1] as string,
+        at: new Date(chunk[i + 2] as number),
+        outcome: chunk[i + 3] as UsageOutcome,
+        action: chunk[i + 4] as string | null,
+        resource: chunk[i + 5] as string | null,
+        ip: chunk[i + 6] as string | null,
+        userAgent: chunk[i + 7] as string | null,
+      });
+    }
   }
   return events;
 }

@@ -1,5 +1,5 @@
 import { providerOfDb, type Db } from "../db/client";
-import { appendEvent, EVENT_FIELDS, eventCount, type UsageBatch, type UsageEventInput } from "./event";
+import { appendEvent, CHUNK_EVENTS, EVENT_FIELDS, type UsageChunk, type UsageEventInput } from "./event";
 import { isBusy, sqliteUsageWriter } from "./sqlite-writer";
 import { prismaUsageWriter, type UsageBatchWriter } from "./write-batch";
 
@@ -30,7 +30,9 @@ const FLUSH_TIMEOUT_MS = 10_000;
  * batch goes back to the front of the buffer and is retried on the next tick.
  */
 export class UsageRecorder {
-  private buffer: UsageBatch = [];
+  /** Buffered events, oldest first; record() appends to the last chunk. */
+  private chunks: UsageChunk[] = [];
+  private buffered = 0;
   private draining: Promise<void> | null = null;
   /** Every event up to this count of recorded ones is wanted in the database now (see drain). */
   private writeThrough = 0;
@@ -46,8 +48,8 @@ export class UsageRecorder {
 
   constructor(db: Db, options: UsageRecorderOptions = {}) {
     this.writer = providerOfDb(db) === "sqlite" && options.url ? sqliteUsageWriter(options.url) : prismaUsageWriter(db);
-    this.batchSize = options.batchSize ?? 500;
-    this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 2000);
+    this.batchSize = options.batchSize ?? 2000;
+    this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 5000);
     this.maxBuffered = options.maxBuffered ?? 200_000;
     this.onError = options.onError ?? ((error) => console.error(`usage: writing events failed: ${error instanceof Error ? error.message : error}`));
     this.timer = setInterval(() => void this.drain(true), options.flushIntervalMs ?? 250);
@@ -56,14 +58,16 @@ export class UsageRecorder {
 
   record(event: UsageEventInput): void {
     this.stats.recorded += 1;
-    appendEvent(this.buffer, event);
-    const buffered = eventCount(this.buffer);
-    if (buffered > this.maxBuffered) {
-      const excess = buffered - this.maxBuffered;
-      this.buffer.splice(0, excess * EVENT_FIELDS);
-      this.stats.dropped += excess;
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (chunk === undefined || chunk.length >= CHUNK_EVENTS * EVENT_FIELDS) this.chunks.push((chunk = []));
+    appendEvent(chunk, event);
+    this.buffered += 1;
+    if (this.buffered > this.maxBuffered) {
+      const lost = this.chunks.shift()!.length / EVENT_FIELDS;
+      this.buffered -= lost;
+      this.stats.dropped += lost;
     }
-    if (buffered >= this.batchSize && !this.soon) {
+    if (this.buffered >= this.batchSize && !this.soon) {
       this.soon = true;
       setImmediate(() => {
         this.soon = false;
@@ -83,7 +87,7 @@ export class UsageRecorder {
       await this.drain(true);
       if (this.stats.written + this.stats.dropped >= target) return;
       if (this.lastError && !isBusy(this.lastError)) throw this.lastError;
-      if (Date.now() > deadline) throw new Error(`${eventCount(this.buffer)} usage events still unwritten after ${timeoutMs} ms (database busy)`);
+      if (Date.now() > deadline) throw new Error(`${this.buffered} usage events still unwritten after ${timeoutMs} ms (database busy)`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 200)));
     }
   }
@@ -102,15 +106,23 @@ export class UsageRecorder {
   }
 
   private async writeBuffered(): Promise<void> {
-    while (this.buffer.length > 0 && (this.stats.written + this.stats.dropped < this.writeThrough || eventCount(this.buffer) >= this.batchSize)) {
+    while (this.buffered > 0 && (this.stats.written + this.stats.dropped < this.writeThrough || this.buffered >= this.batchSize)) {
       // While a commit waits on the disk, events keep arriving: the next transaction takes them all (bounded).
-      const batch = this.buffer.splice(0, this.maxBatch * EVENT_FIELDS);
+      const batch: UsageChunk[] = [];
+      let count = 0;
+      while (this.chunks.length > 0 && count < this.maxBatch) {
+        const chunk = this.chunks.shift()!;
+        batch.push(chunk);
+        count += chunk.length / EVENT_FIELDS;
+      }
+      this.buffered -= count;
       try {
         await this.writer.write(batch);
-        this.stats.written += eventCount(batch);
+        this.stats.written += count;
         this.lastError = null;
       } catch (error) {
-        this.buffer = batch.concat(this.buffer);
+        this.chunks = batch.concat(this.chunks);
+        this.buffered += count;
         this.lastError = error;
         if (!isBusy(error)) this.onError(error);
         return;
@@ -133,6 +145,6 @@ export class UsageRecorder {
   }
 
   getStats(): UsageRecorderStats {
-    return { ...this.stats, buffered: eventCount(this.buffer) };
+    return { ...this.stats, buffered: this.buffered };
   }
 }

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-// Must match lib/usage/event.ts (EVENT_FIELDS and the field order).
+// Must match lib/usage/event.ts (EVENT_FIELDS and the field order); a batch arrives as chunks of events.
 const FIELDS = 8;
 // A key's last use is rewritten at most this often while it comes from the same address and user agent.
 const LAST_USE_EVERY_MS = workerData.lastUseEveryMs;
@@ -44,13 +44,15 @@ const iso = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 const stored = new Map();
 
 /** The latest allowed use of each key in the batch, where it may be news (see touchKey). */
-function lastUses(events) {
+function lastUses(chunks) {
   const latest = new Map();
-  for (let i = 0; i < events.length; i += FIELDS) {
-    const keyId = events[i + 1];
-    if (events[i + 3] !== "OK" /* ALLOWED_OUTCOME */ || !keyId) continue;
-    const seen = latest.get(keyId);
-    if (!seen || seen.at <= events[i + 2]) latest.set(keyId, { keyId, at: events[i + 2], ip: events[i + 6], userAgent: events[i + 7] });
+  for (const events of chunks) {
+    for (let i = 0; i < events.length; i += FIELDS) {
+      const keyId = events[i + 1];
+      if (events[i + 3] !== "OK" /* ALLOWED_OUTCOME */ || !keyId) continue;
+      const seen = latest.get(keyId);
+      if (!seen || seen.at <= events[i + 2]) latest.set(keyId, { keyId, at: events[i + 2], ip: events[i + 6], userAgent: events[i + 7] });
+    }
   }
   const news = [];
   for (const use of latest.values()) {
@@ -61,15 +63,17 @@ function lastUses(events) {
   return news;
 }
 
-const write = conn.transaction((events, uses) => {
-  let first = 0;
-  let last = 0;
-  for (let i = 0; i < events.length; i += FIELDS) {
-    const { lastInsertRowid } = insertEvent.run(events[i], events[i + 1], iso(events[i + 2]), events[i + 3], events[i + 4], events[i + 5], events[i + 6], events[i + 7]);
-    if (i === 0) first = lastInsertRowid;
-    last = lastInsertRowid;
+const write = conn.transaction((chunks, uses) => {
+  let first = null;
+  let last = null;
+  for (const events of chunks) {
+    for (let i = 0; i < events.length; i += FIELDS) {
+      const { lastInsertRowid } = insertEvent.run(events[i], events[i + 1], iso(events[i + 2]), events[i + 3], events[i + 4], events[i + 5], events[i + 6], events[i + 7]);
+      first ??= lastInsertRowid;
+      last = lastInsertRowid;
+    }
   }
-  if (events.length > 0) rollUp.run(first, last);
+  if (first !== null) rollUp.run(first, last);
   for (const use of uses) {
     touchKey.run({ keyId: use.keyId, at: iso(use.at), staleBefore: iso(use.at - LAST_USE_EVERY_MS), ip: use.ip, userAgent: use.userAgent });
   }
@@ -82,8 +86,8 @@ parentPort.on("message", (message) => {
     return;
   }
   try {
-    const uses = lastUses(message.events);
-    write.immediate(message.events, uses);
+    const uses = lastUses(message.chunks);
+    write.immediate(message.chunks, uses);
     // Bounded: forgetting only means one more look at a row.
     if (stored.size > 100_000) stored.clear();
     for (const use of uses) stored.set(use.keyId, use);

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { sqliteFilePath } from "../db-url";
-import type { UsageBatch } from "./event";
+import type { UsageChunk } from "./event";
 import { LAST_USE_EVERY_MS } from "./last-use";
 import type { UsageBatchWriter } from "./write-batch";
 
@@ -41,12 +41,12 @@ export function sqliteUsageWriter(url: string, busyTimeoutMs = 5000): UsageBatch
   });
 
   return {
-    write(events: UsageBatch) {
+    write(chunks: readonly UsageChunk[]) {
       if (failure) return Promise.reject(failure);
       const id = nextId++;
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: "write", id, events });
+        worker.postMessage({ type: "write", id, chunks });
       });
     },
     async close() {

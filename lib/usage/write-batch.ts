@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/sqlite/client";
 import { providerOfDb, type Db } from "../db/client";
-import { eventsOf, type UsageBatch, type UsageEventInput } from "./event";
+import { eventsOf, type UsageChunk, type UsageEventInput } from "./event";
 import { ALLOWED_OUTCOME } from "./outcomes";
 import { rollupsFromEvents } from "./rollup";
 import { LAST_USE_EVERY_MS } from "./last-use";
@@ -59,7 +59,7 @@ async function updateLastUse(tx: Tx, events: readonly UsageEventInput[], postgre
 
 export interface UsageBatchWriter {
   /** Writes one batch in one transaction: the raw events, their hourly rollups and the keys' last use. */
-  write(batch: UsageBatch): Promise<void>;
+  write(batch: readonly UsageChunk[]): Promise<void>;
 }
 
 export function prismaUsageWriter(db: Db): UsageBatchWriter {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientAddress } from "../http/client-address";
 import type { UsageRecorder } from "../usage/recorder";
 import { USAGE_USER_AGENT_MAX } from "../usage/event";
+import { currentTime } from "./clock";
 import { parseVerifyBody, VERIFY_BODY_MAX_BYTES, type VerifyBody } from "./request";
 import type { Verifier, VerifyResult } from "./verifier";
 
@@ -23,8 +24,13 @@ export function isVerifyRequest(req: IncomingMessage): boolean {
   return url === VERIFY_PATH || (url.startsWith(VERIFY_PATH) && url.charCodeAt(VERIFY_PATH.length) === 63 /* ? */);
 }
 
+const BASE_HEADER_LIST = Object.entries(BASE_HEADERS).flat();
+
 function send(res: ServerResponse, status: number, body: string, extra?: Record<string, string>) {
-  res.writeHead(status, { ...BASE_HEADERS, "content-length": Buffer.byteLength(body), ...extra });
+  // A flat [name, value, …] list: no object to build and walk per response.
+  const headers = BASE_HEADER_LIST.concat("content-length", String(Buffer.byteLength(body)));
+  if (extra) headers.push(...Object.entries(extra).flat());
+  res.writeHead(status, headers);
   res.end(body);
 }
 
@@ -81,7 +87,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     const userAgent = req.headers["user-agent"]?.slice(0, USAGE_USER_AGENT_MAX) ?? null;
     if (body.ip !== undefined) return answerFor(req, res, body, userAgent).catch((error) => fail(res, error));
     const ip = clientIp(req);
-    const now = new Date();
+    const now = currentTime();
     const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
     if (result instanceof Promise) return result.then((r) => finish(res, r, body, ip, userAgent, now)).catch((error) => fail(res, error));
     finish(res, result, body, ip, userAgent, now);
@@ -97,7 +103,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
         "www-authenticate": 'Bearer realm="keyward"',
       });
     }
-    const now = new Date();
+    const now = currentTime();
     const caller = await deps.verifier.verify({ key: secret, action: "admin", resource: "keys/verify", ip: socketIp }, now);
     record(caller, { key: "", action: "admin", resource: "keys/verify" }, socketIp, userAgent, now);
     if (caller.outcome !== "OK") {
