@@ -1,14 +1,16 @@
-// Keyward's HTTP server: the console through Next.js' request handler, with the client address worked out
-// once from the socket (and trusted proxies) for every route. POST /api/v1/keys/verify is answered here,
-// before Next: the hot path must not pay for the framework's routing (see lib/verify/).
+// Keyward's HTTP server. POST /api/v1/keys/verify is answered here, on this thread: the hot path must not pay
+// for the framework (see lib/verify/). Everything else — the console, the management API — goes to Next.js on
+// a worker thread (server/next-thread.ts), with the client address worked out here from the socket (and
+// trusted proxies) and passed along in a header no client can set.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import next from "next";
 import { getDb } from "./lib/db/client";
 import { assertDatabaseReady } from "./lib/db/health";
 import { databaseUrl } from "./lib/db-url";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "./lib/http/request-meta";
 import { clientAddress, isSecureRequest } from "./lib/http/client-address";
 import { createVerifyService } from "./lib/verify/service";
+import { startNextThread } from "./server/next-thread";
+import { createLocalProxy } from "./server/proxy";
 
 const port = Number(process.env.PORT || 3000);
 const hosts = (process.env.HOST || "127.0.0.1").split(",").map((h) => h.trim()).filter(Boolean);
@@ -16,12 +18,11 @@ const hosts = (process.env.HOST || "127.0.0.1").split(",").map((h) => h.trim()).
 async function main() {
   // Before anything listens: an unreachable database or a schema behind the migrations stops here, named.
   await assertDatabaseReady(getDb(), databaseUrl(), process.cwd(), Number(process.env.DATABASE_CONNECT_TIMEOUT_MS || 5000));
-  const app = next({ dev: false, dir: process.cwd(), port, hostname: hosts[0] });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  const verify = await createVerifyService({ db: getDb(), url: databaseUrl() });
   // Where this app's own protected routes (lib/client) send verifications, unless configured elsewhere.
   process.env.KEYWARD_VERIFY_URL ||= `http://${hosts[0].includes(":") ? `[${hosts[0]}]` : hosts[0]}:${port}/api/v1/keys/verify`;
+  const verify = await createVerifyService({ db: getDb(), url: databaseUrl() });
+  const nextThread = await startNextThread({ dir: process.cwd(), hostname: hosts[0], port });
+  const handle = createLocalProxy({ socketPath: nextThread.socketPath, beforeResponse: nextThread.takeKeyChanges });
 
   let closing = false;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -32,7 +33,7 @@ async function main() {
     delete req.headers[SECURE_HEADER];
     req.headers[CLIENT_IP_HEADER] = clientAddress(req);
     if (isSecureRequest(req)) req.headers[SECURE_HEADER] = "1";
-    void handle(req, res);
+    handle(req, res);
   };
 
   const servers = hosts.map((host) => createServer(onRequest).listen(port, host));
@@ -51,8 +52,9 @@ async function main() {
     void Promise.all(closed)
       .then(() => {
         clearTimeout(cut);
-        return verify.close();
+        return nextThread.close();
       })
+      .then(() => verify.close())
       .then((stats) => {
         console.log(`usage: ${stats.answered} verifications answered, ${stats.written} events written, ${stats.buffered} unwritten`);
         process.exit(0);

@@ -23,7 +23,7 @@ export default defineConfig({
       exclude: ["lib/generated/**", "**/*.test.ts"],
     },
     projects: [
-      { extends: true, test: { name: "sqlite", include: ["lib/**/*.test.ts", "bin/**/*.test.ts", ...integration] } },
+      { extends: true, test: { name: "sqlite", include: ["lib/**/*.test.ts", "bin/**/*.test.ts", "server/**/*.test.ts", ...integration] } },
       // The integration suite again on PostgreSQL when a server is given (CI sets it up; see .ci/run).
       ...(process.env.TEST_POSTGRES_URL
         ? [{ extends: true as const, test: { name: "postgres", include: integration, env: { KEYWARD_TEST_DB: "postgres" } } }]

@@ -1,6 +1,7 @@
 // The verification endpoint under load, next to two baselines measured in the same run:
 //   a0  node:http returning a constant for the same JSON body (the ceiling)
-//   a1  the same constant from a Next.js route handler (what a naive build gets)
+//   a1  the same constant from a Next.js route handler (what a naive build gets: `next start`); then the
+//       same route through Keyward's server for 5 s, so the verify cases run on a server whose console is in use
 //   b   verify, valid keys spread over 10,000 of the 100,000 keys
 //   c   verify, a fresh random (well-formed, checksum-valid) unknown key on every request
 //   d   verify, valid keys that only allow 10.0.0.0/8, from 127.0.0.1
@@ -108,7 +109,7 @@ function ensureBuild(distDir: string) {
   console.log(`verify bench: building the app into ${distDir} (once)…`);
   const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
     cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: "inherit",
   });
   if (res.status !== 0) throw new Error("next build failed");
@@ -184,10 +185,17 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
       const plainPort = await freePort();
       const plain = await startChild(["bench/verify/plain-server.ts"], { ...env, PORT: String(plainPort) }, /ready/);
       children.push(plain.child);
+      // The naive build: the same app served by `next start`, the constant from its route handler.
+      const nextPort = await freePort();
+      const naive = await startChild(["node_modules/next/dist/bin/next", "start", "-p", String(nextPort), "-H", "127.0.0.1"], { ...env, NODE_ENV: "production", KEYWARD_BENCH: "1" }, /Ready in/);
+      children.push(naive.child);
       await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
-      await measured(load("a1 Next.js route constant", `${base}/api/bench/constant`, cycle(validBodies)));
+      await measured(load("a1 Next.js route constant", `http://127.0.0.1:${nextPort}/api/bench/constant`, cycle(validBodies)));
       single.push(await load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies), SINGLE));
+      naive.child.kill("SIGKILL");
     }
+    // Console traffic first, as on a server in use: the same route through Keyward (its thread, then Next's).
+    await measured(load("a1 route through Keyward", `${base}/api/bench/constant`, cycle(validBodies), { duration: 5 }));
     // Warm-up: each key verified once (fills the cache the way steady traffic would); counted as events too.
     const warm = [
       await load("warm-up b", `${base}${VERIFY_PATH}`, cycle(validBodies), { amount: validBodies.length }),

@@ -28,7 +28,8 @@ if (builtAt === 0 || Math.max(...SOURCES.map((s) => newestMtime(path.join(root, 
   const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    // A production build whoever asks (Vitest sets NODE_ENV=test): next.config.mjs reads it for the CSP.
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   process.exit(res.status ?? 1);
 }

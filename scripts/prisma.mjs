@@ -4,7 +4,7 @@
 //   migrate                  apply committed migrations to DATABASE_URL (idempotent)
 //   new-migration <name>     write a migration per provider from the last rendered schema to the current one
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -66,6 +66,27 @@ async function useWriteAheadLog(file) {
   }
 }
 
+// Prisma's deploy takes SQLite's exclusive locking mode even with nothing to apply, which a WAL database
+// refuses while any other connection is open (a running console, a test holding the file). Up to date, it
+// is not needed at all.
+async function everyMigrationApplied(file) {
+  if (!existsSync(file)) return false;
+  const { default: Database } = await import("better-sqlite3");
+  const conn = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const applied = new Set(
+      conn.prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).pluck().all(),
+    );
+    const dir = path.join(prismaDir, "sqlite", "migrations");
+    const committed = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    return committed.every((name) => applied.has(name)) && conn.pragma("journal_mode", { simple: true }) === "wal";
+  } catch {
+    return false; // no migrations table yet: a new database
+  } finally {
+    conn.close();
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === "generate") {
   for (const provider of Object.keys(providers)) {
@@ -86,9 +107,14 @@ if (command === "generate") {
   const url = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
   const provider = providerOf(url);
   if (provider === "sqlite") mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
-  const out = prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { ...cliEnv, DATABASE_URL: url });
-  if (provider === "sqlite") await useWriteAheadLog(path.resolve(root, url.replace(/^file:/, "")));
-  if (!process.env.KEYWARD_QUIET) console.log(out.trim().split("\n").filter((l) => /migration|applied|No pending/i.test(l)).join("\n"));
+  const file = provider === "sqlite" ? path.resolve(root, url.replace(/^file:/, "")) : null;
+  if (file && (await everyMigrationApplied(file))) {
+    if (!process.env.KEYWARD_QUIET) console.log("No pending migrations to apply.");
+  } else {
+    const out = prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { ...cliEnv, DATABASE_URL: url });
+    if (file) await useWriteAheadLog(file);
+    if (!process.env.KEYWARD_QUIET) console.log(out.trim().split("\n").filter((l) => /migration|applied|No pending/i.test(l)).join("\n"));
+  }
 } else if (command === "new-migration") {
   const name = (rest[0] || "").replace(/[^a-z0-9_]/gi, "_");
   if (!name) {

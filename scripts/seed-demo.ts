@@ -138,10 +138,15 @@ export async function seedDemo(db: Db, { orgId, actor, now = new Date(), seed = 
 
   events.sort((a, b) => a.at.getTime() - b.at.getTime());
   const rollups = rollupsFromEvents(events);
-  await db.$transaction(async (tx) => {
-    await insertInChunks(events, 500, (data) => tx.usageEvent.createMany({ data }));
-    await insertInChunks(rollups, 500, (data) => tx.usageRollup.createMany({ data }));
-  });
+  // Events and their rollups land together or not at all. Tens of thousands of rows: Prisma's default 5 s
+  // for an interactive transaction is too short on a busy machine (it was, once, in the e2e suite).
+  await db.$transaction(
+    async (tx) => {
+      await insertInChunks(events, 500, (data) => tx.usageEvent.createMany({ data }));
+      await insertInChunks(rollups, 500, (data) => tx.usageRollup.createMany({ data }));
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
   return { keys: created, events: events.length, rollups: rollups.length };
 }
 

@@ -1,0 +1,26 @@
+// Next.js in a worker thread of Keyward's server (see server.ts). Next switches on AsyncLocalStorage, which
+// on Node 20 runs bookkeeping for every async operation of its isolate — about a quarter of the verification
+// path's throughput once the console had its first request. In a worker, that stays in this isolate.
+// Serves HTTP on a Unix socket in a directory only this user can enter; the main thread proxies to it.
+// Plain JavaScript: worker threads do not inherit the main thread's TypeScript loader, and this needs none.
+import { EventEmitter } from "node:events";
+import { createServer } from "node:http";
+import { parentPort, workerData } from "node:worker_threads";
+import next from "next";
+
+// Key changes made here (console, management API) go to the main thread's verification cache. The name is
+// the process-wide emitter of lib/api-keys/key-changes.ts, which Next's bundle of it picks up.
+const changes = (globalThis.keywardKeyChanges ??= new EventEmitter().setMaxListeners(50));
+changes.on("change", (change) => workerData.keyChanges.postMessage(change));
+
+const app = next({ dev: false, dir: workerData.dir, hostname: workerData.hostname, port: workerData.port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = createServer((req, res) => void handle(req, res));
+server.listen(workerData.socketPath, () => parentPort.postMessage({ type: "ready" }));
+
+parentPort.on("message", (message) => {
+  if (message.type !== "close") return;
+  server.close(() => parentPort.postMessage({ type: "closed" }));
+  server.closeIdleConnections();
+});
