@@ -35,9 +35,16 @@ export async function startNextThread(options: { dir: string; hostname: string; 
     worker.on("message", (m: { type: string }) => m.type === "ready" && resolve());
   });
   // From here on, a dead console thread is a dead server: exit and let the supervisor restart it.
+  let closing = false;
   worker.removeAllListeners("exit");
+  worker.removeAllListeners("error");
   worker.on("error", (error) => {
-    console.error(`console thread failed: ${error instanceof Error ? error.message : error}`);
+    console.error(`the Next.js thread failed: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  });
+  worker.on("exit", (code) => {
+    if (closing) return;
+    console.error(`the Next.js thread exited (${code})`);
     process.exit(1);
   });
 
@@ -47,6 +54,7 @@ export async function startNextThread(options: { dir: string; hostname: string; 
       for (let m = receiveMessageOnPort(changes); m; m = receiveMessageOnPort(changes)) announceKeyChange(m.message as KeyChange);
     },
     async close() {
+      closing = true;
       await new Promise<void>((resolve) => {
         worker.on("message", (m: { type: string }) => m.type === "closed" && resolve());
         worker.postMessage({ type: "close" });

@@ -34,11 +34,13 @@ export interface SecretRow {
 
 function allowsFor(scopes: Scope[]): CachedSecret["allows"] {
   const authorize = compileScopes(scopes);
+  // "read" alone, or "read projects/web": an action has no space, so the first one (if any) starts the resource.
   const allowed = boundedMemo((request) => {
     const space = request.indexOf(" ");
-    return authorize(request.slice(0, space) as RequestAction, space + 1 < request.length ? request.slice(space + 1) : undefined).allowed;
+    if (space === -1) return authorize(request as RequestAction, undefined).allowed;
+    return authorize(request.slice(0, space) as RequestAction, request.slice(space + 1)).allowed;
   }, 64);
-  return (action, resource) => allowed(`${action} ${resource ?? ""}`);
+  return (action, resource) => allowed(resource === undefined ? action : `${action} ${resource}`);
 }
 
 export function toCachedSecret(row: SecretRow): CachedSecret {
