@@ -1,3 +1,5 @@
+import { recordAudit, type AuditInput } from "../audit";
+import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 
 /** A signed-in member acting on their active organization. */
@@ -8,8 +10,15 @@ export interface MemberActor {
   meta: Pick<RequestMeta, "ip" | "userAgent">;
 }
 
-export function auditActor(by: MemberActor) {
-  return { type: "user" as const, id: by.userId, label: by.email };
+/** An audit event of the member's organization, with the member as actor and their request's address. */
+export function recordMemberAudit(db: Pick<Db, "auditEvent">, by: MemberActor, event: Omit<AuditInput, "orgId" | "actor" | "ip" | "userAgent">) {
+  return recordAudit(db, {
+    ...event,
+    orgId: by.orgId,
+    actor: { type: "user", id: by.userId, label: by.email },
+    ip: by.meta.ip,
+    userAgent: by.meta.userAgent,
+  });
 }
 
 export function memberActorOf(ctx: { org: { id: string }; user: { id: string; email: string }; meta: MemberActor["meta"] }): MemberActor {

@@ -10,7 +10,7 @@ import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import { newId } from "../ids";
 import { newPasswordSchema } from "../validations/auth";
-import { auditActor, type MemberActor } from "./actor";
+import { recordMemberAudit, type MemberActor } from "./actor";
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const INVITE_INVALID = "This invite link is invalid, has expired or was already used";
@@ -44,13 +44,9 @@ export async function createInvite(db: Db, by: MemberActor, input: { email: stri
         expiresAt: invite.expiresAt,
       },
     });
-    await recordAudit(tx, {
-      orgId: by.orgId,
-      actor: auditActor(by),
+    await recordMemberAudit(tx, by, {
       action: "member.invited",
       target: { type: "invite", id: invite.id },
-      ip: by.meta.ip,
-      userAgent: by.meta.userAgent,
       at: now,
       data: { email: input.email, role: input.role, expiresAt: invite.expiresAt.toISOString() },
     });
@@ -71,13 +67,9 @@ export async function revokeInvite(db: Db, by: MemberActor, inviteId: string) {
   if (!invite) throw new ActionError("NOT_FOUND", INVITE_NOT_FOUND);
   await db.$transaction(async (tx) => {
     await tx.invite.deleteMany({ where: { id: invite.id, orgId: by.orgId } });
-    await recordAudit(tx, {
-      orgId: by.orgId,
-      actor: auditActor(by),
+    await recordMemberAudit(tx, by, {
       action: "member.invite_revoked",
       target: { type: "invite", id: invite.id },
-      ip: by.meta.ip,
-      userAgent: by.meta.userAgent,
       data: { email: invite.email },
     });
   });

@@ -1,9 +1,8 @@
-import { recordAudit } from "../audit";
 import { ActionError } from "../actions/errors";
 import type { Role } from "../auth/permissions";
 import { endSessionsForOrg } from "../auth/sessions";
 import type { Db } from "../db/client";
-import { auditActor, type MemberActor } from "./actor";
+import { recordMemberAudit, type MemberActor } from "./actor";
 import { lockOrg } from "./org-lock";
 
 export const MEMBER_NOT_FOUND = "Member not found";
@@ -37,13 +36,9 @@ export async function changeMemberRole(db: Db, by: MemberActor, memberId: string
     if (member.role === role) return { memberId, role };
     if (member.role === "admin") await assertAnotherAdmin(tx, by.orgId, member.id);
     await tx.membership.update({ where: { id: member.id }, data: { role } });
-    await recordAudit(tx, {
-      orgId: by.orgId,
-      actor: auditActor(by),
+    await recordMemberAudit(tx, by, {
       action: "member.role_changed",
       target: { type: "user", id: member.userId },
-      ip: by.meta.ip,
-      userAgent: by.meta.userAgent,
       data: { email: member.user.email, before: { role: member.role }, after: { role } },
     });
     return { memberId, role };
@@ -58,13 +53,9 @@ export async function removeMember(db: Db, by: MemberActor, memberId: string) {
     if (member.role === "admin") await assertAnotherAdmin(tx, by.orgId, member.id);
     await tx.membership.delete({ where: { id: member.id } });
     const endedSessions = await endSessionsForOrg(tx, member.userId, by.orgId);
-    await recordAudit(tx, {
-      orgId: by.orgId,
-      actor: auditActor(by),
+    await recordMemberAudit(tx, by, {
       action: "member.removed",
       target: { type: "user", id: member.userId },
-      ip: by.meta.ip,
-      userAgent: by.meta.userAgent,
       data: { email: member.user.email, role: member.role, endedSessions },
     });
     return { memberId, endedSessions };
