@@ -55,12 +55,12 @@ function providerOf(url) {
 // WAL is a property of the database file, so it is set here, while nothing else has the file open (switching
 // needs exclusive access). Readers — the verify path's lookups, the console — then never wait for the usage
 // writer, and a commit appends to the log instead of rewriting pages.
-async function useWriteAheadLog(file) {
+async function switchToWriteAheadLog(file) {
   const { default: Database } = await import("better-sqlite3");
   const conn = new Database(file, { fileMustExist: true });
   try {
     const mode = conn.pragma("journal_mode = WAL", { simple: true });
-    if (mode !== "wal") throw new Error(`could not switch ${file} to WAL (journal_mode is ${mode})`);
+    if (mode !== "wal") throw new Error(`could not switch ${file} to WAL (journal_mode is ${String(mode)})`);
   } finally {
     conn.close();
   }
@@ -112,7 +112,7 @@ if (command === "generate") {
     if (!process.env.KEYWARD_QUIET) console.log("No pending migrations to apply.");
   } else {
     const out = prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { ...cliEnv, DATABASE_URL: url });
-    if (file) await useWriteAheadLog(file);
+    if (file) await switchToWriteAheadLog(file);
     if (!process.env.KEYWARD_QUIET) console.log(out.trim().split("\n").filter((l) => /migration|applied|No pending/i.test(l)).join("\n"));
   }
 } else if (command === "new-migration") {

@@ -7,7 +7,7 @@ import { announceKeyChange, type KeyChange } from "../lib/api-keys/key-changes";
 export interface NextThread {
   socketPath: string;
   /** Applies key changes the console has made so far; call before passing on any of its answers. */
-  takeKeyChanges(): void;
+  takeKeyChanges: () => void;
   close(): Promise<void>;
 }
 

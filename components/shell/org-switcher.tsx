@@ -20,6 +20,7 @@ export function OrgSwitcher({ orgs, activeOrgId, canCreate }: { orgs: SwitcherOr
     startTransition(async () => {
       const result = await switchOrganizationAction({ orgId });
       // A full navigation: every page and cached list belongs to the organization that was active.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberate full load, see above
       if (result.ok) window.location.assign("/keys");
       else setError(result.error);
     });

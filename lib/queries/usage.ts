@@ -301,7 +301,7 @@ export const SPARKLINE_DAYS = 30;
  */
 export async function getSparklines(db: Db, orgId: string, keyIds: readonly string[], now: Date = new Date()): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
-  for (const id of keyIds) out[id] = new Array(SPARKLINE_DAYS).fill(0);
+  for (const id of keyIds) out[id] = new Array<number>(SPARKLINE_DAYS).fill(0);
   if (keyIds.length === 0) return out;
   const end = new Date(hourOf(now).getTime() + HOUR_MS);
   const start = new Date(end.getTime() - SPARKLINE_DAYS * 24 * HOUR_MS);

@@ -5,7 +5,7 @@ export const USAGE_OUTCOMES = ["OK", "NOT_FOUND", "REVOKED", "EXPIRED", "IP_NOT_
 export type UsageOutcome = (typeof USAGE_OUTCOMES)[number];
 
 export const ALLOWED_OUTCOME: UsageOutcome = "OK";
-export const DENIAL_OUTCOMES = USAGE_OUTCOMES.filter((o) => o !== ALLOWED_OUTCOME) as Exclude<UsageOutcome, "OK">[];
+export const DENIAL_OUTCOMES = USAGE_OUTCOMES.filter((o): o is Exclude<UsageOutcome, "OK"> => o !== ALLOWED_OUTCOME);
 
 export function isUsageOutcome(value: unknown): value is UsageOutcome {
   return typeof value === "string" && (USAGE_OUTCOMES as readonly string[]).includes(value);

@@ -1,3 +1,4 @@
+import { errorMessage } from "../error-message";
 import type { Db } from "../db/client";
 
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
@@ -42,7 +43,7 @@ export function schedulePruning(db: Db, everyMs = 60 * 60 * 1000, onError?: (err
     if (running) return;
     running = true;
     pruneUsageEvents(db)
-      .catch((error) => (onError ?? ((e) => console.error(`usage: pruning failed: ${e instanceof Error ? e.message : e}`)))(error))
+      .catch((error) => (onError ?? ((e) => console.error(`usage: pruning failed: ${errorMessage(e)}`)))(error))
       .finally(() => {
         running = false;
       });

@@ -1,3 +1,4 @@
+import { errorMessage } from "../error-message";
 import { providerOfDb, type Db } from "../db/client";
 import { appendEvent, CHUNK_EVENTS, EVENT_FIELDS, type UsageChunk, type UsageEventInput } from "./event";
 import { isBusy, sqliteUsageWriter } from "./sqlite-writer";
@@ -51,7 +52,7 @@ export class UsageRecorder {
     this.batchSize = options.batchSize ?? 2000;
     this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 5000);
     this.maxBuffered = options.maxBuffered ?? 200_000;
-    this.onError = options.onError ?? ((error) => console.error(`usage: writing events failed: ${error instanceof Error ? error.message : error}`));
+    this.onError = options.onError ?? ((error) => console.error(`usage: writing events failed: ${errorMessage(error)}`));
     this.timer = setInterval(() => void this.drain(true), options.flushIntervalMs ?? 250);
     this.timer.unref();
   }
@@ -86,7 +87,7 @@ export class UsageRecorder {
     for (let attempt = 1; ; attempt++) {
       await this.drain(true);
       if (this.stats.written + this.stats.dropped >= target) return;
-      if (this.lastError && !isBusy(this.lastError)) throw this.lastError;
+      if (this.lastError && !isBusy(this.lastError)) throw this.lastError instanceof Error ? this.lastError : new Error(errorMessage(this.lastError));
       if (Date.now() > deadline) throw new Error(`${this.buffered} usage events still unwritten after ${timeoutMs} ms (database busy)`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 200)));
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from "../error-message";
 import { Worker } from "node:worker_threads";
 import { sqliteFilePath } from "../db-url";
 import type { UsageChunk } from "./event";
@@ -32,10 +33,10 @@ export function sqliteUsageWriter(url: string, busyTimeoutMs = 5000): UsageBatch
     if (message.error) waiting.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
     else waiting.resolve();
   });
-  worker.on("error", (error: { message?: string; code?: string }) => {
+  worker.on("error", (error: unknown) => {
     // The thread is gone (it could not open the database, say): every write fails from now on, and never
     // as "busy", which would be retried forever.
-    failure = new Error(`the usage writer thread stopped: ${error?.message || error?.code || String(error)}`);
+    failure = new Error(`the usage writer thread stopped: ${errorMessage(error)}`);
     for (const waiting of pending.values()) waiting.reject(failure);
     pending.clear();
   });

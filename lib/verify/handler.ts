@@ -156,7 +156,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
       if (rejected) return;
       const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
       try {
-        answer(req, res, text);
+        void answer(req, res, text);
       } catch (error) {
         fail(res, error);
       }

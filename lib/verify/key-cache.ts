@@ -1,3 +1,4 @@
+import { errorMessage } from "../error-message";
 import { onKeyChange, type KeyChange } from "../api-keys/key-changes";
 import { openSigningSecret } from "../orgs/signing-secret";
 import { toCachedSecret, type CachedSecret } from "./cached-secret";
@@ -64,7 +65,7 @@ export class KeyCache {
   ) {
     this.maxEntries = options.maxEntries ?? 200_000;
     this.pageSize = options.filterPageSize ?? 5000;
-    const report = options.onError ?? ((error) => console.error(`verify: ${error instanceof Error ? error.message : error}`));
+    const report = options.onError ?? ((error) => console.error(`verify: ${errorMessage(error)}`));
     // Reads still in flight when the cache stops fail on the closed connection: nothing to report then.
     this.onError = (error) => {
       if (!this.stopped) report(error);

@@ -14,6 +14,7 @@ export async function seedKey(db: Db, actor: Parameters<typeof makeKey>[1], over
   return { id: key.id, secret, display: key.display, name: key.name };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read reply bodies field by field; each assertion checks the shape
 export interface ApiReply<T = any> {
   status: number;
   headers: Headers;
@@ -21,6 +22,7 @@ export interface ApiReply<T = any> {
 }
 
 /** A JSON request to the running server with an API key. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as ApiReply above
 export async function request<T = any>(
   base: string,
   secret: string | null,

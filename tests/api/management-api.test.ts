@@ -31,7 +31,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function expectError(reply: { status: number; body: any }, status: number, code: string) {
+function expectError(reply: { status: number; body: unknown }, status: number, code: string) {
   expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   expect(reply.body).toMatchObject({ error: { code, message: expect.any(String) } });
 }

@@ -13,10 +13,10 @@ import {
   neutralizeCsvCell,
   parseAuditParams,
 } from "@/lib/queries/audit";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 // RFC 4180, enough to read our own export back (csv-parse is not a dependency).
 function parse(text: string): string[][] {
@@ -26,12 +26,21 @@ function parse(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      }
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") rows.at(-1)!.push(cell), (cell = "");
-    else if (c === "\n") rows.at(-1)!.push(cell), (cell = ""), rows.push([]);
+    else if (c === ",") {
+      rows.at(-1)!.push(cell);
+      cell = "";
+    } else if (c === "\n") {
+      rows.at(-1)!.push(cell);
+      cell = "";
+      rows.push([]);
+    }
     else if (c !== "\r") cell += c;
   }
   if (cell || rows.at(-1)!.length) rows.at(-1)!.push(cell);

@@ -4,9 +4,9 @@ import { signIn, WRONG_CREDENTIALS } from "@/lib/auth/login";
 import { findSession } from "@/lib/auth/sessions";
 import { ALREADY_SET_UP, bootstrapInstallation } from "@/lib/setup/bootstrap";
 import { loginSchema, setupSchema } from "@/lib/validations/auth";
-import { createTestDatabase, testMeta, useTestDb } from "../support/db";
+import { createTestDatabase, testMeta, setUpTestDb } from "../support/db";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 const valid = { orgName: "Acme", keyPrefix: "acme", email: "Ada@Example.com", password: "correct horse battery" };
 const long = "x".repeat(10_000);

@@ -10,9 +10,9 @@ import {
   MAX_LOCK_MS,
 } from "@/lib/auth/throttle";
 import { newId } from "@/lib/ids";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 /** A stand-in for argon2 that counts calls, so the tests can see when hashing is skipped. */
 function countingVerify(rightPassword: string) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createDb } from "@/lib/db/client";
 import { assertDatabaseReady } from "@/lib/db/health";
-import { testBackend, useTestDb } from "../support/db";
+import { testBackend, setUpTestDb } from "../support/db";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 
 describe("database readiness check", () => {
   it("passes on a migrated database", async () => {

@@ -5,10 +5,10 @@ import { bulkRevokeKeys, revokeKey } from "@/lib/api-keys/revoke-key";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
 import { runAction } from "@/lib/actions/run-action";
 import { bulkRevokeSchema, createKeySchema, editKeySchema, revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 // Everything a key mutation can write, to show that a refused action wrote nothing.
 async function snapshot() {

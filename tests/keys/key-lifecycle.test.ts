@@ -8,10 +8,10 @@ import { runAction } from "@/lib/actions/run-action";
 import { hashSecret } from "@/lib/keys";
 import { openSigningSecret } from "@/lib/orgs/signing-secret";
 import { bulkRevokeSchema, createKeySchema, editKeySchema, revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 async function keyRowCounts() {
   return {

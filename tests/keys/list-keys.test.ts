@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { keyStatus } from "@/lib/keys";
 import { KEY_LIST_FILTERS, listKeys, parseKeyListParams } from "@/lib/queries/keys";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 const HOUR = 60 * 60 * 1000;
 

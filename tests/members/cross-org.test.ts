@@ -11,11 +11,11 @@ import { getKeyDetail } from "@/lib/queries/keys";
 import { bulkRevokeSchema, editKeySchema, revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
 import { changeMemberRoleSchema, removeMemberSchema, revokeInviteSchema } from "@/lib/validations/member";
 import type { Db } from "@/lib/db/client";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 import { addMember, adminActor } from "../support/members";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 async function snapshotOf(db: Db, orgId: string) {
   const [org, keys, memberships, invites, sessions, audit] = await Promise.all([

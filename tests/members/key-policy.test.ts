@@ -6,11 +6,11 @@ import { runAction } from "@/lib/actions/run-action";
 import { getKeyPolicy, updateKeyPolicy } from "@/lib/orgs/key-policy";
 import { createKeySchema, type CreateKeyInput } from "@/lib/validations/key";
 import { keyPolicySchema, type KeyPolicyInput } from "@/lib/validations/org-admin";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { baseKeyInput, createOrg } from "../support/fixtures";
 import { adminActor } from "../support/members";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 const NONE: KeyPolicyInput = { requireExpiry: false, maxLifetimeDays: null, forbidWildcardCidr: false, forbidFullAccess: false };
 const compliant: Partial<CreateKeyInput> = { expiry: { preset: "30d" }, cidrs: ["203.0.113.0/24"] };

@@ -7,11 +7,11 @@ import { changeMemberRole, LAST_ADMIN, removeMember } from "@/lib/members/member
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { switchOrganization } from "@/lib/orgs/switch-organization";
 import { acceptInviteSchema, changeMemberRoleSchema, inviteMemberSchema } from "@/lib/validations/member";
-import { testMeta, useTestDb } from "../support/db";
+import { testMeta, setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { addMember, adminActor } from "../support/members";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 
 describe("invites", () => {
   it("stores only the token's hash, returns the token once, and a link works exactly once", async () => {

@@ -2,12 +2,12 @@
 // deployment on PostgreSQL runs them: a revoke made through one is enforced by the other within 1 second,
 // and usage recorded by both lands exactly once, with rollups equal to the raw events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testBackend, useTestDb } from "../support/db";
+import { testBackend, setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 import { startKeyward, type KeywardServer } from "../support/keyward-server";
 import { verify } from "../verify/support/http";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 const servers: KeywardServer[] = [];
 
 /** A key made in this process reaches an instance by its poll of Organization.keysVersion: wait for it (< 1 s). */

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { authorize } from "@/lib/auth/authorize";
 import { PERMISSIONS, ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { loadSessionContext } from "@/lib/auth/session-context";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { addMember } from "../support/members";
 
@@ -175,7 +175,7 @@ describe("each file declares what the matrix says", () => {
 });
 
 describe("the decision, exercised with real sessions", async () => {
-  const { db } = await useTestDb();
+  const { db } = await setUpTestDb();
   const org = await createOrg(db, { name: "Matrix" });
   const tokens: Record<Who, string | undefined> = {
     admin: (await addMember(db, org.orgId, "admin")).token,

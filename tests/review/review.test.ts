@@ -6,10 +6,10 @@ import { generateSecret } from "@/lib/keys";
 import { DENIALS_24H_THRESHOLD, getRiskyKeys, riskReasons, type KeyRiskInput } from "@/lib/queries/review";
 import { hourOf } from "@/lib/usage/rollup";
 import { LEAK_TEXT_MAX, scanLeakedTextSchema } from "@/lib/validations/review";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 
-const { db } = await useTestDb();
+const { db } = await setUpTestDb();
 const DAY = 24 * 3_600_000;
 const noPolicy: Parameters<typeof riskReasons>[1] = { policyRequireExpiry: false, policyMaxLifetimeDays: null, policyForbidWildcardCidr: false, policyForbidFullAccess: false };
 const NOW = new Date("2026-03-10T12:00:00Z");

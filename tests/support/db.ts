@@ -49,7 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A database private to the calling test file, dropped after it. */
-export async function useTestDb(): Promise<{ db: Db; url: string }> {
+export async function setUpTestDb(): Promise<{ db: Db; url: string }> {
   const database = await createTestDatabase();
   afterAll(database.drop);
   return database;

@@ -4,9 +4,9 @@ import { getSparklines, getUsageSeries, hourlyUsage, resolveUsageRange } from "@
 import { HOUR_MS, rollupsFromEvents } from "@/lib/usage/rollup";
 import { USAGE_OUTCOMES } from "@/lib/usage/outcomes";
 import { UsageRecorder } from "@/lib/usage/recorder";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 const NOW = new Date("2026-03-10T15:27:00Z");
 const DAY = 24 * HOUR_MS;
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireKey, verifyKey, VerifyKeyError, withKey } from "@/lib/client";
 import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { newKey } from "./support/keys";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 let server: VerifyServer;
 let endpoint: string;
 let org: Awaited<ReturnType<typeof createOrg>>;

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeKey } from "@/lib/api-keys/revoke-key";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
 import { revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { startChild, type Child } from "./support/child";
 import { verify } from "./support/http";
 import { newKey, sleep } from "./support/keys";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 let child: Child;
 let base: string;
 let org: Awaited<ReturnType<typeof createOrg>>;

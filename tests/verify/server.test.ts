@@ -2,7 +2,7 @@
 // working, /api/demo/echo is protected through lib/client, and SIGTERM under load loses no usage event.
 // Needs a production build: the same one the other server tests and the e2e suite use (built once if stale).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { ensureAppBuilt, freePort } from "../support/keyward-server";
 import { startChild, type Child } from "./support/child";
@@ -12,7 +12,7 @@ import { newKey, sleep } from "./support/keys";
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 let server: Child;
 let base: string;
 let org: Awaited<ReturnType<typeof createOrg>>;

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { UsageEventInput } from "@/lib/usage/event";
 import { pruneUsageEvents } from "@/lib/usage/prune";
 import { UsageRecorder } from "@/lib/usage/recorder";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { newKey } from "./support/keys";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 
 function event(orgId: string, keyId: string, at: Date, outcome: UsageEventInput["outcome"] = "OK"): UsageEventInput {
   return { orgId, keyId, at, outcome, action: "read", resource: "a/b", ip: "192.0.2.1", userAgent: "test" };

@@ -5,12 +5,12 @@ import { rotateKey } from "@/lib/api-keys/rotate-key";
 import { generateSecret } from "@/lib/keys";
 import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
 import { editKeySchema, revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
-import { useTestDb } from "../support/db";
+import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { post, verify } from "./support/http";
 import { newKey, sleep } from "./support/keys";
 
-const { db, url } = await useTestDb();
+const { db, url } = await setUpTestDb();
 let server: VerifyServer;
 let v4: string;
 let v6: string;

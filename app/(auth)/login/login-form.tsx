@@ -1,5 +1,6 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
@@ -10,6 +11,7 @@ import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { EMAIL_MAX, loginSchema, PASSWORD_MAX, type LoginFormValues, type LoginInput } from "@/lib/validations/auth";
 
 export function LoginForm() {
+  const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<LoginFormValues, unknown, LoginInput>({
     resolver: zodResolver(loginSchema),
@@ -22,7 +24,7 @@ export function LoginForm() {
     setFormError(null);
     const result = await signInAction(values);
     if (result.ok) {
-      window.location.assign("/keys");
+      router.replace("/keys");
       return;
     }
     setFormError(applyActionErrors(result, form.setError));

@@ -1,5 +1,6 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
@@ -11,6 +12,7 @@ import { KEY_PREFIX_MAX } from "@/lib/keys/key-prefix";
 import { EMAIL_MAX, ORG_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, setupSchema, type SetupFormValues, type SetupInput } from "@/lib/validations/auth";
 
 export function SetupForm() {
+  const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SetupFormValues, unknown, SetupInput>({
     resolver: zodResolver(setupSchema),
@@ -23,7 +25,7 @@ export function SetupForm() {
     setFormError(null);
     const result = await setupOrganizationAction(values);
     if (result.ok) {
-      window.location.assign("/keys");
+      router.replace("/keys");
       return;
     }
     setFormError(applyActionErrors(result, form.setError));

@@ -3,6 +3,7 @@ import { request } from "node:http";
 export interface VerifyResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the reply field by field; each assertion checks the shape
   json: any;
   text: string;
 }

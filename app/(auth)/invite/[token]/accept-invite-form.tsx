@@ -1,5 +1,6 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
@@ -16,6 +17,7 @@ const newAccountSchema = acceptInviteSchema.extend({ password: newPasswordSchema
 type Values = z.infer<typeof acceptInviteSchema>;
 
 export function AcceptInviteForm({ token, email, hasAccount }: { token: string; email: string; hasAccount: boolean }) {
+  const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<Values>({
     resolver: zodResolver(hasAccount ? acceptInviteSchema : newAccountSchema),
@@ -28,7 +30,7 @@ export function AcceptInviteForm({ token, email, hasAccount }: { token: string; 
     setFormError(null);
     const result = await acceptInviteAction(values);
     if (result.ok) {
-      window.location.assign("/keys");
+      router.replace("/keys");
       return;
     }
     setFormError(applyActionErrors(result, form.setError));

@@ -2,7 +2,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
@@ -20,7 +20,7 @@ export function RevokeKeyButton({ keyId, keyName }: { keyId: string; keyName: st
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<FormValues>({ resolver: zodResolver(revokeKeySchema), defaultValues: { keyId, confirmName: "", reason: "" } });
   const { errors, isSubmitting } = form.formState;
-  const typed = form.watch("confirmName") ?? "";
+  const typed = useWatch({ control: form.control, name: "confirmName" }) ?? "";
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);

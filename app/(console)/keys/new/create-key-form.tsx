@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -73,7 +74,7 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create key"}</Button>
-        <a href="/keys" className={buttonClass("secondary")}>Cancel</a>
+        <Link href="/keys" className={buttonClass("secondary")}>Cancel</Link>
       </div>
       {secretModal.element}
     </form>

@@ -24,6 +24,8 @@ export function CreateOrgForm() {
     setFormError(null);
     const result = await createOrganizationAction(values);
     if (result.ok) {
+      // A full page load: no list or cache of the previously active organization survives the switch.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberate full load, see above
       window.location.assign("/keys");
       return;
     }
