@@ -47,8 +47,8 @@ export async function callApi(config, method, path, options = {}) {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = /** @type {any} */ (error)?.cause;
-    const reason = cause?.code ?? (/** @type {any} */ (error)?.name === "TimeoutError" ? "timed out" : /** @type {any} */ (error)?.message);
+    const failure = /** @type {any} */ (error);
+    const reason = failure?.cause?.code ?? (failure?.name === "TimeoutError" ? "timed out" : failure?.message);
     throw new CliError(`Could not reach Keyward at ${baseUrl(config.url)} (${reason}). Is it running? Set --url or KEYWARD_URL.`, EXIT.GENERIC);
   }
   const text = await response.text();

@@ -19,9 +19,11 @@ const BASE_HEADERS = {
   "x-frame-options": "DENY",
 } as const;
 
+const QUESTION_MARK = 63;
+
 export function isVerifyRequest(req: IncomingMessage): boolean {
   const url = req.url ?? "";
-  return url === VERIFY_PATH || (url.startsWith(VERIFY_PATH) && url.charCodeAt(VERIFY_PATH.length) === 63 /* ? */);
+  return url === VERIFY_PATH || (url.startsWith(VERIFY_PATH) && url.charCodeAt(VERIFY_PATH.length) === QUESTION_MARK);
 }
 
 const BASE_HEADER_LIST = Object.entries(BASE_HEADERS).flat();
