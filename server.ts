@@ -13,7 +13,10 @@ import { startNextThread } from "./server/next-thread";
 import { createLocalProxy } from "./server/proxy";
 
 const port = Number(process.env.PORT || 3000);
-const hosts = (process.env.HOST || "127.0.0.1").split(",").map((h) => h.trim()).filter(Boolean);
+const hosts = (process.env.HOST || "127.0.0.1")
+  .split(",")
+  .map((h) => h.trim())
+  .filter(Boolean);
 
 async function main() {
   // Before anything listens: an unreachable database or a schema behind the migrations stops here, named.

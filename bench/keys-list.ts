@@ -99,22 +99,33 @@ export async function benchKeysList(): Promise<void> {
   const results = [await benchKeysListOn("sqlite")];
   const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
   if (pgAdmin) results.push(await benchKeysListOn("postgres", pgAdmin));
-  else console.log("keys-list: set BENCH_POSTGRES_URL (a PostgreSQL server where a scratch database may be created) for the PostgreSQL column");
+  else
+    console.log(
+      "keys-list: set BENCH_POSTGRES_URL (a PostgreSQL server where a scratch database may be created) for the PostgreSQL column",
+    );
   const table = new Table({ head: ["median of 30 runs, 100,000 keys", ...results.map((r) => r.backend)] });
   for (const label of Object.keys(results[0].figures)) {
-    table.push([label, ...results.map((r) => `${r.figures[label].toFixed(2)} ms (${(r.figures[label] / r.figures[BASELINE]).toFixed(1)}x)`)]);
+    table.push([
+      label,
+      ...results.map((r) => `${r.figures[label].toFixed(2)} ms (${(r.figures[label] / r.figures[BASELINE]).toFixed(1)}x)`),
+    ]);
   }
   console.log(table.toString());
   for (const r of results) {
     const list = r.figures[FIRST_PAGE];
-    console.log(`  ${r.backend}: first page + counts ${list.toFixed(1)} ms, target <= ${TARGET_MS} ms -> ${list <= TARGET_MS ? "met" : "MISSED"}`);
+    console.log(
+      `  ${r.backend}: first page + counts ${list.toFixed(1)} ms, target <= ${TARGET_MS} ms -> ${list <= TARGET_MS ? "met" : "MISSED"}`,
+    );
   }
 }
 
 const BASELINE = "plain SELECT 50 rows (baseline)";
 const FIRST_PAGE = "listKeys: first page + status counts";
 
-async function benchKeysListOn(backend: "sqlite" | "postgres", pgAdmin?: string): Promise<{ backend: string; figures: Record<string, number> }> {
+async function benchKeysListOn(
+  backend: "sqlite" | "postgres",
+  pgAdmin?: string,
+): Promise<{ backend: string; figures: Record<string, number> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-keys-"));
   const pgName = `keyward_bench_${process.pid}`;
   let url = `file:${path.join(dir, "bench.db")}`;
@@ -139,7 +150,8 @@ async function benchKeysListOn(backend: "sqlite" | "postgres", pgAdmin?: string)
     const page = await listKeys(db, orgId, firstPage);
     console.log(`keys-list (${backend}): first page ${page.rows.length} rows; counts ${JSON.stringify(page.counts)}`);
 
-    const baselineSql = backend === "postgres" ? `SELECT * FROM "ApiKey" WHERE "orgId" = $1 LIMIT 50` : `SELECT * FROM ApiKey WHERE orgId = ? LIMIT 50`;
+    const baselineSql =
+      backend === "postgres" ? `SELECT * FROM "ApiKey" WHERE "orgId" = $1 LIMIT 50` : `SELECT * FROM ApiKey WHERE orgId = ? LIMIT 50`;
     const baseline = await timeRuns(() => db.$queryRawUnsafe(baselineSql, orgId));
     const list = await timeRuns(() => listKeys(db, orgId, firstPage));
     const search = await timeRuns(() => listKeys(db, orgId, parseKeyListParams({ q: "key 0421", status: "all" })));

@@ -91,7 +91,9 @@ export async function benchSignInThrottle(): Promise<void> {
           `  (median of ${samples.length}; attack ${ms.toFixed(0)} ms, outcomes ${JSON.stringify(outcomes)})`,
       );
     }
-    console.log(`  target: legit sign-in during attack <= ${TARGET_RATIO}x baseline -> ${worst <= TARGET_RATIO ? "met" : "MISSED"} (worst ${worst.toFixed(2)}x)`);
+    console.log(
+      `  target: legit sign-in during attack <= ${TARGET_RATIO}x baseline -> ${worst <= TARGET_RATIO ? "met" : "MISSED"} (worst ${worst.toFixed(2)}x)`,
+    );
   } finally {
     await db.$disconnect();
     rmSync(dir, { recursive: true, force: true });

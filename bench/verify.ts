@@ -81,7 +81,12 @@ interface Run {
 }
 
 /** Bodies drawn in turn from `next()` on every request, identical machinery for every case. */
-async function load(label: string, url: string, next: () => string, opts: { duration?: number; amount?: number; connections?: number } = {}): Promise<Run> {
+async function load(
+  label: string,
+  url: string,
+  next: () => string,
+  opts: { duration?: number; amount?: number; connections?: number } = {},
+): Promise<Run> {
   const result = await autocannon({
     url,
     connections: opts.connections ?? CONNECTIONS,
@@ -157,10 +162,16 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
         ? await seedVerifyBenchPostgres(databaseUrl, masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS)
         : await seedVerifyBench(path.join(dir, "bench.db"), masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS);
     const db = createDb(databaseUrl);
-    console.log(`verify bench (${backend}): seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `verify bench (${backend}): seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
 
     const port = await freePort();
-    const keyward = await startChild(["server.ts"], { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", KEYWARD_BENCH: "1" }, /Keyward ready/);
+    const keyward = await startChild(
+      ["server.ts"],
+      { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", KEYWARD_BENCH: "1" },
+      /Keyward ready/,
+    );
     children.push(keyward.child);
     const base = `http://127.0.0.1:${port}`;
     // The key cache's set of known hashes loads in the background after start: give it a moment.
@@ -187,7 +198,11 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
       children.push(plain.child);
       // The naive build: the same app served by `next start`, the constant from its route handler.
       const nextPort = await freePort();
-      const naive = await startChild(["node_modules/next/dist/bin/next", "start", "-p", String(nextPort), "-H", "127.0.0.1"], { ...env, NODE_ENV: "production", KEYWARD_BENCH: "1" }, /Ready in/);
+      const naive = await startChild(
+        ["node_modules/next/dist/bin/next", "start", "-p", String(nextPort), "-H", "127.0.0.1"],
+        { ...env, NODE_ENV: "production", KEYWARD_BENCH: "1" },
+        /Ready in/,
+      );
       children.push(naive.child);
       await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
       await measured(load("a1 Next.js route constant", `http://127.0.0.1:${nextPort}/api/bench/constant`, cycle(validBodies)));
@@ -225,7 +240,10 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
       events: {
         written,
         answered: Number(summary?.[1] ?? NaN),
-        acknowledged: [...warm, ...runs.slice(verifyRunsFrom), ...single.filter((r) => !r.label.startsWith("a0"))].reduce((sum, r) => sum + r.ok, 0),
+        acknowledged: [...warm, ...runs.slice(verifyRunsFrom), ...single.filter((r) => !r.label.startsWith("a0"))].reduce(
+          (sum, r) => sum + r.ok,
+          0,
+        ),
         rollups,
       },
       rss: { idle: idleRss, peak: Math.max(peakRss, hwm) },
@@ -250,12 +268,26 @@ export async function benchVerify(): Promise<void> {
   const [a0, a1] = results[0].runs;
   const table = new Table({ head: ["case", "backend", "req/s", "p50 ms", "p99 ms", "2xx", "other", "Keyward RSS after (MB)"] });
   for (const r of results) {
-    for (const run of r.runs) table.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other, run.rssAfter ?? ""]);
+    for (const run of r.runs)
+      table.push([
+        run.label,
+        r.backend,
+        run.rps.toLocaleString("en"),
+        run.p50,
+        run.p99,
+        run.ok.toLocaleString("en"),
+        run.other,
+        run.rssAfter ?? "",
+      ]);
   }
-  console.log(`\nVerification endpoint — ${KEY_COUNT.toLocaleString("en")} keys, ${CONNECTIONS} connections × ${DURATION_S} s each, autocannon on the same machine`);
+  console.log(
+    `\nVerification endpoint — ${KEY_COUNT.toLocaleString("en")} keys, ${CONNECTIONS} connections × ${DURATION_S} s each, autocannon on the same machine`,
+  );
   console.log(table.toString());
   const singleTable = new Table({ head: ["case", "backend", "req/s", "p50 ms", "p99 ms", "2xx", "other"] });
-  for (const r of results) for (const run of r.single) singleTable.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other]);
+  for (const r of results)
+    for (const run of r.single)
+      singleTable.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other]);
   console.log(`\nThe same from one connection (${SINGLE.duration} s each): latency without queueing`);
   console.log(singleTable.toString());
   const check = (ok: boolean) => (ok ? "ok" : "MISSED");
@@ -265,20 +297,26 @@ export async function benchVerify(): Promise<void> {
     const ratioA1 = b.rps / a1.rps;
     const { written, answered, acknowledged, rollups } = r.events;
     console.log(`${r.backend}:`);
-    console.log(`  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check(ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check(ratioA1 >= 10)})`);
+    console.log(
+      `  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check(ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check(ratioA1 >= 10)})`,
+    );
     console.log(
       `  p99 of b, c, d flat out = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check(Math.max(b.p99, c.p99, d.p99) <= 5)}; ` +
         `the ceiling a0's own p99 flat out is ${a0.p99} ms)`,
     );
     const [pb, pc, pd] = r.single.slice(-3);
-    console.log(`  p99 of b, c, d from one connection = ${pb.p99} / ${pc.p99} / ${pd.p99} ms (target ≤ 5: ${check(Math.max(pb.p99, pc.p99, pd.p99) <= 5)})`);
+    console.log(
+      `  p99 of b, c, d from one connection = ${pb.p99} / ${pc.p99} / ${pd.p99} ms (target ≤ 5: ${check(Math.max(pb.p99, pc.p99, pd.p99) <= 5)})`,
+    );
     console.log(
       `  usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered, ${acknowledged.toLocaleString("en")} acknowledged, ` +
         `rollups sum ${rollups.toLocaleString("en")} (target written = answered: ${check(written === answered && written >= acknowledged && rollups === written)})`,
     );
     console.log(`  server RSS: ${r.rss.idle} MB idle after start, peak ${r.rss.peak} MB (target ≤ 400: ${check(r.rss.peak <= 400)})`);
   }
-  console.log(`machine load average before the runs: ${load1.toFixed(1)} on ${availableParallelism()} cores (other work on the machine skews every figure)`);
+  console.log(
+    `machine load average before the runs: ${load1.toFixed(1)} on ${availableParallelism()} cores (other work on the machine skews every figure)`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -49,7 +49,10 @@ export async function callApi(config, method, path, options = {}) {
   } catch (error) {
     const failure = /** @type {any} */ (error);
     const reason = failure?.cause?.code ?? (failure?.name === "TimeoutError" ? "timed out" : failure?.message);
-    throw new CliError(`Could not reach Keyward at ${baseUrl(config.url)} (${reason}). Is it running? Set --url or KEYWARD_URL.`, EXIT.GENERIC);
+    throw new CliError(
+      `Could not reach Keyward at ${baseUrl(config.url)} (${reason}). Is it running? Set --url or KEYWARD_URL.`,
+      EXIT.GENERIC,
+    );
   }
   const text = await response.text();
   let body;

@@ -88,7 +88,11 @@ function usageSection(format, usage) {
   const busy = usage.daily.filter((d) => d.requests > 0);
   if (busy.length > 0) {
     out("  By day:");
-    printTable(format, ["Day", "Requests", "Allowed", "Denied"], busy.map((d) => [d.date, count(d.requests), count(d.allowed), count(d.denied)]));
+    printTable(
+      format,
+      ["Day", "Requests", "Allowed", "Denied"],
+      busy.map((d) => [d.date, count(d.requests), count(d.allowed), count(d.denied)]),
+    );
   }
   out(`Last used: ${relative(usage.lastUsed.at)}`);
   if (usage.lastUsed.ip) out(`  IP:         ${usage.lastUsed.ip}`);
@@ -109,7 +113,8 @@ export async function showKey(config, id, opts) {
   if (key.description) out(`Description: ${key.description}`);
   out(`Created:     ${day(key.createdAt)} by ${key.createdBy || "unknown"}`);
   out(`Expires:     ${expiresText(key)}`);
-  if (key.revokedAt) out(`Revoked:     ${day(key.revokedAt)} by ${key.revokedBy ?? "unknown"}${key.revokeReason ? ` (${key.revokeReason})` : ""}`);
+  if (key.revokedAt)
+    out(`Revoked:     ${day(key.revokedAt)} by ${key.revokedBy ?? "unknown"}${key.revokeReason ? ` (${key.revokeReason})` : ""}`);
   out("Scopes:");
   for (const scope of key.scopes) out(`  • ${scopeText(scope)}`);
   out(`Allowed IPs: ${cidrsText(key.cidrs)}`);
@@ -124,9 +129,15 @@ export async function keyUsage(config, id, opts) {
   const usage = await callApi(config, "GET", `${keyPath(id)}/usage`, { query: { days: opts.days } });
   const format = formatOf(opts);
   if (format === "json") return printJson(usage);
-  printTable(format, ["Day", "Requests", "Allowed", "Denied"], usage.daily.map((d) => [d.date, count(d.requests), count(d.allowed), count(d.denied)]));
+  printTable(
+    format,
+    ["Day", "Requests", "Allowed", "Denied"],
+    usage.daily.map((d) => [d.date, count(d.requests), count(d.allowed), count(d.denied)]),
+  );
   const { totals } = usage;
-  note(`Total ${count(totals.requests)} requests (${count(totals.allowed)} allowed, ${count(totals.denied)} denied), ${count(totals.averagePerDay)} per day; last used ${relative(usage.lastUsed.at)}`);
+  note(
+    `Total ${count(totals.requests)} requests (${count(totals.allowed)} allowed, ${count(totals.denied)} denied), ${count(totals.averagePerDay)} per day; last used ${relative(usage.lastUsed.at)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------- update
@@ -163,7 +174,11 @@ export async function rotateKey(config, id, opts) {
   if (!opts.yes) {
     const { key } = await callApi(config, "GET", keyPath(id));
     note(`⚠  Rotating ${key.name} (${key.display}), last used ${relative(key.lastUsedAt)}`);
-    note(opts.grace === "none" ? "   The current secret stops working immediately." : `   The current secret keeps working for ${opts.grace}, then stops.`);
+    note(
+      opts.grace === "none"
+        ? "   The current secret stops working immediately."
+        : `   The current secret keeps working for ${opts.grace}, then stops.`,
+    );
     note("   Update the secret everywhere the key is used (CI variables, .env files, scripts).");
     await confirmYes("Continue?");
   }
@@ -172,7 +187,11 @@ export async function rotateKey(config, id, opts) {
   out(`✓ Rotated key "${rotated.key.name}" (${rotated.key.id})`);
   out();
   secretBox(rotated.secret, "it is shown only once and cannot be retrieved again.");
-  out(rotated.previousSecretValidUntil ? `  The previous secret works until ${rotated.previousSecretValidUntil}.` : "  The previous secret no longer works.");
+  out(
+    rotated.previousSecretValidUntil
+      ? `  The previous secret works until ${rotated.previousSecretValidUntil}.`
+      : "  The previous secret no longer works.",
+  );
 }
 
 function sameName(typed, name) {
@@ -213,8 +232,13 @@ export async function revokeLeaked(config, opts) {
   if (result.revoked.length === 0) out(`No active key of this organization found in the text.`);
   else {
     out(`${verb} ${result.revoked.length} key${result.revoked.length === 1 ? "" : "s"} found in the text:`);
-    printTable(format, ["Name", "ID", "Secret found", "Secret was"], result.revoked.map((k) => [k.name, k.id, k.display, k.secretIsCurrent ? "current" : "in grace period"]));
+    printTable(
+      format,
+      ["Name", "ID", "Secret found", "Secret was"],
+      result.revoked.map((k) => [k.name, k.id, k.display, k.secretIsCurrent ? "current" : "in grace period"]),
+    );
   }
   if (result.alreadyRevoked.length > 0) out(`Already revoked: ${result.alreadyRevoked.map((k) => `${k.name} (${k.id})`).join(", ")}`);
-  if (result.unknownCount > 0) note(`${result.unknownCount} other Keyward secret${result.unknownCount === 1 ? " is" : "s are"} not this organization's.`);
+  if (result.unknownCount > 0)
+    note(`${result.unknownCount} other Keyward secret${result.unknownCount === 1 ? " is" : "s are"} not this organization's.`);
 }

@@ -36,17 +36,21 @@ export function buildProgram() {
     .version(version, "-V, --version")
     .addOption(new Option("--url <url>", "Keyward server URL").env("KEYWARD_URL").default(DEFAULT_URL))
     .addOption(
-      new Option("--api-key <secret>", "API key with a keys/** scope (prefer the env var: flags show up in process lists)").env("KEYWARD_API_KEY"),
+      new Option("--api-key <secret>", "API key with a keys/** scope (prefer the env var: flags show up in process lists)").env(
+        "KEYWARD_API_KEY",
+      ),
     )
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
       "after",
-      `\nExit codes: 0 ok, 1 generic or connection error, 2 authentication/authorization, 3 not found, 4 invalid input (validation, conflict, usage), 5 server error.${examples([
-        "export KEYWARD_URL=https://keys.example.com KEYWARD_API_KEY=kw_live_…",
-        "keyward keys list",
-        'keyward keys create "CI Pipeline" -s read:projects/**,write:deploys/* --expires 90d',
-      ])}`,
+      `\nExit codes: 0 ok, 1 generic or connection error, 2 authentication/authorization, 3 not found, 4 invalid input (validation, conflict, usage), 5 server error.${examples(
+        [
+          "export KEYWARD_URL=https://keys.example.com KEYWARD_API_KEY=kw_live_…",
+          "keyward keys list",
+          'keyward keys create "CI Pipeline" -s read:projects/**,write:deploys/* --expires 90d',
+        ],
+      )}`,
     );
 
   const keysCommand = program.command("keys").description("Create, inspect, rotate and revoke API keys");
@@ -61,7 +65,14 @@ export function buildProgram() {
       .option("--prefix <prefix>", "only keys with this prefix or display form, e.g. kw_live_ or kw_live_…a1b2")
       .option("--limit <n>", "at most this many keys"),
   )
-    .addHelpText("after", examples(["keyward keys list --status active", "keyward keys list --json | jq -r '.[].id'", "keyward keys list --format markdown > keys.md"]))
+    .addHelpText(
+      "after",
+      examples([
+        "keyward keys list --status active",
+        "keyward keys list --json | jq -r '.[].id'",
+        "keyward keys list --format markdown > keys.md",
+      ]),
+    )
     .action(run(keys.listKeys));
 
   keysCommand
@@ -123,7 +134,10 @@ export function buildProgram() {
     .addOption(new Option("--grace <period>", "how long the old secret keeps working").choices(GRACE).default("none"))
     .option("-y, --yes", "skip the confirmation prompt")
     .option("--json", "print { secret, key, previousSecretValidUntil } as JSON")
-    .addHelpText("after", examples(["keyward keys rotate key_abc123…", "keyward keys rotate key_abc123… --grace 24h -y --json | jq -r .secret"]))
+    .addHelpText(
+      "after",
+      examples(["keyward keys rotate key_abc123…", "keyward keys rotate key_abc123… --grace 24h -y --json | jq -r .secret"]),
+    )
     .action(run(keys.rotateKey));
 
   keysCommand
@@ -161,7 +175,9 @@ export function buildProgram() {
 
 function printError(error, json) {
   if (json) {
-    process.stderr.write(`${JSON.stringify({ error: { code: error.code ?? null, message: error.message, ...(error.details ? { details: error.details } : {}) } })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ error: { code: error.code ?? null, message: error.message, ...(error.details ? { details: error.details } : {}) } })}\n`,
+    );
     return;
   }
   process.stderr.write(`keyward: ${error.message}${error.code ? ` (${error.code})` : ""}\n`);
@@ -184,7 +200,9 @@ export async function main(argv) {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too; everything else is a usage mistake.
-      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.OK : EXIT.VALIDATION;
+      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version"
+        ? EXIT.OK
+        : EXIT.VALIDATION;
     }
     if (error instanceof CliError) {
       printError(error, json);

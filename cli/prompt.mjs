@@ -17,7 +17,8 @@ function stdinLines() {
   });
   lines = {
     /** @returns {Promise<string|null>} null at end of input */
-    next: () => (queue.length ? Promise.resolve(queue.shift()) : closed ? Promise.resolve(null) : new Promise((resolve) => waiting.push(resolve))),
+    next: () =>
+      queue.length ? Promise.resolve(queue.shift()) : closed ? Promise.resolve(null) : new Promise((resolve) => waiting.push(resolve)),
     close: () => rl.close(),
   };
   return lines;

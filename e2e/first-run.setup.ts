@@ -37,7 +37,11 @@ test("first run: bootstrap, sign out, wrong password, sign in", async ({ page, p
   await expect(page).toHaveURL(/\/login$|\/keys$/);
   const attacker = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const replay = await attacker.post("/setup", {
-    headers: { "next-action": setupRequest.headers()["next-action"], "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: {
+      "next-action": setupRequest.headers()["next-action"],
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+    },
     data: JSON.stringify([{ orgName: "Evil Corp", keyPrefix: "evil", email: "mallory@example.com", password: "mallory-password-1" }]),
   });
   const replayBody = await replay.text();

@@ -31,12 +31,22 @@ test("a server action POSTed from another origin is refused and changes nothing"
 
   // The admin's own cookies, as a cross-site form or fetch would carry them — but from another origin.
   const forged = await playwright.request.newContext({ baseURL, storageState: await page.context().storageState() });
-  const headers = { "next-action": request.headers()["next-action"], "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" };
-  const crossOrigin = await forged.post("/settings", { headers: { ...headers, origin: "https://evil.example" }, data: JSON.stringify([{ name: "Hijacked" }]) });
+  const headers = {
+    "next-action": request.headers()["next-action"],
+    "content-type": "text/plain;charset=UTF-8",
+    accept: "text/x-component",
+  };
+  const crossOrigin = await forged.post("/settings", {
+    headers: { ...headers, origin: "https://evil.example" },
+    data: JSON.stringify([{ name: "Hijacked" }]),
+  });
   expect(crossOrigin.ok()).toBe(false);
   expect(await crossOrigin.text()).not.toContain('"ok":true');
   // Control: the same request from the right origin goes through, so the refusal was the origin check.
-  const sameOrigin = await forged.post("/settings", { headers: { ...headers, origin: baseURL! }, data: JSON.stringify([{ name: ADMIN.org }]) });
+  const sameOrigin = await forged.post("/settings", {
+    headers: { ...headers, origin: baseURL! },
+    data: JSON.stringify([{ name: ADMIN.org }]),
+  });
   expect(await sameOrigin.text()).toContain('"ok":true');
   await forged.dispose();
 

@@ -44,7 +44,10 @@ test("create a key: form warnings, one-time secret modal, copy, nothing left beh
   await page.getByLabel("90 days").check();
   await fillKeyForm(page, {
     name: DEPLOY,
-    scopes: [["read", "projects/**"], ["write", "deploys/*"]],
+    scopes: [
+      ["read", "projects/**"],
+      ["write", "deploys/*"],
+    ],
     cidrs: ["2001:db8::/32", "203.0.113.0/24"],
   });
   await expect(warnings).toBeHidden();
@@ -70,7 +73,12 @@ test("create a key: form warnings, one-time secret modal, copy, nothing left beh
   await expect(dialog.getByTestId("one-time-secret")).toHaveText(secret);
   await expect(page).toHaveURL(/\/keys\/new$/);
   // Closing the tab asks first ("leave page?"); dismissing keeps the secret on screen.
-  const prompt = new Promise<string>((resolve) => page.once("dialog", async (d) => { resolve(d.type()); await d.dismiss(); }));
+  const prompt = new Promise<string>((resolve) =>
+    page.once("dialog", async (d) => {
+      resolve(d.type());
+      await d.dismiss();
+    }),
+  );
   await page.close({ runBeforeUnload: true });
   expect(await prompt).toBe("beforeunload");
   await expect(dialog.getByTestId("one-time-secret")).toHaveText(secret);
@@ -235,7 +243,10 @@ test("no plaintext secret in the database or the server log", async () => {
     for (const file of files) sources.push({ name: path.basename(file), content: readFileSync(file).toString("latin1") });
   } else {
     // PostgreSQL: every row of every table, as pg_dump writes them.
-    sources.push({ name: "pg_dump", content: execFileSync("pg_dump", ["--data-only", e2eDatabaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString("latin1") });
+    sources.push({
+      name: "pg_dump",
+      content: execFileSync("pg_dump", ["--data-only", e2eDatabaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString("latin1"),
+    });
   }
   for (const { name, content } of sources) {
     for (const secret of secretsSeen) {

@@ -95,7 +95,12 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
   const adminRevoke = await revokeFromList(page, "Team key A");
   const crafted = await playwright.request.newContext({ baseURL, storageState: await auditor.context.storageState() });
   const replay = await crafted.post("/keys", {
-    headers: { "next-action": adminRevoke.headers()["next-action"], "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: baseURL! },
+    headers: {
+      "next-action": adminRevoke.headers()["next-action"],
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      origin: baseURL!,
+    },
     data: JSON.stringify([{ keyIds: [keyBId], confirmation: "revoke 1 key" }]),
   });
   const replayBody = await replay.text();

@@ -99,7 +99,9 @@ test("audit: filter by action, and the CSV export holds the same events, formula
   await expectAccessible(page);
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
-  const csv = readFileSync((await download.path())!, "utf8").trim().split("\n");
+  const csv = readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split("\n");
   expect(csv[0]).toBe("time_utc,actor_type,actor,actor_id,action,target_type,target_id,target_name,ip,user_agent,details");
   expect(csv).toHaveLength(count + 1);
   for (const line of csv.slice(1)) expect(line).toContain(",key.revoked,key,");
@@ -131,9 +133,9 @@ test("review: risky keys with reasons; a pasted log line finds and revokes a liv
   const before = await request.post("/api/v1/keys/verify", { data: { key: leak.secret } });
   expect(await before.json()).toMatchObject({ valid: true });
 
-  await page.getByLabel("Text that may contain a secret").fill(
-    `2026-03-02T10:14:07Z WARN payment-worker retry url=https://api.example.com/v1?api_key=${leak.secret}&x=1 other=${leak.foreign}`,
-  );
+  await page
+    .getByLabel("Text that may contain a secret")
+    .fill(`2026-03-02T10:14:07Z WARN payment-worker retry url=https://api.example.com/v1?api_key=${leak.secret}&x=1 other=${leak.foreign}`);
   await page.getByRole("button", { name: "Find keys" }).click();
   const results = page.getByTestId("leak-results");
   await expect(results).toContainText(leak.name);
@@ -159,7 +161,11 @@ test("usage and review pages pass axe at 1280px (screens for review)", async ({ 
   await page.goto("/usage?range=24h");
   await expect(page.getByTestId("usage-chart")).toHaveAttribute("data-bucket-count", "24");
   await expectAccessible(page);
-  await page.getByRole("table", { name: /Keys with the most requests/ }).getByRole("link").first().click();
+  await page
+    .getByRole("table", { name: /Keys with the most requests/ })
+    .getByRole("link")
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/keys\/key_/);
   const section = page.getByRole("region", { name: "Usage" });
   await expect(section.getByTestId("usage-chart")).toHaveAttribute("data-bucket-count", "30");

@@ -10,9 +10,7 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 export function providerOf(url: string): DatabaseProvider {
   if (url.startsWith("file:")) return "sqlite";
   if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
-  throw new Error(
-    `DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL); got "${url.split(":")[0]}:…"`,
-  );
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL); got "${url.split(":")[0]}:…"`);
 }
 
 export function sqliteFilePath(url: string | undefined): string {

@@ -41,7 +41,11 @@ export interface TrafficProfile {
 export type DemoEvent = UsageEventInput;
 
 const FOREIGN_IPS = ["185.220.101.4", "45.155.205.233", "103.152.118.7", "2a0d:5600:24:1c::8"];
-const FORBIDDEN_REQUESTS: [string, string][] = [["admin", "billing/invoices"], ["write", "users/root"], ["admin", "org/settings"]];
+const FORBIDDEN_REQUESTS: [string, string][] = [
+  ["admin", "billing/invoices"],
+  ["write", "users/root"],
+  ["admin", "org/settings"],
+];
 
 function pick<T>(rand: Rand, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];
@@ -89,8 +93,18 @@ export function keyTraffic(
       for (const [code, perDay] of Object.entries(profile.denials ?? {})) {
         for (let i = count(rand, perDay); i > 0; i--) {
           const outcome = code as UsageOutcome;
-          const request = outcome === "INSUFFICIENT_SCOPE" ? pick(rand, FORBIDDEN_REQUESTS) : outcome === "MALFORMED" ? null : pick(rand, profile.requests);
-          push(timeInDay(rand, dayStart), outcome, request, outcome === "IP_NOT_ALLOWED" ? pick(rand, FOREIGN_IPS) : pick(rand, profile.ips));
+          const request =
+            outcome === "INSUFFICIENT_SCOPE"
+              ? pick(rand, FORBIDDEN_REQUESTS)
+              : outcome === "MALFORMED"
+                ? null
+                : pick(rand, profile.requests);
+          push(
+            timeInDay(rand, dayStart),
+            outcome,
+            request,
+            outcome === "IP_NOT_ALLOWED" ? pick(rand, FOREIGN_IPS) : pick(rand, profile.ips),
+          );
         }
       }
     } else if (key.stopCode) {

@@ -75,10 +75,15 @@ async function everyMigrationApplied(file) {
   const conn = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const applied = new Set(
-      conn.prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).pluck().all(),
+      conn
+        .prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+        .pluck()
+        .all(),
     );
     const dir = path.join(prismaDir, "sqlite", "migrations");
-    const committed = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const committed = readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     return committed.every((name) => applied.has(name)) && conn.pragma("journal_mode", { simple: true }) === "wal";
   } catch {
     return false; // no migrations table yet: a new database
@@ -97,7 +102,10 @@ if (command === "generate") {
     const current = path.join(prismaDir, provider, ".current.prisma");
     writeFileSync(current, render(provider));
     try {
-      prisma(["generate", "--schema", current], { ...cliEnv, DATABASE_URL: provider === "sqlite" ? DEFAULT_DATABASE_URL : "postgresql://localhost/keyward" });
+      prisma(["generate", "--schema", current], {
+        ...cliEnv,
+        DATABASE_URL: provider === "sqlite" ? DEFAULT_DATABASE_URL : "postgresql://localhost/keyward",
+      });
     } finally {
       rmSync(current, { force: true });
     }
@@ -113,7 +121,14 @@ if (command === "generate") {
   } else {
     const out = prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { ...cliEnv, DATABASE_URL: url });
     if (file) await switchToWriteAheadLog(file);
-    if (!process.env.KEYWARD_QUIET) console.log(out.trim().split("\n").filter((l) => /migration|applied|No pending/i.test(l)).join("\n"));
+    if (!process.env.KEYWARD_QUIET)
+      console.log(
+        out
+          .trim()
+          .split("\n")
+          .filter((l) => /migration|applied|No pending/i.test(l))
+          .join("\n"),
+      );
   }
 } else if (command === "new-migration") {
   const name = (rest[0] || "").replace(/[^a-z0-9_]/gi, "_");
@@ -128,10 +143,13 @@ if (command === "generate") {
     writeFileSync(next, render(provider));
     const migrations = path.join(prismaDir, provider, "migrations");
     const from = existsSync(path.join(migrations, "migration_lock.toml")) ? ["--from-schema-datamodel", previous] : ["--from-empty"];
-    const sql = prisma(["migrate", "diff", "--config", `prisma/${provider}.config.ts`, ...from, "--to-schema-datamodel", next, "--script"], {
-      ...cliEnv,
-      DATABASE_URL: provider === "sqlite" ? DEFAULT_DATABASE_URL : process.env.MIGRATION_POSTGRES_URL || "postgresql://localhost/keyward",
-    });
+    const sql = prisma(
+      ["migrate", "diff", "--config", `prisma/${provider}.config.ts`, ...from, "--to-schema-datamodel", next, "--script"],
+      {
+        ...cliEnv,
+        DATABASE_URL: provider === "sqlite" ? DEFAULT_DATABASE_URL : process.env.MIGRATION_POSTGRES_URL || "postgresql://localhost/keyward",
+      },
+    );
     rmSync(next);
     if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
       console.log(`${provider}: no changes`);

@@ -26,7 +26,15 @@ beforeAll(async () => {
         setTimeout(() => res.end("second"), 50);
         return;
       }
-      res.writeHead(201, [["set-cookie", "a=1"], ["set-cookie", "b=2"], ["x-upstream", "yes"], ["keep-alive", "timeout=99"]].flat());
+      res.writeHead(
+        201,
+        [
+          ["set-cookie", "a=1"],
+          ["set-cookie", "b=2"],
+          ["x-upstream", "yes"],
+          ["keep-alive", "timeout=99"],
+        ].flat(),
+      );
       res.end(`echo:${body}`);
     });
   });
@@ -47,11 +55,15 @@ describe("createLocalProxy", () => {
   it("forwards method, path, Host and body; returns status, every Set-Cookie and end-to-end headers only", async () => {
     // node:http, not fetch: fetch refuses to send a Connection header naming other headers.
     const res = await new Promise<{ status?: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
-      const req = request(`${base}/api/x?y=1`, { method: "POST", headers: { "x-client": "c", connection: "close, x-drop", "x-drop": "1" } }, (r) => {
-        let body = "";
-        r.on("data", (c) => (body += c));
-        r.on("end", () => resolve({ status: r.statusCode, headers: r.headers, body }));
-      });
+      const req = request(
+        `${base}/api/x?y=1`,
+        { method: "POST", headers: { "x-client": "c", connection: "close, x-drop", "x-drop": "1" } },
+        (r) => {
+          let body = "";
+          r.on("data", (c) => (body += c));
+          r.on("end", () => resolve({ status: r.statusCode, headers: r.headers, body }));
+        },
+      );
       req.on("error", reject);
       req.end("hello");
     });

@@ -12,7 +12,6 @@ declare module "vitest" {
   }
 }
 
-
 /**
  * Migrates one template database per backend with the committed migrations (the real CLI path); each test
  * file copies it. PostgreSQL only for the "postgres" project, which exists when TEST_POSTGRES_URL is set.

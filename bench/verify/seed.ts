@@ -23,12 +23,28 @@ export interface SeededKeys {
 }
 
 /** The organization, then its keys chunk by chunk; `write` stores each batch of rows, table by table. */
-async function seed(masterKey: Buffer, total: number, openCount: number, walledCount: number, write: (tables: Partial<Tables>) => Promise<void>): Promise<SeededKeys> {
+async function seed(
+  masterKey: Buffer,
+  total: number,
+  openCount: number,
+  walledCount: number,
+  write: (tables: Partial<Tables>) => Promise<void>,
+): Promise<SeededKeys> {
   const signingSecret = randomBytes(32);
   const orgId = newId("org");
   const now = new Date();
   await write({
-    Organization: [{ id: orgId, name: "Bench", slug: `bench-${orgId.slice(-6).toLowerCase()}`, keyPrefix: BENCH_PREFIX, signingSecretEnc: seal(masterKey, signingSecret), createdAt: now, keysVersion: 0 }],
+    Organization: [
+      {
+        id: orgId,
+        name: "Bench",
+        slug: `bench-${orgId.slice(-6).toLowerCase()}`,
+        keyPrefix: BENCH_PREFIX,
+        signingSecretEnc: seal(masterKey, signingSecret),
+        createdAt: now,
+        keysVersion: 0,
+      },
+    ],
   });
   const open: string[] = [];
   const walled: string[] = [];
@@ -41,13 +57,32 @@ async function seed(masterKey: Buffer, total: number, openCount: number, walledC
       const isWalled = i >= openCount && i < openCount + walledCount;
       if (i < openCount) open.push(generated.secret);
       if (isWalled) walled.push(generated.secret);
-      tables.ApiKey.push({ id, orgId, name: `Service key ${i}`, displayPrefix: generated.displayPrefix, last4: generated.last4, createdAt: now, updatedAt: now, expiresAt: i % 3 ? expiresAt : null });
-      tables.KeySecret.push({ id: newId("sec"), keyId: id, secretHash: hashSecret(signingSecret, generated.secret), last4: generated.last4, createdAt: now });
+      tables.ApiKey.push({
+        id,
+        orgId,
+        name: `Service key ${i}`,
+        displayPrefix: generated.displayPrefix,
+        last4: generated.last4,
+        createdAt: now,
+        updatedAt: now,
+        expiresAt: i % 3 ? expiresAt : null,
+      });
+      tables.KeySecret.push({
+        id: newId("sec"),
+        keyId: id,
+        secretHash: hashSecret(signingSecret, generated.secret),
+        last4: generated.last4,
+        createdAt: now,
+      });
       tables.KeyScope.push({ id: newId("scp"), keyId: id, position: 0, action: "read", resourceFilter: "projects/**" });
       if (i % 2) tables.KeyScope.push({ id: newId("scp"), keyId: id, position: 1, action: "write", resourceFilter: "projects/web/*" });
       // The CIDR that shuts out the load generator (127.0.0.1) for case d; other keys mostly allow loopback.
       if (isWalled) tables.KeyCidr.push({ id: newId("cid"), keyId: id, cidr: "10.0.0.0/8", family: 4 });
-      else if (i % 4 === 0) tables.KeyCidr.push({ id: newId("cid"), keyId: id, cidr: "127.0.0.0/8", family: 4 }, { id: newId("cid"), keyId: id, cidr: "::1/128", family: 6 });
+      else if (i % 4 === 0)
+        tables.KeyCidr.push(
+          { id: newId("cid"), keyId: id, cidr: "127.0.0.0/8", family: 4 },
+          { id: newId("cid"), keyId: id, cidr: "::1/128", family: 6 },
+        );
     }
     await write(tables);
   }
@@ -57,7 +92,13 @@ async function seed(masterKey: Buffer, total: number, openCount: number, walledC
 // Prisma's SQLite adapter stores DateTime as ISO-8601 text with a "+00:00" offset.
 const sqliteValue = (v: Row[string]) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v);
 
-export async function seedVerifyBench(file: string, masterKey: Buffer, total: number, openCount: number, walledCount: number): Promise<SeededKeys> {
+export async function seedVerifyBench(
+  file: string,
+  masterKey: Buffer,
+  total: number,
+  openCount: number,
+  walledCount: number,
+): Promise<SeededKeys> {
   const conn = new Database(file, { fileMustExist: true });
   try {
     return await seed(masterKey, total, openCount, walledCount, async (tables) => {
@@ -65,7 +106,9 @@ export async function seedVerifyBench(file: string, masterKey: Buffer, total: nu
         for (const [table, rows] of Object.entries(tables)) {
           if (rows.length === 0) continue;
           const columns = Object.keys(rows[0]);
-          const statement = conn.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+          const statement = conn.prepare(
+            `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          );
           for (const row of rows) statement.run(...columns.map((c) => sqliteValue(row[c] ?? null)));
         }
       })();
@@ -75,7 +118,13 @@ export async function seedVerifyBench(file: string, masterKey: Buffer, total: nu
   }
 }
 
-export async function seedVerifyBenchPostgres(url: string, masterKey: Buffer, total: number, openCount: number, walledCount: number): Promise<SeededKeys> {
+export async function seedVerifyBenchPostgres(
+  url: string,
+  masterKey: Buffer,
+  total: number,
+  openCount: number,
+  walledCount: number,
+): Promise<SeededKeys> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

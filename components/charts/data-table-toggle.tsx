@@ -18,7 +18,14 @@ export function DataTableToggle({ id, label, children }: { id: string; label: st
         {open ? "Hide data table" : "Show data table"}
         <span className="sr-only"> for {label}</span>
       </button>
-      <div id={id} hidden={!open} tabIndex={open ? 0 : undefined} role="region" aria-label={`${label}: data table`} className="mt-2 max-h-96 overflow-auto rounded-md border border-slate-200 px-3">
+      <div
+        id={id}
+        hidden={!open}
+        tabIndex={open ? 0 : undefined}
+        role="region"
+        aria-label={`${label}: data table`}
+        className="mt-2 max-h-96 overflow-auto rounded-md border border-slate-200 px-3"
+      >
         {open && isClient && children}
       </div>
     </div>

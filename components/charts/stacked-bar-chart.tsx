@@ -117,12 +117,16 @@ export function StackedBarChart({
                               <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: s.color }} />
                               {s.label}
                             </span>
-                            <span className="font-mono tabular-nums" data-series={s.key}>{formatCount(Number(row[s.key] ?? 0))}</span>
+                            <span className="font-mono tabular-nums" data-series={s.key}>
+                              {formatCount(Number(row[s.key] ?? 0))}
+                            </span>
                           </li>
                         ))}
                         <li className="flex justify-between gap-4 border-t border-slate-100 pt-0.5 font-medium">
                           <span>Total</span>
-                          <span className="font-mono tabular-nums" data-series="total">{formatCount(row.total)}</span>
+                          <span className="font-mono tabular-nums" data-series="total">
+                            {formatCount(row.total)}
+                          </span>
                         </li>
                       </ul>
                     </div>
@@ -145,21 +149,33 @@ export function StackedBarChart({
           <caption className="sr-only">{title}, one row per bar</caption>
           <thead className="text-xs text-slate-600">
             <tr>
-              <th scope="col" className="py-1.5 pr-3 font-medium">Time</th>
+              <th scope="col" className="py-1.5 pr-3 font-medium">
+                Time
+              </th>
               {series.map((s) => (
-                <th key={s.key} scope="col" className="px-2 py-1.5 text-right font-medium">{s.label}</th>
+                <th key={s.key} scope="col" className="px-2 py-1.5 text-right font-medium">
+                  {s.label}
+                </th>
               ))}
-              <th scope="col" className="py-1.5 pl-2 text-right font-medium">Total</th>
+              <th scope="col" className="py-1.5 pl-2 text-right font-medium">
+                Total
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows.map((row) => (
               <tr key={row.start}>
-                <th scope="row" className="py-1 pr-3 font-normal whitespace-nowrap text-slate-700">{formatSpan(row.start, row.end)}</th>
+                <th scope="row" className="py-1 pr-3 font-normal whitespace-nowrap text-slate-700">
+                  {formatSpan(row.start, row.end)}
+                </th>
                 {series.map((s) => (
-                  <td key={s.key} className="px-2 py-1 text-right font-mono tabular-nums" data-series={s.key}>{formatCount(Number(row[s.key] ?? 0))}</td>
+                  <td key={s.key} className="px-2 py-1 text-right font-mono tabular-nums" data-series={s.key}>
+                    {formatCount(Number(row[s.key] ?? 0))}
+                  </td>
                 ))}
-                <td className="py-1 pl-2 text-right font-mono font-medium tabular-nums" data-series="total">{formatCount(row.total)}</td>
+                <td className="py-1 pl-2 text-right font-mono font-medium tabular-nums" data-series="total">
+                  {formatCount(row.total)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -8,5 +8,9 @@ const noop = () => () => {};
  * which the server does not know, so anything zone-dependent waits for the browser.
  */
 export function useIsClient(): boolean {
-  return useSyncExternalStore(noop, () => true, () => false);
+  return useSyncExternalStore(
+    noop,
+    () => true,
+    () => false,
+  );
 }

@@ -31,8 +31,12 @@ export function AppShell({
       <div className="flex min-w-0 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2.5 sm:px-8">
           <div className="min-w-0 text-right text-sm">
-            <p className="truncate font-medium text-slate-800" data-testid="signed-in-user">{userEmail}</p>
-            <p className="text-xs text-slate-500" data-testid="signed-in-role">{roleLabel}</p>
+            <p className="truncate font-medium text-slate-800" data-testid="signed-in-user">
+              {userEmail}
+            </p>
+            <p className="text-xs text-slate-500" data-testid="signed-in-role">
+              {roleLabel}
+            </p>
           </div>
           <form action={signOutAction}>
             <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">

@@ -30,7 +30,9 @@ export function OrgSwitcher({ orgs, activeOrgId, canCreate }: { orgs: SwitcherOr
     <div className="min-w-0 lg:mt-3">
       {orgs.length > 1 ? (
         <>
-          <label htmlFor="org-switcher" className="sr-only">Organization</label>
+          <label htmlFor="org-switcher" className="sr-only">
+            Organization
+          </label>
           <select
             id="org-switcher"
             value={activeOrgId}
@@ -39,7 +41,9 @@ export function OrgSwitcher({ orgs, activeOrgId, canCreate }: { orgs: SwitcherOr
             className="block w-full max-w-[14rem] truncate rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-800"
           >
             {orgs.map((o) => (
-              <option key={o.orgId} value={o.orgId}>{o.name}</option>
+              <option key={o.orgId} value={o.orgId}>
+                {o.name}
+              </option>
             ))}
           </select>
         </>
@@ -50,11 +54,18 @@ export function OrgSwitcher({ orgs, activeOrgId, canCreate }: { orgs: SwitcherOr
         </p>
       )}
       {canCreate && (
-        <Link href="/settings/organizations/new" className="mt-1 hidden text-xs font-medium text-indigo-700 hover:underline lg:inline-block">
+        <Link
+          href="/settings/organizations/new"
+          className="mt-1 hidden text-xs font-medium text-indigo-700 hover:underline lg:inline-block"
+        >
           New organization
         </Link>
       )}
-      {error && <p role="alert" className="mt-1 text-xs text-red-700">{error}</p>}
+      {error && (
+        <p role="alert" className="mt-1 text-xs text-red-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

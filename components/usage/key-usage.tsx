@@ -27,7 +27,9 @@ export function KeyUsage({ keyId, initialRange = "30d" }: { keyId: string; initi
   });
   return (
     <section aria-labelledby="key-usage-heading" className="space-y-3">
-      <h2 id="key-usage-heading" className="text-lg font-semibold">Usage</h2>
+      <h2 id="key-usage-heading" className="text-lg font-semibold">
+        Usage
+      </h2>
       {query.data ? (
         <UsageDashboard
           overview={query.data.overview}
@@ -38,9 +40,13 @@ export function KeyUsage({ keyId, initialRange = "30d" }: { keyId: string; initi
           headingLevel={3}
         />
       ) : query.isError ? (
-        <p role="alert" className="text-sm text-red-700">{query.error.message}</p>
+        <p role="alert" className="text-sm text-red-700">
+          {query.error.message}
+        </p>
       ) : (
-        <p className="py-8 text-center text-sm text-slate-500" aria-busy="true">Loading usage…</p>
+        <p className="py-8 text-center text-sm text-slate-500" aria-busy="true">
+          Loading usage…
+        </p>
       )}
     </section>
   );

@@ -87,15 +87,35 @@ export function RangePicker({
       {customOpen && (
         <div className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-white p-3">
           <div>
-            <label htmlFor={`${idPrefix}-from`} className="block text-xs font-medium text-slate-700">From</label>
-            <input id={`${idPrefix}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className={inputClass(!!error, "w-auto")} />
+            <label htmlFor={`${idPrefix}-from`} className="block text-xs font-medium text-slate-700">
+              From
+            </label>
+            <input
+              id={`${idPrefix}-from`}
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              className={inputClass(!!error, "w-auto")}
+            />
           </div>
           <div>
-            <label htmlFor={`${idPrefix}-to`} className="block text-xs font-medium text-slate-700">To</label>
-            <input id={`${idPrefix}-to`} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className={inputClass(!!error, "w-auto")} />
+            <label htmlFor={`${idPrefix}-to`} className="block text-xs font-medium text-slate-700">
+              To
+            </label>
+            <input
+              id={`${idPrefix}-to`}
+              type="datetime-local"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              className={inputClass(!!error, "w-auto")}
+            />
           </div>
           <Button onClick={apply}>Apply range</Button>
-          {error && <p role="alert" className="w-full text-xs font-medium text-red-700">{error}</p>}
+          {error && (
+            <p role="alert" className="w-full text-xs font-medium text-red-700">
+              {error}
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -10,7 +10,13 @@ export interface RankedRow {
 }
 
 /** A top-N list as a real table, with a bar per row scaled to the largest value. */
-export function RankedTable({ caption, columnLabel, rows, empty, showDenied = true }: {
+export function RankedTable({
+  caption,
+  columnLabel,
+  rows,
+  empty,
+  showDenied = true,
+}: {
   caption: string;
   columnLabel: string;
   rows: RankedRow[];
@@ -24,9 +30,17 @@ export function RankedTable({ caption, columnLabel, rows, empty, showDenied = tr
       <caption className="sr-only">{caption}</caption>
       <thead className="text-xs text-slate-600">
         <tr>
-          <th scope="col" className="py-1.5 pr-2 font-medium">{columnLabel}</th>
-          <th scope="col" className="w-24 py-1.5 text-right font-medium">Requests</th>
-          {showDenied && <th scope="col" className="w-20 py-1.5 pl-2 text-right font-medium">Denied</th>}
+          <th scope="col" className="py-1.5 pr-2 font-medium">
+            {columnLabel}
+          </th>
+          <th scope="col" className="w-24 py-1.5 text-right font-medium">
+            Requests
+          </th>
+          {showDenied && (
+            <th scope="col" className="w-20 py-1.5 pl-2 text-right font-medium">
+              Denied
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>

@@ -4,7 +4,17 @@ import { formatCount } from "@/components/charts/time-format";
  * A key's requests per day over the last 30 days (oldest first), as a small inline SVG: cheap enough for
  * every row of the key list. Data comes from getSparklines (one query for the whole page).
  */
-export function Sparkline({ values, width = 96, height = 24, className }: { values: number[]; width?: number; height?: number; className?: string }) {
+export function Sparkline({
+  values,
+  width = 96,
+  height = 24,
+  className,
+}: {
+  values: number[];
+  width?: number;
+  height?: number;
+  className?: string;
+}) {
   const total = values.reduce((a, b) => a + b, 0);
   const label = `${formatCount(total)} requests in the last ${values.length} days`;
   if (total === 0) {

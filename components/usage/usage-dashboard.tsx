@@ -14,7 +14,9 @@ function Stat({ label, value, hint, testId }: { label: string; value: string; hi
   return (
     <Card className="p-4">
       <p className="text-sm text-slate-600">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>{value}</p>
+      <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </p>
       {hint && <p className="mt-0.5 text-xs text-slate-500">{hint}</p>}
     </Card>
   );
@@ -57,9 +59,7 @@ export function UsageDashboard({
     color: OUTCOME_COLORS[o],
   }));
   const Heading = headingLevel === 2 ? "h2" : "h3";
-  const sampleNote = breakdown.complete
-    ? undefined
-    : `From the latest ${formatCount(breakdown.sampleSize)} requests in this range.`;
+  const sampleNote = breakdown.complete ? undefined : `From the latest ${formatCount(breakdown.sampleSize)} requests in this range.`;
 
   return (
     <div className={cn("space-y-4 transition-opacity", pending && "opacity-60")} aria-busy={pending}>
@@ -78,18 +78,21 @@ export function UsageDashboard({
           value={formatCount(series.totals[ALLOWED_OUTCOME])}
           hint={series.total ? `${((series.totals[ALLOWED_OUTCOME] / series.total) * 100).toFixed(1)}% of requests` : undefined}
         />
-        <Stat label="Denied" value={formatCount(denied)} hint={series.total ? `${((denied / series.total) * 100).toFixed(1)}% of requests` : undefined} />
+        <Stat
+          label="Denied"
+          value={formatCount(denied)}
+          hint={series.total ? `${((denied / series.total) * 100).toFixed(1)}% of requests` : undefined}
+        />
       </div>
       <Card className="p-4">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <Heading className="text-base font-semibold">Requests over time</Heading>
           <p className="text-xs text-slate-500">
-            {series.bucketHours >= 24 ? `${series.bucketHours / 24}-day` : `${series.bucketHours}-hour`} bars · drag across the chart to zoom in
+            {series.bucketHours >= 24 ? `${series.bucketHours / 24}-day` : `${series.bucketHours}-hour`} bars · drag across the chart to
+            zoom in
           </p>
         </div>
-        {series.total === 0 ? (
-          <p className="py-10 text-center text-sm text-slate-500">No requests in this range.</p>
-        ) : null}
+        {series.total === 0 ? <p className="py-10 text-center text-sm text-slate-500">No requests in this range.</p> : null}
         <StackedBarChart
           title="Requests over time by outcome"
           buckets={series.buckets.map((b) => ({ start: b.start, end: b.end, total: b.total, values: b.counts }))}
@@ -107,7 +110,11 @@ export function UsageDashboard({
               empty="No key was used in this range."
               rows={topKeys.map((k) => ({
                 id: k.keyId,
-                label: <Link href={`/keys/${k.keyId}`} className="font-medium text-indigo-700 hover:underline">{k.name}</Link>,
+                label: (
+                  <Link href={`/keys/${k.keyId}`} className="font-medium text-indigo-700 hover:underline">
+                    {k.name}
+                  </Link>
+                ),
                 detail: <span className="font-mono">{k.display}</span>,
                 total: k.total,
                 denied: k.denied,
@@ -138,7 +145,13 @@ export function UsageDashboard({
             caption="Most requested actions and resources"
             columnLabel="Action · resource"
             empty="No requests in this range."
-            rows={breakdown.actions.map((a) => ({ id: `${a.label} ${a.detail}`, label: <span className="font-mono">{a.label}</span>, detail: a.detail, total: a.total, denied: a.denied }))}
+            rows={breakdown.actions.map((a) => ({
+              id: `${a.label} ${a.detail}`,
+              label: <span className="font-mono">{a.label}</span>,
+              detail: a.detail,
+              total: a.total,
+              denied: a.denied,
+            }))}
           />
           {sampleNote && <p className="mt-2 text-xs text-slate-500">{sampleNote}</p>}
         </Section>
@@ -147,7 +160,12 @@ export function UsageDashboard({
             caption="Client IP addresses with the most requests"
             columnLabel="Client IP"
             empty="No requests in this range."
-            rows={breakdown.ips.map((a) => ({ id: a.label, label: <span className="font-mono">{a.label}</span>, total: a.total, denied: a.denied }))}
+            rows={breakdown.ips.map((a) => ({
+              id: a.label,
+              label: <span className="font-mono">{a.label}</span>,
+              total: a.total,
+              denied: a.denied,
+            }))}
           />
           {sampleNote && <p className="mt-2 text-xs text-slate-500">{sampleNote}</p>}
         </Section>
@@ -157,7 +175,12 @@ export function UsageDashboard({
               caption="User agents with the most requests"
               columnLabel="User agent"
               empty="No requests in this range."
-              rows={breakdown.userAgents.map((a) => ({ id: a.label, label: <span className="font-mono text-xs">{a.label}</span>, total: a.total, denied: a.denied }))}
+              rows={breakdown.userAgents.map((a) => ({
+                id: a.label,
+                label: <span className="font-mono text-xs">{a.label}</span>,
+                total: a.total,
+                denied: a.denied,
+              }))}
             />
           </Section>
         )}

@@ -3,8 +3,7 @@ import { z } from "zod";
 export type FieldErrors = Record<string, string>;
 
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; code: ActionErrorCode; error: string; fieldErrors?: FieldErrors };
+  { ok: true; data: T } | { ok: false; code: ActionErrorCode; error: string; fieldErrors?: FieldErrors };
 
 export type ActionErrorCode = "VALIDATION" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "INTERNAL";
 

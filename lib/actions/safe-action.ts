@@ -9,10 +9,7 @@ import { errorResult, runAction } from "./run-action";
 import type { ActionResult } from "./errors";
 
 /** For the signed-out pages (setup, sign-in): validation and the error shape, no session. */
-export function publicAction<S extends z.ZodType, T>(
-  schema: S,
-  handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>,
-) {
+export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>) {
   return async (raw: unknown): Promise<ActionResult<T>> => {
     const meta = await currentRequestMeta();
     return runAction(schema, raw, (input) => handler(input, meta), unstable_rethrow);

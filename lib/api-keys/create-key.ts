@@ -72,7 +72,12 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
           scopes: { create: values.scopes.map((s, position) => ({ id: newId("scp"), position, ...s })) },
           cidrs: { create: values.cidrs.map((cidr) => ({ id: newId("cid"), cidr, family: cidr.includes(":") ? 6 : 4 })) },
           secrets: {
-            create: { id: newId("sec"), secretHash: secretHashFor(signingSecret, generated.secret), last4: generated.last4, createdAt: now },
+            create: {
+              id: newId("sec"),
+              secretHash: secretHashFor(signingSecret, generated.secret),
+              last4: generated.last4,
+              createdAt: now,
+            },
           },
         },
         include: keyDetailInclude,

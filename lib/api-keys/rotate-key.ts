@@ -24,7 +24,11 @@ export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, no
   const { org, signingSecret } = found;
   const violations = policyViolations(
     org,
-    { expiresAt: key.expiresAt, scopes: key.scopes.map((s) => ({ action: s.action as "read", resourceFilter: s.resourceFilter })), cidrs: key.cidrs.map((c) => c.cidr) },
+    {
+      expiresAt: key.expiresAt,
+      scopes: key.scopes.map((s) => ({ action: s.action as "read", resourceFilter: s.resourceFilter })),
+      cidrs: key.cidrs.map((c) => c.cidr),
+    },
     now,
   );
   if (Object.keys(violations).length > 0) {
@@ -42,7 +46,13 @@ export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, no
     });
     await tx.keySecret.updateMany({ where: { keyId: key.id, supersededAt: null }, data: { supersededAt: now, validUntil } });
     await tx.keySecret.create({
-      data: { id: newId("sec"), keyId: key.id, secretHash: secretHashFor(signingSecret, generated.secret), last4: generated.last4, createdAt: now },
+      data: {
+        id: newId("sec"),
+        keyId: key.id,
+        secretHash: secretHashFor(signingSecret, generated.secret),
+        last4: generated.last4,
+        createdAt: now,
+      },
     });
     const updated = await tx.apiKey.update({
       where: { id: key.id },

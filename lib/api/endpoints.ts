@@ -43,7 +43,8 @@ export const ENDPOINTS = {
     path: "/api/v1/keys",
     operationId: "listKeys",
     summary: "List keys",
-    description: "Newest first. Filter by status, name (contains) or prefix (kw_live_ or a display form kw_live_…a1b2); page with `cursor` = the previous page's `nextCursor`.",
+    description:
+      "Newest first. Filter by status, name (contains) or prefix (kw_live_ or a display form kw_live_…a1b2); page with `cursor` = the previous page's `nextCursor`.",
     action: "read",
     source: "query",
     input: keyCursorQuerySchema,
@@ -88,14 +89,15 @@ export const ENDPOINTS = {
     input: editKeySchema,
     response: updatedKeyResponseSchema,
     status: 200,
-    cli: "keyward keys update key_… --name \"CI pipeline (old)\"",
+    cli: 'keyward keys update key_… --name "CI pipeline (old)"',
   },
   rotateKey: {
     method: "POST",
     path: "/api/v1/keys/{id}/rotate",
     operationId: "rotateKey",
     summary: "Rotate a key's secret",
-    description: "A new secret for the same key (same id, scopes, IPs, expiry), returned once. The old secret stops working at once, or at the end of the grace period.",
+    description:
+      "A new secret for the same key (same id, scopes, IPs, expiry), returned once. The old secret stops working at once, or at the end of the grace period.",
     action: "write",
     source: "body",
     input: rotateBodySchema,
@@ -121,7 +123,8 @@ export const ENDPOINTS = {
     path: "/api/v1/keys/{id}/usage",
     operationId: "keyUsage",
     summary: "A key's usage",
-    description: "Requests per UTC day over the last `days` days (allowed and denied), totals by outcome, and the last use's IP and user agent.",
+    description:
+      "Requests per UTC day over the last `days` days (allowed and denied), totals by outcome, and the last use's IP and user agent.",
     action: "read",
     source: "query",
     input: usageQuerySchema,
@@ -134,7 +137,8 @@ export const ENDPOINTS = {
     path: "/api/v1/keys/revoke-leaked",
     operationId: "revokeLeakedKeys",
     summary: "Revoke every key found in a text",
-    description: "Scans the text (a log, a paste, a file) for Keyward secrets and revokes each key of the organization whose current or in-grace secret appears. The text is never stored or logged. Also accepts a text/plain body.",
+    description:
+      "Scans the text (a log, a paste, a file) for Keyward secrets and revokes each key of the organization whose current or in-grace secret appears. The text is never stored or logged. Also accepts a text/plain body.",
     action: "admin",
     source: "body",
     input: revokeLeakedBodySchema,

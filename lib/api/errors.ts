@@ -46,7 +46,12 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
 }
 
-export function errorResponse(code: ApiErrorCode, message: string, details?: Record<string, unknown>, headers: Record<string, string> = {}): Response {
+export function errorResponse(
+  code: ApiErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Response {
   // INTERNAL never carries details: they could quote input or internals.
   const body: ApiErrorBody = { error: { code, message, ...(details && code !== "INTERNAL" ? { details } : {}) } };
   return jsonResponse(body, API_ERROR_STATUS[code], headers);

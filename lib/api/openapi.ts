@@ -107,7 +107,9 @@ function errorCodesFor(endpoint: Endpoint): ApiErrorCode[] {
 function operation(endpoint: Endpoint, components: Components) {
   const resource = isPerKey(endpoint) ? "keys/{id}" : "keys/**";
   const parameters = [
-    ...(isPerKey(endpoint) ? [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^key_[A-Za-z0-9]{20}$" } }] : []),
+    ...(isPerKey(endpoint)
+      ? [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^key_[A-Za-z0-9]{20}$" } }]
+      : []),
     ...(endpoint.source === "query" ? queryParameters(endpoint.input, components) : []),
   ];
   const body =
@@ -119,7 +121,10 @@ function operation(endpoint: Endpoint, components: Components) {
             : schemaOf(endpoint.input, "input", components),
         );
   const responses: Record<string, unknown> = {
-    [endpoint.status]: { description: "OK", content: { "application/json": { schema: schemaOf(endpoint.response, "output", components) } } },
+    [endpoint.status]: {
+      description: "OK",
+      content: { "application/json": { schema: schemaOf(endpoint.response, "output", components) } },
+    },
   };
   for (const code of errorCodesFor(endpoint)) {
     responses[API_ERROR_STATUS[code]] = {
@@ -164,7 +169,7 @@ export function openApiDocument() {
       title: "Keyward management API",
       version: "1.0.0",
       description:
-        "Manage an organization's API keys with one of its own keys: `Authorization: Bearer <secret>`. The key's scopes decide what it may do: read on keys/** to list, show and read usage; write to create, update and rotate; admin to revoke. Errors are `{ \"error\": { \"code\", \"message\", \"details\"? } }`.",
+        'Manage an organization\'s API keys with one of its own keys: `Authorization: Bearer <secret>`. The key\'s scopes decide what it may do: read on keys/** to list, show and read usage; write to create, update and rotate; admin to revoke. Errors are `{ "error": { "code", "message", "details"? } }`.',
     },
     servers: [{ url: "/" }],
     security: [{ apiKey: [] }],

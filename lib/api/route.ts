@@ -26,9 +26,11 @@ const BODY_MAX_BYTES = 4 * 1024 * 1024;
 
 async function readBody(request: Request, acceptsText: boolean): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > BODY_MAX_BYTES) throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
+  if (declared > BODY_MAX_BYTES)
+    throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
   const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > BODY_MAX_BYTES) throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
+  if (Buffer.byteLength(text, "utf8") > BODY_MAX_BYTES)
+    throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
   const type = request.headers.get("content-type") ?? "";
   if (acceptsText && type.startsWith("text/plain")) return { text };
   if (text.trim() === "") return {};
@@ -106,4 +108,3 @@ function asObject(value: unknown): Record<string, unknown> {
   }
   return value as Record<string, unknown>;
 }
-

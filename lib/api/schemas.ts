@@ -57,7 +57,15 @@ export const keyViewSchema = z
     lastUsedIp: z.string().nullable(),
     lastUsedUserAgent: z.string().nullable(),
     secrets: z
-      .array(z.object({ display: z.string(), createdAt: isoDate, supersededAt: isoDate.nullable(), validUntil: isoDate.nullable(), current: z.boolean() }))
+      .array(
+        z.object({
+          display: z.string(),
+          createdAt: isoDate,
+          supersededAt: isoDate.nullable(),
+          validUntil: isoDate.nullable(),
+          current: z.boolean(),
+        }),
+      )
       .optional()
       .meta({ description: "The current secret and any still in a rotation's grace period (display form only)" }),
   })
@@ -91,7 +99,14 @@ export const usageResponseSchema = z
     to: isoDate,
     totals: z.object({ requests: z.number().int(), allowed: z.number().int(), denied: z.number().int(), averagePerDay: z.number() }),
     byOutcome: z.record(z.string(), z.number().int()),
-    daily: z.array(z.object({ date: z.string().meta({ format: "date" }), requests: z.number().int(), allowed: z.number().int(), denied: z.number().int() })),
+    daily: z.array(
+      z.object({
+        date: z.string().meta({ format: "date" }),
+        requests: z.number().int(),
+        allowed: z.number().int(),
+        denied: z.number().int(),
+      }),
+    ),
     lastUsed: z.object({ at: isoDate.nullable(), ip: z.string().nullable(), userAgent: z.string().nullable() }),
   })
   .meta({ id: "KeyUsage" });
@@ -101,7 +116,10 @@ export const errorResponseSchema = z
     error: z.object({
       code: z.enum(API_ERROR_CODES),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional().meta({ description: "Per-field messages for VALIDATION; never present for INTERNAL" }),
+      details: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .meta({ description: "Per-field messages for VALIDATION; never present for INTERNAL" }),
     }),
   })
   .meta({ id: "Error" });

@@ -72,7 +72,9 @@ export async function recordLoginFailure(db: Db, subjects: ThrottleSubjects, now
   if (++failuresSincePrune >= PRUNE_EVERY) {
     failuresSincePrune = 0;
     const forgotten = new Date(now.getTime() - FORGET_AFTER_MS);
-    await db.loginThrottle.deleteMany({ where: { updatedAt: { lt: forgotten }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] } });
+    await db.loginThrottle.deleteMany({
+      where: { updatedAt: { lt: forgotten }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+    });
   }
 }
 

@@ -77,7 +77,10 @@ export function requireKey(options: RequireKeyOptions) {
 }
 
 /** A Next route handler that runs only for a key allowed `action` on `resource`. */
-export function withKey<Ctx>(options: RequireKeyOptions, handler: (req: Request, key: VerifiedKey, ctx: Ctx) => Response | Promise<Response>) {
+export function withKey<Ctx>(
+  options: RequireKeyOptions,
+  handler: (req: Request, key: VerifiedKey, ctx: Ctx) => Response | Promise<Response>,
+) {
   const check = requireKey(options);
   return async (req: Request, ctx: Ctx): Promise<Response> => {
     const result = await check(req);

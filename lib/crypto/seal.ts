@@ -18,6 +18,8 @@ export function unseal(key: Buffer, sealed: string): Buffer {
   try {
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]);
   } catch {
-    throw new Error("Cannot decrypt an organization's signing secret: KEYWARD_MASTER_KEY (or data/master.key) is not the key it was sealed with");
+    throw new Error(
+      "Cannot decrypt an organization's signing secret: KEYWARD_MASTER_KEY (or data/master.key) is not the key it was sealed with",
+    );
   }
 }

@@ -46,4 +46,3 @@ export function getDb(): Db {
   }
   return globalForDb.keywardDb.db;
 }
-

@@ -12,10 +12,7 @@ function describeTarget(url: string): string {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new DatabaseNotReadyError(message)), ms).unref()),
-  ]);
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new DatabaseNotReadyError(message)), ms).unref())]);
 }
 
 /**
@@ -30,10 +27,14 @@ export async function assertDatabaseReady(db: Db, url = databaseUrl(), root = pr
     const e = error as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
     // The driver adapter's kind (DatabaseNotReachable, AuthenticationFailed, …) says more than Prisma's P2010.
     const reason = e.meta?.driverAdapterError?.cause?.kind ?? e.code ?? String(e.message ?? error).split("\n")[0];
-    throw new DatabaseNotReadyError(`Cannot reach the database at ${target} (${reason}). Check DATABASE_URL and that the server is running.`);
+    throw new DatabaseNotReadyError(
+      `Cannot reach the database at ${target} (${reason}). Check DATABASE_URL and that the server is running.`,
+    );
   }
   const dir = path.join(root, "prisma", providerOf(url), "migrations");
-  const expected = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const expected = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   let applied: string[] = [];
   try {
     const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(

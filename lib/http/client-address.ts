@@ -7,7 +7,10 @@ import proxyaddr from "proxy-addr";
  * by walking the header from the right past trusted proxies (proxy-addr), never by taking the leftmost entry.
  */
 export function compileTrust(list = process.env.KEYWARD_TRUSTED_PROXIES || "") {
-  const entries = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const entries = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return proxyaddr.compile(entries);
 }
 

@@ -17,9 +17,7 @@ describe("describeCidrChange", () => {
   });
 
   it("describes narrowing and widening", () => {
-    expect(describeCidrChange(["10.0.0.0/8"], ["10.1.0.0/16"])).toEqual([
-      "calls from 10.0.0.0/8 will be refused, except from 10.1.0.0/16",
-    ]);
+    expect(describeCidrChange(["10.0.0.0/8"], ["10.1.0.0/16"])).toEqual(["calls from 10.0.0.0/8 will be refused, except from 10.1.0.0/16"]);
     expect(describeCidrChange(["10.1.0.0/16"], ["10.0.0.0/8"])).toEqual(["calls from 10.0.0.0/8 will be allowed"]);
   });
 
@@ -36,8 +34,6 @@ describe("describeCidrChange", () => {
 
   it("normalises entries and ignores invalid ones", () => {
     expect(describeCidrChange(["2001:DB8::/32", "junk"], ["2001:db8::/32"])).toEqual([]);
-    expect(describeCidrChange(["203.0.113.9"], ["203.0.113.0/24"])).toEqual([
-      "calls from 203.0.113.0/24 will be allowed",
-    ]);
+    expect(describeCidrChange(["203.0.113.9"], ["203.0.113.0/24"])).toEqual(["calls from 203.0.113.0/24 will be allowed"]);
   });
 });

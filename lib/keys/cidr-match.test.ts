@@ -81,13 +81,18 @@ describe("compileCidrs agrees with a bit-by-bit reference", () => {
         fc.pre(usable.length > 0 && (probe.family === "ipv4" || !isMappedV6(probe.client)));
         const list = usable.map((r) => `${text(r.family, r.network)}/${r.prefix}`);
         const matcher = compileCidrs(list);
-        const expected = usable.some(
-          (r) => r.family === probe.family && referenceInRange(r.family, r.network, r.prefix, probe.client),
-        );
+        const expected = usable.some((r) => r.family === probe.family && referenceInRange(r.family, r.network, r.prefix, probe.client));
         expect(matcher(text(probe.family, probe.client))).toBe(expected);
         if (probe.family === "ipv4") {
           expect(matcher(`::ffff:${v4Text(probe.client)}`)).toBe(expected);
-          expect(matcher(`::FFFF:${v6Text(0xffff00000000n | probe.client, false).split(":").slice(6).join(":")}`)).toBe(expected);
+          expect(
+            matcher(
+              `::FFFF:${v6Text(0xffff00000000n | probe.client, false)
+                .split(":")
+                .slice(6)
+                .join(":")}`,
+            ),
+          ).toBe(expected);
         }
       }),
       { numRuns: 3000 },

@@ -41,18 +41,13 @@ export function compileCidrs(cidrs: readonly string[]): IpMatcher {
     if (address.family === "ipv4") {
       const ip = address.value;
       for (let i = 0; i < v4Networks.length; i++) {
-        if (((ip & v4Masks[i]) >>> 0) === v4Networks[i]) return true;
+        if ((ip & v4Masks[i]) >>> 0 === v4Networks[i]) return true;
       }
       return false;
     }
     const w = address.words;
     for (const { network: n, mask: m } of v6) {
-      if (
-        ((w[0] & m[0]) >>> 0) === n[0] &&
-        ((w[1] & m[1]) >>> 0) === n[1] &&
-        ((w[2] & m[2]) >>> 0) === n[2] &&
-        ((w[3] & m[3]) >>> 0) === n[3]
-      ) {
+      if ((w[0] & m[0]) >>> 0 === n[0] && (w[1] & m[1]) >>> 0 === n[1] && (w[2] & m[2]) >>> 0 === n[2] && (w[3] & m[3]) >>> 0 === n[3]) {
         return true;
       }
     }

@@ -128,14 +128,7 @@ describe("parseCidrList", () => {
   });
 
   it("warns about duplicates, covered ranges, wildcards and a missing family", () => {
-    const result = parseCidrList([
-      "10.0.0.0/8",
-      "10.1.0.0/16",
-      "10.0.0.0/8",
-      "0.0.0.0/0",
-      "192.0.2.1",
-      "::ffff:198.51.100.0/120",
-    ]);
+    const result = parseCidrList(["10.0.0.0/8", "10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0", "192.0.2.1", "::ffff:198.51.100.0/120"]);
     expect(result.errors).toEqual([]);
     expect(result.cidrs).toEqual(["10.0.0.0/8", "10.1.0.0/16", "0.0.0.0/0", "192.0.2.1/32", "198.51.100.0/24"]);
     expect(result.warnings).toEqual([
@@ -164,9 +157,7 @@ describe("parseCidrList", () => {
   });
 
   it("reports non-string entries", () => {
-    expect(parseCidrList([null as unknown as string]).errors).toEqual([
-      { index: 0, entry: "null", message: "Each entry must be text" },
-    ]);
+    expect(parseCidrList([null as unknown as string]).errors).toEqual([{ index: 0, entry: "null", message: "Each entry must be text" }]);
   });
 });
 

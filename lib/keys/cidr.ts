@@ -210,6 +210,10 @@ export function parseCidrList(lines: readonly string[]): CidrListResult {
 /** Families the list leaves fully open (a /0 range, or the empty allow-all list). */
 export function wildcardFamilies(cidrs: readonly string[]): IpFamily[] {
   if (cidrs.length === 0) return ["ipv4", "ipv6"];
-  const open = new Set(parseValidCidrs(cidrs).filter((c) => c.prefix === 0).map((c) => c.family));
+  const open = new Set(
+    parseValidCidrs(cidrs)
+      .filter((c) => c.prefix === 0)
+      .map((c) => c.family),
+  );
   return (["ipv4", "ipv6"] as const).filter((family) => open.has(family));
 }

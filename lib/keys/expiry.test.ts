@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_EXPIRY_PRESET,
-  EXPIRY_PRESETS,
-  InvalidExpiryError,
-  parseCustomExpiry,
-  parseExpiry,
-  resolveExpiry,
-} from "./expiry";
+import { DEFAULT_EXPIRY_PRESET, EXPIRY_PRESETS, InvalidExpiryError, parseCustomExpiry, parseExpiry, resolveExpiry } from "./expiry";
 
 const now = new Date("2025-06-01T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
@@ -61,7 +54,10 @@ describe("resolveExpiry", () => {
     ["2026-01-01T10:00:00+25:00", "2026-01-01T10:00:00+25:00 has an invalid time zone offset"],
     ["2026-01-01T10:00", "Add a time zone to 2026-01-01T10:00, e.g. 2026-01-01T10:00Z for UTC"],
     ["2026-01-01 10:00", "Add a time zone to 2026-01-01 10:00, e.g. 2026-01-01T10:00Z for UTC"],
-    ["2026-01-01T10:00:00z", '"2026-01-01T10:00:00z" is not a valid expiry; use 30d, 90d, 1y, never, a number of days (1–365), YYYY-MM-DD or an ISO date-time'],
+    [
+      "2026-01-01T10:00:00z",
+      '"2026-01-01T10:00:00z" is not a valid expiry; use 30d, 90d, 1y, never, a number of days (1–365), YYYY-MM-DD or an ISO date-time',
+    ],
     ["soon", '"soon" is not a valid expiry; use 30d, 90d, 1y, never, a number of days (1–365), YYYY-MM-DD or an ISO date-time'],
     ["-5", '"-5" is not a valid expiry; use 30d, 90d, 1y, never, a number of days (1–365), YYYY-MM-DD or an ISO date-time'],
     ["7d", '"7d" is not a valid expiry; use 30d, 90d, 1y, never, a number of days (1–365), YYYY-MM-DD or an ISO date-time'],

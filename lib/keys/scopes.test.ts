@@ -230,9 +230,7 @@ describe("describeScope / summarizeScopes", () => {
     expect(summarizeScopes([s("read", "a//b")])).toBe("No valid scopes");
     expect(summarizeScopes([s("read", "x"), s("*", "")])).toBe("Full access");
     expect(summarizeScopes([s("read", "projects/**")])).toBe("Read projects/**");
-    expect(summarizeScopes([s("read", "b"), s("admin", "projects/**"), s("read", "a"), s("read", "a")])).toBe(
-      "Admin projects/** +2 more",
-    );
+    expect(summarizeScopes([s("read", "b"), s("admin", "projects/**"), s("read", "a"), s("read", "a")])).toBe("Admin projects/** +2 more");
     expect(summarizeScopes([s("read", "b"), s("read", "a")])).toBe("Read a +1 more");
   });
 });

@@ -28,8 +28,7 @@ const SECRET_SHAPE = new RegExp(`^([a-z][a-z0-9]{1,7})_(live|test)_([A-Za-z0-9]{
 // matches inside a longer token. A preceding percent-escape (%22, %3D) or a JSON/C
 // escape (\n, \t, \r) still counts as a boundary, because logs are full of both.
 const SECRET_IN_TEXT = new RegExp(
-  `(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}|\\\\[nrt]))` +
-    `([a-z][a-z0-9]{1,7}_(?:live|test)_[A-Za-z0-9]{${TAIL_LENGTH}})(?![A-Za-z0-9_])`,
+  `(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}|\\\\[nrt]))` + `([a-z][a-z0-9]{1,7}_(?:live|test)_[A-Za-z0-9]{${TAIL_LENGTH}})(?![A-Za-z0-9_])`,
   "g",
 );
 

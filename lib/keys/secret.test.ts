@@ -3,14 +3,7 @@ import { describe, expect, it } from "vitest";
 import { BASE62_ALPHABET } from "./base62";
 import { keyPrefixSchema, KEY_PREFIX_PATTERN } from "./key-prefix";
 import { generateSecret, isPublicId, newPublicId, randomBase62 } from "./secret";
-import {
-  displaySecret,
-  findSecretsInText,
-  looksLikeKeywardSecret,
-  parseSecret,
-  secretChecksum,
-  SECRET_MAX_LENGTH,
-} from "./secret-format";
+import { displaySecret, findSecretsInText, looksLikeKeywardSecret, parseSecret, secretChecksum, SECRET_MAX_LENGTH } from "./secret-format";
 
 const base62Char = fc.constantFrom(...BASE62_ALPHABET);
 const prefixArb = fc.stringMatching(/^[a-z][a-z0-9]{1,7}$/);

@@ -11,7 +11,11 @@ export interface MemberActor {
 }
 
 /** An audit event of the member's organization, with the member as actor and their request's address. */
-export function recordMemberAudit(db: Pick<Db, "auditEvent">, by: MemberActor, event: Omit<AuditInput, "orgId" | "actor" | "ip" | "userAgent">) {
+export function recordMemberAudit(
+  db: Pick<Db, "auditEvent">,
+  by: MemberActor,
+  event: Omit<AuditInput, "orgId" | "actor" | "ip" | "userAgent">,
+) {
   return recordAudit(db, {
     ...event,
     orgId: by.orgId,

@@ -63,7 +63,10 @@ export async function listPendingInvites(db: Db, orgId: string, now = new Date()
 }
 
 export async function revokeInvite(db: Db, by: MemberActor, inviteId: string) {
-  const invite = await db.invite.findFirst({ where: { id: inviteId, orgId: by.orgId, acceptedAt: null }, select: { id: true, email: true } });
+  const invite = await db.invite.findFirst({
+    where: { id: inviteId, orgId: by.orgId, acceptedAt: null },
+    select: { id: true, email: true },
+  });
   if (!invite) throw new ActionError("NOT_FOUND", INVITE_NOT_FOUND);
   await db.$transaction(async (tx) => {
     await tx.invite.deleteMany({ where: { id: invite.id, orgId: by.orgId } });
@@ -81,7 +84,14 @@ export async function findUsableInvite(db: Db, token: string, now = new Date()) 
   const invite = await db.invite.findUnique({ where: { tokenHash: hashInviteToken(token) }, include: { org: { select: { name: true } } } });
   if (!invite || invite.acceptedAt || invite.expiresAt <= now) return null;
   const user = await db.user.findUnique({ where: { email: invite.email }, select: { id: true } });
-  return { id: invite.id, orgId: invite.orgId, orgName: invite.org.name, email: invite.email, role: invite.role as Role, hasAccount: !!user };
+  return {
+    id: invite.id,
+    orgId: invite.orgId,
+    orgName: invite.org.name,
+    email: invite.email,
+    role: invite.role as Role,
+    hasAccount: !!user,
+  };
 }
 
 /**
@@ -112,7 +122,8 @@ export async function acceptInvite(db: Db, token: string, password: string, meta
       if (spent.count !== 1) throw new ActionError("NOT_FOUND", INVITE_INVALID);
       if (!existing) await tx.user.create({ data: { id: userId, email: invite.email, passwordHash: passwordHash! } });
       const member = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invite.orgId, userId } } });
-      if (!member) await tx.membership.create({ data: { id: newId("mem"), orgId: invite.orgId, userId, role: invite.role, createdAt: now } });
+      if (!member)
+        await tx.membership.create({ data: { id: newId("mem"), orgId: invite.orgId, userId, role: invite.role, createdAt: now } });
       await recordAudit(tx, {
         orgId: invite.orgId,
         actor: { type: "user", id: userId, label: invite.email },

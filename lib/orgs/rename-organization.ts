@@ -3,12 +3,7 @@ import { ActionError } from "../actions/errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 
-export async function renameOrganization(
-  db: Db,
-  actor: { orgId: string; userId: string; email: string },
-  name: string,
-  meta: RequestMeta,
-) {
+export async function renameOrganization(db: Db, actor: { orgId: string; userId: string; email: string }, name: string, meta: RequestMeta) {
   const org = await db.organization.findUnique({ where: { id: actor.orgId } });
   if (!org) throw new ActionError("NOT_FOUND", "Organization not found");
   if (org.name === name) return { name };

@@ -118,7 +118,7 @@ async function toRows(db: Db, orgId: string, events: EventRow[]): Promise<AuditR
     actionLabel: auditActionLabel(e.action),
     targetType: e.targetType,
     targetId: e.targetId,
-    targetName: e.targetType === "key" && e.targetId ? names.get(e.targetId) ?? null : null,
+    targetName: e.targetType === "key" && e.targetId ? (names.get(e.targetId) ?? null) : null,
     ip: e.ip,
     userAgent: e.userAgent,
     data: parseData(e.data),
@@ -173,7 +173,11 @@ export async function getAuditFilterOptions(db: Db, orgId: string): Promise<Audi
 
 /** Up to AUDIT_EXPORT_MAX matching events, newest first, for the CSV export. */
 export async function exportAuditEvents(db: Db, orgId: string, params: AuditParams): Promise<AuditRow[]> {
-  const events = await db.auditEvent.findMany({ where: auditWhere(orgId, params), orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_EXPORT_MAX });
+  const events = await db.auditEvent.findMany({
+    where: auditWhere(orgId, params),
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: AUDIT_EXPORT_MAX,
+  });
   return toRows(db, orgId, events);
 }
 
@@ -199,7 +203,19 @@ export function neutralizeCsvCell(value: string | null | undefined): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-export const AUDIT_CSV_COLUMNS = ["time_utc", "actor_type", "actor", "actor_id", "action", "target_type", "target_id", "target_name", "ip", "user_agent", "details"];
+export const AUDIT_CSV_COLUMNS = [
+  "time_utc",
+  "actor_type",
+  "actor",
+  "actor_id",
+  "action",
+  "target_type",
+  "target_id",
+  "target_name",
+  "ip",
+  "user_agent",
+  "details",
+];
 
 export function auditCsvRecord(row: AuditRow): string[] {
   return [

@@ -56,7 +56,10 @@ export const keyCursorQuerySchema = z.object({
   cursor: z
     .string()
     .optional()
-    .refine((text) => text === undefined || decodeKeyCursor(text) !== null, "That cursor is not valid; use nextCursor from the previous page")
+    .refine(
+      (text) => text === undefined || decodeKeyCursor(text) !== null,
+      "That cursor is not valid; use nextCursor from the previous page",
+    )
     .meta({ description: "The previous page's `nextCursor`" }),
 });
 export type KeyCursorQuery = z.output<typeof keyCursorQuerySchema>;

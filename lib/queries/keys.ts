@@ -112,9 +112,7 @@ export async function listKeys(db: Db, orgId: string, params: KeyListParams, now
   // AND, not object spread: the status and the search conditions may both use OR/NOT.
   const scoped: Scoped = (...conditions) => ({ AND: [{ orgId }, search, ...conditions] });
   const where = scoped(statusWhere(params.status, now));
-  const counts = params.q
-    ? await searchCounts(db, scoped, now)
-    : await statusCounts(db, orgId, now);
+  const counts = params.q ? await searchCounts(db, scoped, now) : await statusCounts(db, orgId, now);
   const total = counts[params.status];
   const pageCount = Math.max(1, Math.ceil(total / KEY_PAGE_SIZE));
   const page = Math.min(params.page, pageCount);

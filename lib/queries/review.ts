@@ -14,7 +14,8 @@ export const DENIALS_24H_THRESHOLD = 20;
 export const UNUSED_DAYS = 90;
 export const NEVER_USED_DAYS = 30;
 
-export type RiskCode = "denials_24h" | "full_access" | "internet_ipv4" | "internet_ipv6" | "never_expires" | "unused" | "never_used" | "policy";
+export type RiskCode =
+  "denials_24h" | "full_access" | "internet_ipv4" | "internet_ipv6" | "never_expires" | "unused" | "never_used" | "policy";
 
 export const RISK_LABELS: Record<RiskCode, string> = {
   denials_24h: "Many denied requests in the last 24 hours",
@@ -28,7 +29,16 @@ export const RISK_LABELS: Record<RiskCode, string> = {
 };
 
 // Most urgent first: a key being probed right now outranks a configuration smell.
-const RISK_ORDER: RiskCode[] = ["denials_24h", "policy", "full_access", "internet_ipv4", "internet_ipv6", "never_expires", "unused", "never_used"];
+const RISK_ORDER: RiskCode[] = [
+  "denials_24h",
+  "policy",
+  "full_access",
+  "internet_ipv4",
+  "internet_ipv6",
+  "never_expires",
+  "unused",
+  "never_used",
+];
 
 export interface RiskReason {
   code: RiskCode;
@@ -62,7 +72,10 @@ export function riskReasons(key: KeyRiskInput, policy: Policy, now: Date): RiskR
   const reasons: RiskReason[] = [];
   const add = (code: RiskCode, detail: string) => reasons.push({ code, label: RISK_LABELS[code], detail });
   if (key.denials24h >= DENIALS_24H_THRESHOLD) {
-    add("denials_24h", `${key.denials24h} denied requests in the last 24 hours (alert at ${DENIALS_24H_THRESHOLD}): the secret may be tried from elsewhere`);
+    add(
+      "denials_24h",
+      `${key.denials24h} denied requests in the last 24 hours (alert at ${DENIALS_24H_THRESHOLD}): the secret may be tried from elsewhere`,
+    );
   }
   // Lifetime is measured from creation: a key made before a max-lifetime rule was set still breaks it.
   for (const message of Object.values(policyViolations(policy, key, key.createdAt))) add("policy", message);
@@ -124,6 +137,9 @@ export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()
     });
   }
   return risky.sort(
-    (a, b) => RISK_ORDER.indexOf(a.reasons[0].code) - RISK_ORDER.indexOf(b.reasons[0].code) || b.reasons.length - a.reasons.length || a.name.localeCompare(b.name),
+    (a, b) =>
+      RISK_ORDER.indexOf(a.reasons[0].code) - RISK_ORDER.indexOf(b.reasons[0].code) ||
+      b.reasons.length - a.reasons.length ||
+      a.name.localeCompare(b.name),
   );
 }

@@ -153,7 +153,12 @@ function rollupWhere(orgId: string, range: Pick<UsageRange, "start" | "end">, sc
 }
 
 /** Requests per (hour, outcome) from the rollups: the query the chart's speed rests on. */
-export async function hourlyUsage(db: Db, orgId: string, range: Pick<UsageRange, "start" | "end">, scope: UsageScope = {}): Promise<HourlyCount[]> {
+export async function hourlyUsage(
+  db: Db,
+  orgId: string,
+  range: Pick<UsageRange, "start" | "end">,
+  scope: UsageScope = {},
+): Promise<HourlyCount[]> {
   const groups = await db.usageRollup.groupBy({
     by: ["hour", "outcome"],
     where: rollupWhere(orgId, range, scope),
@@ -224,7 +229,12 @@ export interface RequestBreakdown {
   complete: boolean;
 }
 
-function rank<T>(groups: T[], keyOf: (g: T) => { label: string; detail?: string }, outcomeOf: (g: T) => string, countOf: (g: T) => number): RankedValue[] {
+function rank<T>(
+  groups: T[],
+  keyOf: (g: T) => { label: string; detail?: string },
+  outcomeOf: (g: T) => string,
+  countOf: (g: T) => number,
+): RankedValue[] {
   const map = new Map<string, RankedValue>();
   for (const g of groups) {
     const { label, detail } = keyOf(g);
@@ -243,8 +253,17 @@ function rank<T>(groups: T[], keyOf: (g: T) => { label: string; detail?: string 
  * groups only events after it.
  */
 export async function getRequestBreakdown(db: Db, orgId: string, range: UsageRange, scope: UsageScope = {}): Promise<RequestBreakdown> {
-  const base: Prisma.UsageEventWhereInput = { orgId, ...(scope.keyId ? { keyId: scope.keyId } : {}), at: { gte: range.start, lt: range.end } };
-  const boundary = await db.usageEvent.findFirst({ where: base, orderBy: [{ at: "desc" }, { id: "desc" }], skip: RAW_SAMPLE_LIMIT - 1, select: { at: true, id: true } });
+  const base: Prisma.UsageEventWhereInput = {
+    orgId,
+    ...(scope.keyId ? { keyId: scope.keyId } : {}),
+    at: { gte: range.start, lt: range.end },
+  };
+  const boundary = await db.usageEvent.findFirst({
+    where: base,
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    skip: RAW_SAMPLE_LIMIT - 1,
+    select: { at: true, id: true },
+  });
   const where: Prisma.UsageEventWhereInput = boundary
     ? { ...base, OR: [{ at: { gt: boundary.at } }, { at: boundary.at, id: { gte: boundary.id } }] }
     : base;
@@ -299,7 +318,12 @@ export const SPARKLINE_DAYS = 30;
  * the key list calls it once per page, never once per row. Days are 24-hour spans counted back from the
  * end of the current hour; keys without usage get zeros.
  */
-export async function getSparklines(db: Db, orgId: string, keyIds: readonly string[], now: Date = new Date()): Promise<Record<string, number[]>> {
+export async function getSparklines(
+  db: Db,
+  orgId: string,
+  keyIds: readonly string[],
+  now: Date = new Date(),
+): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
   for (const id of keyIds) out[id] = new Array<number>(SPARKLINE_DAYS).fill(0);
   if (keyIds.length === 0) return out;

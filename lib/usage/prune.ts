@@ -27,7 +27,12 @@ export async function pruneUsageEvents(db: Db, options: PruneOptions = {}): Prom
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.retentionDays ?? usageRetentionDays()) * DAY_MS);
   let total = 0;
   for (;;) {
-    const old = await db.usageEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { at: "asc" }, take: batchSize });
+    const old = await db.usageEvent.findMany({
+      where: { at: { lt: cutoff } },
+      select: { id: true },
+      orderBy: { at: "asc" },
+      take: batchSize,
+    });
     if (old.length === 0) return total;
     const { count } = await db.usageEvent.deleteMany({ where: { id: { in: old.map((e) => e.id) } } });
     total += count;

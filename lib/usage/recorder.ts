@@ -87,7 +87,8 @@ export class UsageRecorder {
     for (let attempt = 1; ; attempt++) {
       await this.drain(true);
       if (this.stats.written + this.stats.dropped >= target) return;
-      if (this.lastError && !isBusy(this.lastError)) throw this.lastError instanceof Error ? this.lastError : new Error(errorMessage(this.lastError));
+      if (this.lastError && !isBusy(this.lastError))
+        throw this.lastError instanceof Error ? this.lastError : new Error(errorMessage(this.lastError));
       if (Date.now() > deadline) throw new Error(`${this.buffered} usage events still unwritten after ${timeoutMs} ms (database busy)`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 200)));
     }

@@ -34,6 +34,7 @@ export function rollupsFromEvents(events: Iterable<RollupEvent>): RollupRow[] {
     else rows.set(id, { orgId: event.orgId, keyId: event.keyId, hour, outcome: event.outcome, count: 1 });
   }
   return [...rows.values()].sort(
-    (a, b) => a.hour.getTime() - b.hour.getTime() || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0) || (a.outcome < b.outcome ? -1 : 1),
+    (a, b) =>
+      a.hour.getTime() - b.hour.getTime() || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0) || (a.outcome < b.outcome ? -1 : 1),
   );
 }

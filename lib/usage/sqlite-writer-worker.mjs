@@ -68,7 +68,16 @@ const write = conn.transaction((chunks, uses) => {
   let last = null;
   for (const events of chunks) {
     for (let i = 0; i < events.length; i += FIELDS) {
-      const { lastInsertRowid } = insertEvent.run(events[i], events[i + 1], iso(events[i + 2]), events[i + 3], events[i + 4], events[i + 5], events[i + 6], events[i + 7]);
+      const { lastInsertRowid } = insertEvent.run(
+        events[i],
+        events[i + 1],
+        iso(events[i + 2]),
+        events[i + 3],
+        events[i + 4],
+        events[i + 5],
+        events[i + 6],
+        events[i + 7],
+      );
       first ??= lastInsertRowid;
       last = lastInsertRowid;
     }

@@ -20,9 +20,7 @@ export const BULK_REVOKE_MAX = 100;
 
 export const KEY_ID_PATTERN = /^key_[A-Za-z0-9]{20}$/;
 
-export const keyIdSchema = z
-  .string({ error: "A key id is required" })
-  .regex(KEY_ID_PATTERN, "That is not a valid key id");
+export const keyIdSchema = z.string({ error: "A key id is required" }).regex(KEY_ID_PATTERN, "That is not a valid key id");
 
 // Control characters, private-use and unpaired surrogates, line/paragraph separators and
 // invisible format characters (zero-width spaces, bidi overrides). The zero-width joiner
@@ -258,8 +256,7 @@ function normalizeCidrList(lines: readonly string[]): NormalizedCidrs {
 }
 
 function resolveExpiryChoice(expiry: { preset: ExpiryChoice; customAt?: string }, now: Date): Date | null {
-  const result =
-    expiry.preset === "custom" ? parseCustomExpiry(expiry.customAt, now) : parseExpiry(expiry.preset, now);
+  const result = expiry.preset === "custom" ? parseCustomExpiry(expiry.customAt, now) : parseExpiry(expiry.preset, now);
   if (!result.ok) throw new InvalidExpiryError(result.error);
   return result.expiresAt;
 }

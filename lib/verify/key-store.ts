@@ -41,9 +41,14 @@ export function prismaKeyStore(db: Db): KeyStore {
     organizations: () => db.organization.findMany({ select: { id: true, keyPrefix: true, keysVersion: true, signingSecretEnc: true } }),
     secretsByHash: (hashes) => db.keySecret.findMany({ where: { secretHash: { in: [...hashes] } }, select: secretRowSelect }),
     hashPage: async (cursor, limit) =>
-      (await db.keySecret.findMany({ where: { secretHash: { gt: cursor } }, select: { secretHash: true }, orderBy: { secretHash: "asc" }, take: limit })).map(
-        (r) => r.secretHash,
-      ),
+      (
+        await db.keySecret.findMany({
+          where: { secretHash: { gt: cursor } },
+          select: { secretHash: true },
+          orderBy: { secretHash: "asc" },
+          take: limit,
+        })
+      ).map((r) => r.secretHash),
     close: () => {},
   };
 }
@@ -81,7 +86,16 @@ export function sqliteKeyStore(url: string): KeyStore {
   const scopes = conn.prepare(`SELECT "action", "resourceFilter", "position" FROM "KeyScope" WHERE "keyId" = ?`);
   const cidrs = conn.prepare(`SELECT "cidr" FROM "KeyCidr" WHERE "keyId" = ?`);
   const page = conn.prepare(`SELECT "secretHash" FROM "KeySecret" WHERE "secretHash" > ? ORDER BY "secretHash" LIMIT ?`).pluck();
-  type Joined = { secretHash: string; supersededAt: string | null; validUntil: string | null; id: string; orgId: string; name: string; expiresAt: string | null; revokedAt: string | null };
+  type Joined = {
+    secretHash: string;
+    supersededAt: string | null;
+    validUntil: string | null;
+    id: string;
+    orgId: string;
+    name: string;
+    expiresAt: string | null;
+    revokedAt: string | null;
+  };
   return {
     organizations: () => whenUnlocked(() => orgs.all() as OrgRow[]),
     secretsByHash: (hashes) =>

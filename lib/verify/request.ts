@@ -33,7 +33,7 @@ export function parseVerifyBody(text: string): VerifyBodyResult {
   try {
     body = JSON.parse(text);
   } catch {
-    return fail("The body must be JSON, e.g. {\"key\": \"…\"}");
+    return fail('The body must be JSON, e.g. {"key": "…"}');
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return fail("The body must be a JSON object");
   const { key, action, resource, ip } = body as Record<string, unknown>;

@@ -90,9 +90,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * Only the verification endpoint on node:http (everything else 404): what tests and the benchmark start
  * without a Next build. server.ts serves the same handler in front of Next.
  */
-export async function startVerifyServer(
-  options: VerifyServiceOptions & { port?: number; hosts?: string[] },
-): Promise<VerifyServer> {
+export async function startVerifyServer(options: VerifyServiceOptions & { port?: number; hosts?: string[] }): Promise<VerifyServer> {
   const service = await createVerifyService(options);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (service.handles(req)) return service.handle(req, res);

@@ -74,7 +74,11 @@ describe("authorization (403 FORBIDDEN)", () => {
     expect(reply.body.error.details).toMatchObject({ action: "admin", example: "admin:keys/**" });
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: target.id } })).revokedAt).toBeNull();
 
-    const create = await api(readOnly.secret, "POST", "/api/v1/keys", { name: "Nope", expiry: { preset: "30d" }, scopes: [{ action: "read", resourceFilter: "" }] });
+    const create = await api(readOnly.secret, "POST", "/api/v1/keys", {
+      name: "Nope",
+      expiry: { preset: "30d" },
+      scopes: [{ action: "read", resourceFilter: "" }],
+    });
     expectError(create, 403, "FORBIDDEN");
     expect(create.body.error.message).toBe("Insufficient scope: needs write on keys/**");
     const leaked = await api(readOnly.secret, "POST", "/api/v1/keys/revoke-leaked", { text: target.secret });
@@ -87,7 +91,11 @@ describe("authorization (403 FORBIDDEN)", () => {
   });
 
   it("refuses a key used from an address outside its allowed IPs", async () => {
-    const office = await seedKey(db, acme.actor, { name: "Office only", scopes: [{ action: "read", resourceFilter: "keys/**" }], cidrs: ["198.51.100.0/24"] });
+    const office = await seedKey(db, acme.actor, {
+      name: "Office only",
+      scopes: [{ action: "read", resourceFilter: "keys/**" }],
+      cidrs: ["198.51.100.0/24"],
+    });
     const reply = await api(office.secret, "GET", "/api/v1/keys");
     expectError(reply, 403, "FORBIDDEN");
     expect(reply.body.error.message).toMatch(/not allowed from 127\.0\.0\.1/);
@@ -128,7 +136,11 @@ describe("conflict (409) and validation (422)", () => {
   it("refuses a taken name with CONFLICT and writes nothing", async () => {
     await seedKey(db, acme.actor, { name: "Taken" });
     const before = await db.apiKey.count();
-    const reply = await api(acme.admin.secret, "POST", "/api/v1/keys", { name: "Taken", expiry: { preset: "30d" }, scopes: [{ action: "read", resourceFilter: "" }] });
+    const reply = await api(acme.admin.secret, "POST", "/api/v1/keys", {
+      name: "Taken",
+      expiry: { preset: "30d" },
+      scopes: [{ action: "read", resourceFilter: "" }],
+    });
     expectError(reply, 409, "CONFLICT");
     expect(reply.body.error.message).toBe("Key name taken");
     expect(await db.apiKey.count()).toBe(before);
@@ -152,7 +164,12 @@ describe("conflict (409) and validation (422)", () => {
       where: { id: other.actor.orgId },
       data: { policyRequireExpiry: true, policyMaxLifetimeDays: 30, policyForbidWildcardCidr: true, policyForbidFullAccess: true },
     });
-    const ok = { name: "Policy probe", expiry: { preset: "30d" }, scopes: [{ action: "read", resourceFilter: "" }], cidrs: ["203.0.113.0/24"] };
+    const ok = {
+      name: "Policy probe",
+      expiry: { preset: "30d" },
+      scopes: [{ action: "read", resourceFilter: "" }],
+      cidrs: ["203.0.113.0/24"],
+    };
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ expiry: { preset: "never" } }, "expiry", /policy (requires an expiry|limits keys to 30 days)/],
       [{ expiry: { preset: "90d" } }, "expiry", /policy limits keys to 30 days/],
@@ -175,7 +192,11 @@ describe("conflict (409) and validation (422)", () => {
   });
 
   it("refuses bad JSON, bad query parameters and an invalid cursor", async () => {
-    expectError(await api(acme.admin.secret, "POST", "/api/v1/keys", "{not json", { "content-type": "application/json" }), 422, "VALIDATION");
+    expectError(
+      await api(acme.admin.secret, "POST", "/api/v1/keys", "{not json", { "content-type": "application/json" }),
+      422,
+      "VALIDATION",
+    );
     const status = await api(acme.admin.secret, "GET", "/api/v1/keys?status=deleted&limit=1000");
     expectError(status, 422, "VALIDATION");
     expect(Object.keys(status.body.error.details).sort()).toEqual(["limit", "status"]);
@@ -238,14 +259,23 @@ describe("the key lifecycle through the API", () => {
     expect(new Date(rotated.body.previousSecretValidUntil).getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
 
     const revoked = await api(acme.admin.secret, "POST", `/api/v1/keys/${key.id}/revoke`, { reason: "replaced" });
-    expect(revoked.body.key).toMatchObject({ status: "revoked", revokeReason: "replaced", revokedBy: `Key manager (${acme.admin.display})` });
+    expect(revoked.body.key).toMatchObject({
+      status: "revoked",
+      revokeReason: "replaced",
+      revokedBy: `Key manager (${acme.admin.display})`,
+    });
     expectError(await api(acme.admin.secret, "POST", `/api/v1/keys/${key.id}/revoke`, {}), 409, "CONFLICT");
     expectError(await api(acme.admin.secret, "PATCH", `/api/v1/keys/${key.id}`, { name: "Again" }), 409, "CONFLICT");
 
     const audit = await db.auditEvent.findMany({ where: { targetId: key.id }, orderBy: { id: "asc" } });
     expect(audit.map((e) => e.action)).toEqual(["key.created", "key.updated", "key.rotated", "key.revoked"]);
     for (const event of audit) {
-      expect(event).toMatchObject({ actorType: "key", actorId: acme.admin.id, actorLabel: `Key manager (${acme.admin.display})`, ip: "127.0.0.1" });
+      expect(event).toMatchObject({
+        actorType: "key",
+        actorId: acme.admin.id,
+        actorLabel: `Key manager (${acme.admin.display})`,
+        ip: "127.0.0.1",
+      });
       expect(event.data).not.toContain(secret);
       expect(event.data).not.toContain(rotated.body.secret);
     }
@@ -289,7 +319,10 @@ describe("the key lifecycle through the API", () => {
         { orgId: acme.orgId, keyId: used.id, hour: new Date(hour.getTime() - 60 * 86_400_000), outcome: "OK", count: 999 },
       ],
     });
-    await db.apiKey.update({ where: { id: used.id }, data: { lastUsedAt: now, lastUsedIp: "192.168.1.100", lastUsedUserAgent: "fluxloop-cli/1.2.3" } });
+    await db.apiKey.update({
+      where: { id: used.id },
+      data: { lastUsedAt: now, lastUsedIp: "192.168.1.100", lastUsedUserAgent: "fluxloop-cli/1.2.3" },
+    });
     const reply = await api(readOnly.secret, "GET", `/api/v1/keys/${used.id}/usage?days=30`);
     expect(reply.status).toBe(200);
     expect(reply.body.totals).toEqual({ requests: 60, allowed: 58, denied: 2, averagePerDay: 2 });
@@ -308,7 +341,9 @@ describe("the key lifecycle through the API", () => {
     expect(dry.body).toMatchObject({ dryRun: true, revoked: [{ id: leakedA.id }], unknownCount: 1 });
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: leakedA.id } })).revokedAt).toBeNull();
 
-    const plain = await api(acme.admin.secret, "POST", "/api/v1/keys/revoke-leaked", `${text}\n${leakedB.secret}`, { "content-type": "text/plain" });
+    const plain = await api(acme.admin.secret, "POST", "/api/v1/keys/revoke-leaked", `${text}\n${leakedB.secret}`, {
+      "content-type": "text/plain",
+    });
     expect(plain.status).toBe(200);
     expect(plain.body.revoked.map((k: { name: string }) => k.name)).toEqual(["Leaked A", "Leaked B"]);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: foreign.id } })).revokedAt).toBeNull();

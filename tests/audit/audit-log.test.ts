@@ -29,8 +29,7 @@ function parse(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
     else if (c === ",") {
@@ -40,8 +39,7 @@ function parse(text: string): string[][] {
       rows.at(-1)!.push(cell);
       cell = "";
       rows.push([]);
-    }
-    else if (c !== "\r") cell += c;
+    } else if (c !== "\r") cell += c;
   }
   if (cell || rows.at(-1)!.length) rows.at(-1)!.push(cell);
   return rows.filter((r) => r.length > 0);
@@ -55,14 +53,22 @@ describe("audit log queries", () => {
     await makeKey(db, acme.actor, { name: "Second key" });
     await makeKey(db, other.actor, { name: "Deploy bot" });
     await revokeKeyById(db, acme.actor, key.id, "rotated out");
-    await recordAudit(db, { orgId: acme.orgId, actor: { type: "system", label: "Keyward" }, action: "org.renamed", at: new Date("2020-01-01T00:00:00Z") });
+    await recordAudit(db, {
+      orgId: acme.orgId,
+      actor: { type: "system", label: "Keyward" },
+      action: "org.renamed",
+      at: new Date("2020-01-01T00:00:00Z"),
+    });
 
     const all = await listAuditEvents(db, acme.orgId, parseAuditParams({}));
     expect(all.total).toBe(4);
     expect(all.rows.map((r) => r.action)).toEqual(["key.revoked", "key.created", "key.created", "org.renamed"]);
 
     const forKey = await listAuditEvents(db, acme.orgId, parseAuditParams({ key: key.id }));
-    expect(forKey.rows.map((r) => [r.action, r.targetName])).toEqual([["key.revoked", "Deploy bot"], ["key.created", "Deploy bot"]]);
+    expect(forKey.rows.map((r) => [r.action, r.targetName])).toEqual([
+      ["key.revoked", "Deploy bot"],
+      ["key.created", "Deploy bot"],
+    ]);
     expect((await listAuditEvents(db, acme.orgId, parseAuditParams({ action: "key.revoked" }))).total).toBe(1);
     expect((await listAuditEvents(db, acme.orgId, parseAuditParams({ actor: "system" }))).rows[0].action).toBe("org.renamed");
     expect((await listAuditEvents(db, acme.orgId, parseAuditParams({ actor: acme.userId }))).total).toBe(3);
@@ -79,14 +85,20 @@ describe("audit log queries", () => {
 
   it("bad filter values are dropped, not errors", () => {
     expect(parseAuditParams({ from: "last tuesday", page: "-3", actor: "x".repeat(500) })).toEqual({
-      actor: undefined, action: undefined, key: undefined, from: undefined, to: undefined, page: 1,
+      actor: undefined,
+      action: undefined,
+      key: undefined,
+      from: undefined,
+      to: undefined,
+      page: 1,
     });
   });
 });
 
 describe("CSV export", () => {
   it("neutralizes cells a spreadsheet would run as formulas", () => {
-    for (const start of ["=", "+", "-", "@", "\t", "\r"]) expect(neutralizeCsvCell(`${start}cmd|' /C calc'!A0`)).toBe(`'${start}cmd|' /C calc'!A0`);
+    for (const start of ["=", "+", "-", "@", "\t", "\r"])
+      expect(neutralizeCsvCell(`${start}cmd|' /C calc'!A0`)).toBe(`'${start}cmd|' /C calc'!A0`);
     expect(neutralizeCsvCell("Mozilla/5.0")).toBe("Mozilla/5.0");
     expect(neutralizeCsvCell(null)).toBe("");
   });
@@ -94,7 +106,7 @@ describe("CSV export", () => {
   it("round-trips through a CSV parser with the formula-shaped user agent kept as text", async () => {
     const org = await createOrg(db, { name: "Csv" });
     const by = { ...org.actor, meta: { ip: "198.51.100.1", userAgent: '=HYPERLINK("https://evil.example","x")' } };
-    await makeKey(db, by, { name: "Formula, \"quoted\"" });
+    await makeKey(db, by, { name: 'Formula, "quoted"' });
     const rows = await exportAuditEvents(db, org.orgId, parseAuditParams({}));
     const csv = stringify([AUDIT_CSV_COLUMNS, ...rows.map(auditCsvRecord)]);
     const [header, record] = parse(csv) as string[][];
@@ -113,7 +125,11 @@ describe("append-only", () => {
         const file = path.join(dir, entry);
         if (entry === "generated" || entry === "node_modules") continue;
         if (statSync(file).isDirectory()) walk(file);
-        else if (/\.tsx?$/.test(entry) && /auditEvent\.(update|updateMany|delete|deleteMany|upsert)\b|(UPDATE|DELETE FROM)\s+"?AuditEvent/.test(readFileSync(file, "utf8"))) offenders.push(file);
+        else if (
+          /\.tsx?$/.test(entry) &&
+          /auditEvent\.(update|updateMany|delete|deleteMany|upsert)\b|(UPDATE|DELETE FROM)\s+"?AuditEvent/.test(readFileSync(file, "utf8"))
+        )
+          offenders.push(file);
       }
     };
     for (const dir of ["lib", "app", "components", "server.ts"].filter((d) => statSync(d, { throwIfNoEntry: false }))) {

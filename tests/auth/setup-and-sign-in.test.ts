@@ -27,7 +27,11 @@ const login = (input: unknown) => runAction(loginSchema, input, (parsed) => sign
 describe("first-run setup", () => {
   it.each([
     ["empty fields", { orgName: "", keyPrefix: "", email: "", password: "" }, ["orgName", "keyPrefix", "email", "password"]],
-    ["10k-character fields", { orgName: long, keyPrefix: long, email: `${long}@x.io`, password: long }, ["orgName", "keyPrefix", "email", "password"]],
+    [
+      "10k-character fields",
+      { orgName: long, keyPrefix: long, email: `${long}@x.io`, password: long },
+      ["orgName", "keyPrefix", "email", "password"],
+    ],
     ["an invalid email", { ...valid, email: "not-an-email" }, ["email"]],
     ["a short password", { ...valid, password: "short" }, ["password"]],
     ["a prefix with capitals", { ...valid, keyPrefix: "ACME" }, ["keyPrefix"]],

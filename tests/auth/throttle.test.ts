@@ -44,7 +44,8 @@ describe("login throttling", () => {
   it("locks an account after its free failures, refusing without hashing, even the right password", async () => {
     const { calls, verify } = countingVerify("right");
     const t0 = new Date("2030-01-01T00:00:00Z");
-    for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) expect(await attempt("ada@example.com", "wrong", `198.51.100.${i}`, verify, t0)).toBe("wrong");
+    for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++)
+      expect(await attempt("ada@example.com", "wrong", `198.51.100.${i}`, verify, t0)).toBe("wrong");
     expect(calls.count).toBe(ACCOUNT_FREE_FAILURES);
     expect(await attempt("ada@example.com", "right", "203.0.113.1", verify, t0)).toBe("RATE_LIMITED");
     expect(calls.count).toBe(ACCOUNT_FREE_FAILURES);
@@ -52,7 +53,9 @@ describe("login throttling", () => {
     // After the lock: one more guess is checked; wrong again doubles the lock.
     const t1 = new Date(t0.getTime() + BASE_LOCK_MS + 1);
     expect(await attempt("ada@example.com", "wrong", "203.0.113.1", verify, t1)).toBe("wrong");
-    expect(await attempt("ada@example.com", "right", "203.0.113.1", verify, new Date(t1.getTime() + BASE_LOCK_MS + 1))).toBe("RATE_LIMITED");
+    expect(await attempt("ada@example.com", "right", "203.0.113.1", verify, new Date(t1.getTime() + BASE_LOCK_MS + 1))).toBe(
+      "RATE_LIMITED",
+    );
     // Right password once the lock ends: accepted, and the account's count starts over.
     const t2 = new Date(t1.getTime() + 2 * BASE_LOCK_MS + 1);
     expect(await attempt("ada@example.com", "right", "203.0.113.1", verify, t2)).toBe("ok");
@@ -72,7 +75,9 @@ describe("login throttling", () => {
   it("refuses parallel guesses for one account while one is being checked", async () => {
     const { calls, verify } = countingVerify("right");
     const now = new Date("2030-03-01T00:00:00Z");
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt("burst@example.com", "wrong", `198.51.100.${100 + i}`, verify, now)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => attempt("burst@example.com", "wrong", `198.51.100.${100 + i}`, verify, now)),
+    );
     expect(results.filter((r) => r === "RATE_LIMITED").length).toBeGreaterThanOrEqual(9);
     expect(calls.count).toBeLessThanOrEqual(1);
   });

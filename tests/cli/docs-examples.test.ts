@@ -59,7 +59,10 @@ afterAll(async () => {
 
 function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("bash", ["-c", script], { cwd: work, env: { NODE_ENV: "production", PATH: `${work}:${process.env.PATH}`, HOME: process.env.HOME ?? work, ...env } });
+    const child = spawn("bash", ["-c", script], {
+      cwd: work,
+      env: { NODE_ENV: "production", PATH: `${work}:${process.env.PATH}`, HOME: process.env.HOME ?? work, ...env },
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

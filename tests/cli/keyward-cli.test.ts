@@ -32,7 +32,10 @@ describe("keyward keys: the rotation workflow (seed 000)", () => {
     const old = await seedKey(db, acme.actor, { name: "CI Pipeline", scopes: [{ action: "admin", resourceFilter: "keys/**" }] });
 
     // 1. Create the new key (JSON for capture, as a CI script would).
-    const created = await runCli(["keys", "create", "CI Pipeline v2", "-s", "admin:keys/**,write:deploys/*", "--expires", "90d", "--json"], { env: as(old.secret) });
+    const created = await runCli(
+      ["keys", "create", "CI Pipeline v2", "-s", "admin:keys/**,write:deploys/*", "--expires", "90d", "--json"],
+      { env: as(old.secret) },
+    );
     expect(created.code, created.stderr).toBe(0);
     const { secret, key } = JSON.parse(created.stdout);
     expect(secret).toMatch(/^kw_live_/);
@@ -77,7 +80,9 @@ describe("output", () => {
   });
 
   it("prints a created secret once with the warning, and only on stdout", async () => {
-    const run = await runCli(["keys", "create", "Dashboard Reader", "--expires", "never", "--cidr", "10.0.0.0/8"], { env: as(acme.admin.secret) });
+    const run = await runCli(["keys", "create", "Dashboard Reader", "--expires", "never", "--cidr", "10.0.0.0/8"], {
+      env: as(acme.admin.secret),
+    });
     expect(run.code, run.stderr).toBe(0);
     const secret = /kw_live_[A-Za-z0-9]{38}/.exec(run.stdout)?.[0];
     expect(secret).toBeDefined();
@@ -96,7 +101,10 @@ describe("output", () => {
         { orgId: acme.orgId, keyId: used.id, hour, outcome: "EXPIRED", count: 34 },
       ],
     });
-    await db.apiKey.update({ where: { id: used.id }, data: { lastUsedAt: new Date(), lastUsedIp: "192.168.1.100", lastUsedUserAgent: "fluxloop-cli/1.2.3" } });
+    await db.apiKey.update({
+      where: { id: used.id },
+      data: { lastUsedAt: new Date(), lastUsedIp: "192.168.1.100", lastUsedUserAgent: "fluxloop-cli/1.2.3" },
+    });
     const run = await runCli(["keys", "show", used.id], { env: as(acme.admin.secret) });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Usage (last 30 days):");
@@ -111,7 +119,9 @@ describe("output", () => {
 
   it("updates and rotates (with a grace period), printing the new secret once", async () => {
     const target = await seedKey(db, acme.actor, { name: "Rotate me" });
-    const update = await runCli(["keys", "update", target.id, "--name", "Rotate me (web)", "-s", "read:projects/**", "--json"], { env: as(acme.admin.secret) });
+    const update = await runCli(["keys", "update", target.id, "--name", "Rotate me (web)", "-s", "read:projects/**", "--json"], {
+      env: as(acme.admin.secret),
+    });
     expect(update.code, update.stderr).toBe(0);
     expect(JSON.parse(update.stdout).key.name).toBe("Rotate me (web)");
 
@@ -144,7 +154,10 @@ describe("confirmation prompt", () => {
     const noAnswer = await runCli(["keys", "revoke", target.id], { env: as(acme.admin.secret), input: "" });
     expect(noAnswer.code).toBe(1);
 
-    const right = await runCli(["keys", "revoke", target.id, "--reason", "unused"], { env: as(acme.admin.secret), input: "Old Development Key\n" });
+    const right = await runCli(["keys", "revoke", target.id, "--reason", "unused"], {
+      env: as(acme.admin.secret),
+      input: "Old Development Key\n",
+    });
     expect(right.code, right.stderr).toBe(0);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: target.id } })).revokeReason).toBe("unused");
   });
@@ -162,7 +175,9 @@ describe("exit codes (seed 001)", () => {
     const ok = await runCli(["keys", "list"], { env: as(acme.admin.secret) });
     expect(ok.code).toBe(0);
 
-    const down = await runCli(["keys", "list"], { env: { KEYWARD_URL: `http://127.0.0.1:${await freePort()}`, KEYWARD_API_KEY: acme.admin.secret } });
+    const down = await runCli(["keys", "list"], {
+      env: { KEYWARD_URL: `http://127.0.0.1:${await freePort()}`, KEYWARD_API_KEY: acme.admin.secret },
+    });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/Could not reach Keyward at .*ECONNREFUSED/);
 
@@ -177,7 +192,9 @@ describe("exit codes (seed 001)", () => {
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("Key not found (NOT_FOUND)");
 
-    const invalid = await runCli(["keys", "create", "Bad", "--cidr", "10.0.0.1/8", "-s", "read:projects//x"], { env: as(acme.admin.secret) });
+    const invalid = await runCli(["keys", "create", "Bad", "--cidr", "10.0.0.1/8", "-s", "read:projects//x"], {
+      env: as(acme.admin.secret),
+    });
     expect(invalid.code).toBe(4);
     expect(invalid.stderr).toMatch(/--cidr: .*10\.0\.0\.0\/8/);
     expect(invalid.stderr).toMatch(/--scopes: /);

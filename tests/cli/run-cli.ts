@@ -11,7 +11,10 @@ export interface CliRun {
 }
 
 /** Runs `keyward <args>` as a real subprocess; `input` is written to its stdin (then closed). */
-export function runCli(args: string[], { env = {}, input = "" }: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  { env = {}, input = "" }: { env?: Record<string, string | undefined>; input?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,

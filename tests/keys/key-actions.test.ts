@@ -31,7 +31,9 @@ describe("key actions through the action pipeline", () => {
 
     const edit = await runAction(editKeySchema, { keyId: key.id, cidrs: ["0.0.0.0/0"] }, (input) => editKey(db, intruder.actor, input));
     const rotate = await runAction(rotateKeySchema, { keyId: key.id, grace: "none" }, (input) => rotateKey(db, intruder.actor, input));
-    const revoke = await runAction(revokeKeySchema, { keyId: key.id, confirmName: "Victim" }, (input) => revokeKey(db, intruder.actor, input));
+    const revoke = await runAction(revokeKeySchema, { keyId: key.id, confirmName: "Victim" }, (input) =>
+      revokeKey(db, intruder.actor, input),
+    );
     for (const result of [edit, rotate, revoke]) {
       expect(result).toMatchObject({ ok: false, code: "NOT_FOUND", error: "Key not found" });
     }

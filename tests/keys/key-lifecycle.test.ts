@@ -28,7 +28,10 @@ describe("key lifecycle services", () => {
     const { orgId, actor } = await createOrg(db);
     const created = await makeKey(db, actor, {
       name: "Deploy bot",
-      scopes: [{ action: "read", resourceFilter: "projects/**" }, { action: "write", resourceFilter: "deploys/*" }],
+      scopes: [
+        { action: "read", resourceFilter: "projects/**" },
+        { action: "write", resourceFilter: "deploys/*" },
+      ],
       cidrs: ["10.0.0.0/8", "2001:db8::/32"],
     });
     expect(created.secret).toMatch(/^kw_live_[A-Za-z0-9]{38}$/);

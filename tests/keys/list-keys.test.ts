@@ -33,7 +33,10 @@ describe("listKeys", () => {
     const now = new Date();
     const { orgId, shapes } = await orgWithEveryStatus(now);
     const expected = (filter: string, q = "") =>
-      shapes.filter((s) => (filter === "all" || keyStatus(s, now) === filter) && s.name.includes(q)).map((s) => s.name).sort();
+      shapes
+        .filter((s) => (filter === "all" || keyStatus(s, now) === filter) && s.name.includes(q))
+        .map((s) => s.name)
+        .sort();
     for (const q of ["", "expire"]) {
       for (const status of KEY_LIST_FILTERS) {
         const page = await listKeys(db, orgId, parseKeyListParams({ status, q }), now);
@@ -63,7 +66,10 @@ describe("listKeys", () => {
     await makeKey(db, actor, { name: "Another" });
     for (const q of [key.display, `kw_live_...${secret.slice(-4)}`, secret.slice(-4)]) {
       const page = await listKeys(db, orgId, parseKeyListParams({ q }));
-      expect(page.rows.map((r) => r.id), q).toEqual([key.id]);
+      expect(
+        page.rows.map((r) => r.id),
+        q,
+      ).toEqual([key.id]);
     }
   });
 

@@ -5,8 +5,14 @@ describe("describeScopeChange (the edit confirmation)", () => {
   it("names what stops working and what starts working", () => {
     expect(
       describeScopeChange(
-        [{ action: "read", resourceFilter: "projects/**" }, { action: "write", resourceFilter: "deploys/*" }],
-        [{ action: "read", resourceFilter: "projects/**" }, { action: "admin", resourceFilter: "billing" }],
+        [
+          { action: "read", resourceFilter: "projects/**" },
+          { action: "write", resourceFilter: "deploys/*" },
+        ],
+        [
+          { action: "read", resourceFilter: "projects/**" },
+          { action: "admin", resourceFilter: "billing" },
+        ],
       ),
     ).toEqual(["calls that need write deploys/* will be refused", "calls that need admin billing will be allowed"]);
   });

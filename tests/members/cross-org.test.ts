@@ -57,7 +57,13 @@ describe("cross-organization isolation", async () => {
         return results.every((r) => r.outcome === "not_found") ? { ok: false, code: "NOT_FOUND" } : { ok: true };
       },
     ],
-    ["change B's member's role", () => runAction(changeMemberRoleSchema, { memberId: bLead.memberId, role: "admin" }, (i) => changeMemberRole(db, aAdmin, i.memberId, i.role))],
+    [
+      "change B's member's role",
+      () =>
+        runAction(changeMemberRoleSchema, { memberId: bLead.memberId, role: "admin" }, (i) =>
+          changeMemberRole(db, aAdmin, i.memberId, i.role),
+        ),
+    ],
     ["remove B's member", () => runAction(removeMemberSchema, { memberId: bLead.memberId }, (i) => removeMember(db, aAdmin, i.memberId))],
     ["revoke B's invite", () => runAction(revokeInviteSchema, { inviteId: bInvite.inviteId }, (i) => revokeInvite(db, aAdmin, i.inviteId))],
   ];

@@ -22,7 +22,13 @@ const rules: [string, Partial<KeyPolicyInput>, Partial<CreateKeyInput>, string, 
   ["forbid wildcard CIDR (0.0.0.0/0)", { forbidWildcardCidr: true }, { cidrs: ["0.0.0.0/0"] }, "cidrs", /forbids allowing every address/],
   ["forbid wildcard CIDR (::/0)", { forbidWildcardCidr: true }, { cidrs: ["::/0"] }, "cidrs", /forbids allowing every address/],
   ["forbid wildcard CIDR (empty list)", { forbidWildcardCidr: true }, { cidrs: [] }, "cidrs", /forbids allowing every address/],
-  ["forbid full access", { forbidFullAccess: true }, { scopes: [{ action: "*", resourceFilter: "" }] }, "scopes", /forbids full-access keys/],
+  [
+    "forbid full access",
+    { forbidFullAccess: true },
+    { scopes: [{ action: "*", resourceFilter: "" }] },
+    "scopes",
+    /forbids full-access keys/,
+  ],
 ];
 
 describe("key policy", () => {
@@ -30,7 +36,9 @@ describe("key policy", () => {
     const org = await createOrg(db);
     await updateKeyPolicy(db, adminActor(org), keyPolicySchema.parse({ ...NONE, ...rule }));
     const before = await db.apiKey.count({ where: { orgId: org.orgId } });
-    const result = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, name: "Violator", ...violation }, (i) => createKey(db, org.actor, i));
+    const result = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, name: "Violator", ...violation }, (i) =>
+      createKey(db, org.actor, i),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.code).toBe("VALIDATION");
@@ -51,7 +59,10 @@ describe("key policy", () => {
     expect(await getKeyPolicy(db, org.orgId)).toEqual({ ...NONE, requireExpiry: true, maxLifetimeDays: 90 });
     expect(await db.apiKey.findFirstOrThrow({ where: { orgId: org.orgId } })).toEqual(keyBefore);
     const audit = await db.auditEvent.findFirstOrThrow({ where: { orgId: org.orgId, action: "org.key_policy_updated" } });
-    expect(JSON.parse(audit.data)).toEqual({ before: { requireExpiry: false, maxLifetimeDays: null }, after: { requireExpiry: true, maxLifetimeDays: 90 } });
+    expect(JSON.parse(audit.data)).toEqual({
+      before: { requireExpiry: false, maxLifetimeDays: null },
+      after: { requireExpiry: true, maxLifetimeDays: 90 },
+    });
   });
 
   it.each([

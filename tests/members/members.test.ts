@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { runAction } from "@/lib/actions/run-action";
 import { hashPassword } from "@/lib/auth/password";
 import { loadSessionContext } from "@/lib/auth/session-context";
-import { createInvite, acceptInvite, ALREADY_MEMBER, INVITE_INVALID, INVITE_TTL_MS, revokeInvite, findUsableInvite } from "@/lib/members/invites";
+import {
+  createInvite,
+  acceptInvite,
+  ALREADY_MEMBER,
+  INVITE_INVALID,
+  INVITE_TTL_MS,
+  revokeInvite,
+  findUsableInvite,
+} from "@/lib/members/invites";
 import { changeMemberRole, LAST_ADMIN, removeMember } from "@/lib/members/members";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { switchOrganization } from "@/lib/orgs/switch-organization";
@@ -29,14 +37,21 @@ describe("invites", () => {
     const user = await db.user.findUniqueOrThrow({ where: { email: "new.lead@example.com" } });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
 
-    const again = await runAction(acceptInviteSchema, { token: invite.token, password: "a new password 123" }, (i) => acceptInvite(db, i.token, i.password, testMeta));
+    const again = await runAction(acceptInviteSchema, { token: invite.token, password: "a new password 123" }, (i) =>
+      acceptInvite(db, i.token, i.password, testMeta),
+    );
     expect(again).toMatchObject({ ok: false, code: "NOT_FOUND", error: INVITE_INVALID });
     expect(await db.membership.count({ where: { orgId: org.orgId } })).toBe(2);
   });
 
   it("refuses an expired invite and a revoked one", async () => {
     const org = await createOrg(db);
-    const expired = await createInvite(db, adminActor(org), { email: "late@example.com", role: "auditor" }, new Date(Date.now() - INVITE_TTL_MS - 1000));
+    const expired = await createInvite(
+      db,
+      adminActor(org),
+      { email: "late@example.com", role: "auditor" },
+      new Date(Date.now() - INVITE_TTL_MS - 1000),
+    );
     await expect(acceptInvite(db, expired.token, "a new password 123", testMeta)).rejects.toMatchObject({ code: "NOT_FOUND" });
     const revoked = await createInvite(db, adminActor(org), { email: "revoked@example.com", role: "auditor" });
     await revokeInvite(db, adminActor(org), revoked.inviteId);
@@ -47,14 +62,18 @@ describe("invites", () => {
   it("a new account must choose a long enough password; an existing one proves its own", async () => {
     const org = await createOrg(db);
     const short = await createInvite(db, adminActor(org), { email: "short@example.com", role: "lead" });
-    const result = await runAction(acceptInviteSchema, { token: short.token, password: "short" }, (i) => acceptInvite(db, i.token, i.password, testMeta));
+    const result = await runAction(acceptInviteSchema, { token: short.token, password: "short" }, (i) =>
+      acceptInvite(db, i.token, i.password, testMeta),
+    );
     expect(result).toMatchObject({ ok: false, code: "VALIDATION", fieldErrors: { password: "Use at least 12 characters" } });
     expect(await findUsableInvite(db, short.token)).not.toBeNull();
 
     const other = await createOrg(db, { name: "Other" });
     await db.user.update({ where: { id: other.userId }, data: { passwordHash: await hashPassword("existing password 1") } });
     const invite = await createInvite(db, adminActor(org), { email: other.email, role: "auditor" });
-    await expect(acceptInvite(db, invite.token, "wrong password 11", { ip: "198.51.100.44", userAgent: null })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(acceptInvite(db, invite.token, "wrong password 11", { ip: "198.51.100.44", userAgent: null })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
     expect(await db.membership.count({ where: { orgId: org.orgId, userId: other.userId } })).toBe(0);
     const joined = await acceptInvite(db, invite.token, "existing password 1", testMeta);
     const ctx = await loadSessionContext(db, joined.token);
@@ -82,7 +101,9 @@ describe("roles and removal", () => {
     await changeMemberRole(db, me, second.memberId, "admin");
     await changeMemberRole(db, me, myMembership.id, "auditor");
     expect((await db.membership.findUniqueOrThrow({ where: { id: myMembership.id } })).role).toBe("auditor");
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { orgId: org.orgId, action: "member.role_changed", targetId: org.userId } });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { orgId: org.orgId, action: "member.role_changed", targetId: org.userId },
+    });
     expect(JSON.parse(audit.data)).toMatchObject({ before: { role: "admin" }, after: { role: "auditor" } });
   });
 
@@ -112,7 +133,9 @@ describe("roles and removal", () => {
 
   it("rejects a malformed role or member id with field errors", async () => {
     const org = await createOrg(db);
-    const bad = await runAction(changeMemberRoleSchema, { memberId: "x", role: "owner" }, (i) => changeMemberRole(db, adminActor(org), i.memberId, i.role));
+    const bad = await runAction(changeMemberRoleSchema, { memberId: "x", role: "owner" }, (i) =>
+      changeMemberRole(db, adminActor(org), i.memberId, i.role),
+    );
     expect(bad).toMatchObject({ ok: false, code: "VALIDATION" });
     if (!bad.ok) expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["memberId", "role"]);
   });
@@ -123,7 +146,11 @@ describe("several organizations", () => {
     const org = await createOrg(db, { name: "First" });
     const { token } = await addMember(db, org.orgId, "admin");
     const ctx = (await loadSessionContext(db, token))!;
-    const { orgId } = await createOrganization(db, { userId: ctx.user.id, email: ctx.user.email, meta: testMeta }, { name: "Second", keyPrefix: "sec" });
+    const { orgId } = await createOrganization(
+      db,
+      { userId: ctx.user.id, email: ctx.user.email, meta: testMeta },
+      { name: "Second", keyPrefix: "sec" },
+    );
     const [first, second] = await Promise.all([
       db.organization.findUniqueOrThrow({ where: { id: org.orgId } }),
       db.organization.findUniqueOrThrow({ where: { id: orgId } }),
@@ -142,7 +169,9 @@ describe("several organizations", () => {
     const stranger = await createOrg(db, { name: "Stranger" });
     const { token } = await addMember(db, org.orgId, "lead");
     const ctx = (await loadSessionContext(db, token))!;
-    await expect(switchOrganization(db, { sessionId: ctx.sessionId, userId: ctx.user.id }, stranger.orgId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(switchOrganization(db, { sessionId: ctx.sessionId, userId: ctx.user.id }, stranger.orgId)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await loadSessionContext(db, token))?.org.id).toBe(org.orgId);
   });
 });

@@ -81,7 +81,9 @@ describe.runIf(testBackend === "postgres")("two instances on one PostgreSQL data
     for (const cell of perCell) expect(fromRollups.get(`${cell.keyId}/${cell.outcome}`)).toBe(cell._count);
     expect(rollups.reduce((sum, r) => sum + (r._sum.count ?? 0), 0)).toBe(events);
     expect(events - before).toBe(rollups.reduce((sum, r) => sum + (r._sum.count ?? 0), 0) - beforeRollups);
-    const denied = await db.usageEvent.count({ where: { orgId: org.orgId, outcome: "INSUFFICIENT_SCOPE", keyId: { in: keys.map((k) => k.key.id) } } });
+    const denied = await db.usageEvent.count({
+      where: { orgId: org.orgId, outcome: "INSUFFICIENT_SCOPE", keyId: { in: keys.map((k) => k.key.id) } },
+    });
     expect(denied).toBe(4 * 2 * 15);
   });
 });

@@ -81,7 +81,10 @@ function filesUnder(dir: string, match: (file: string) => boolean): string[] {
   } catch {
     return [];
   }
-  return entries.map((f) => f.split(path.sep).join("/")).filter(match).sort();
+  return entries
+    .map((f) => f.split(path.sep).join("/"))
+    .filter(match)
+    .sort();
 }
 
 // Actions live one folder down (lib/actions/<domain>/<verb>.ts); the files beside them are the wrapper. A

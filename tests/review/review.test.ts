@@ -11,9 +11,21 @@ import { createOrg, makeKey } from "../support/fixtures";
 
 const { db } = await setUpTestDb();
 const DAY = 24 * 3_600_000;
-const noPolicy: Parameters<typeof riskReasons>[1] = { policyRequireExpiry: false, policyMaxLifetimeDays: null, policyForbidWildcardCidr: false, policyForbidFullAccess: false };
+const noPolicy: Parameters<typeof riskReasons>[1] = {
+  policyRequireExpiry: false,
+  policyMaxLifetimeDays: null,
+  policyForbidWildcardCidr: false,
+  policyForbidFullAccess: false,
+};
 const NOW = new Date("2026-03-10T12:00:00Z");
-const base: KeyRiskInput = { expiresAt: new Date(NOW.getTime() + 30 * DAY), createdAt: new Date(NOW.getTime() - 5 * DAY), lastUsedAt: NOW, scopes: [{ action: "read", resourceFilter: "a/**" }], cidrs: ["10.0.0.0/8"], denials24h: 0 };
+const base: KeyRiskInput = {
+  expiresAt: new Date(NOW.getTime() + 30 * DAY),
+  createdAt: new Date(NOW.getTime() - 5 * DAY),
+  lastUsedAt: NOW,
+  scopes: [{ action: "read", resourceFilter: "a/**" }],
+  cidrs: ["10.0.0.0/8"],
+  denials24h: 0,
+};
 const codes = (input: Partial<KeyRiskInput>, policy = noPolicy) => riskReasons({ ...base, ...input }, policy, NOW).map((r) => r.code);
 
 describe("risk rules", () => {
@@ -35,7 +47,9 @@ describe("risk rules", () => {
   it("reports the organization's current key policy, lifetime counted from creation", () => {
     const policy = { ...noPolicy, policyMaxLifetimeDays: 30, policyForbidFullAccess: true };
     expect(codes({ expiresAt: new Date(base.createdAt.getTime() + 60 * DAY) }, policy)).toEqual(["policy"]);
-    expect(codes({ scopes: [{ action: "*", resourceFilter: "" }], expiresAt: new Date(base.createdAt.getTime() + 20 * DAY) }, policy)).toEqual(["policy", "full_access"]);
+    expect(
+      codes({ scopes: [{ action: "*", resourceFilter: "" }], expiresAt: new Date(base.createdAt.getTime() + 20 * DAY) }, policy),
+    ).toEqual(["policy", "full_access"]);
   });
 });
 
@@ -48,7 +62,12 @@ describe("getRiskyKeys", () => {
     await db.apiKey.update({ where: { id: tidy.key.id }, data: { lastUsedAt: now } });
     const probed = await makeKey(db, org.actor, { name: "Probed", cidrs: ["10.0.0.0/8"] });
     await db.apiKey.update({ where: { id: probed.key.id }, data: { lastUsedAt: now } });
-    const open = await makeKey(db, org.actor, { name: "Open", expiry: { preset: "never" }, scopes: [{ action: "*", resourceFilter: "" }], cidrs: [] });
+    const open = await makeKey(db, org.actor, {
+      name: "Open",
+      expiry: { preset: "never" },
+      scopes: [{ action: "*", resourceFilter: "" }],
+      cidrs: [],
+    });
     const gone = await makeKey(db, org.actor, { name: "Gone", expiry: { preset: "never" } });
     await revokeKeyById(db, org.actor, gone.key.id, undefined);
     await makeKey(db, other.actor, { name: "Not ours", expiry: { preset: "never" } });
@@ -94,8 +113,15 @@ describe("leak scan", () => {
 
   it("refuses empty or oversized text with a field error, before any lookup", async () => {
     const handler = async () => "ran";
-    expect(await runAction(scanLeakedTextSchema, { text: "" }, handler)).toMatchObject({ ok: false, code: "VALIDATION", fieldErrors: { text: expect.any(String) } });
-    expect(await runAction(scanLeakedTextSchema, { text: "x".repeat(LEAK_TEXT_MAX + 1) }, handler)).toMatchObject({ ok: false, code: "VALIDATION" });
+    expect(await runAction(scanLeakedTextSchema, { text: "" }, handler)).toMatchObject({
+      ok: false,
+      code: "VALIDATION",
+      fieldErrors: { text: expect.any(String) },
+    });
+    expect(await runAction(scanLeakedTextSchema, { text: "x".repeat(LEAK_TEXT_MAX + 1) }, handler)).toMatchObject({
+      ok: false,
+      code: "VALIDATION",
+    });
     expect(await runAction(scanLeakedTextSchema, { text: "hello" }, handler)).toEqual({ ok: true, data: "ran" });
   });
 });

@@ -12,7 +12,14 @@ export async function createOrg(db: Db, { name = "Acme", keyPrefix = "kw", role 
   const userId = newId("usr");
   const email = `${userId.toLowerCase()}@example.com`;
   await db.organization.create({
-    data: { id: orgId, name, slug: `${name.toLowerCase()}-${orgId.slice(-6).toLowerCase()}`, keyPrefix, signingSecretEnc: newSealedSigningSecret(), bootstrappedAt: new Date() },
+    data: {
+      id: orgId,
+      name,
+      slug: `${name.toLowerCase()}-${orgId.slice(-6).toLowerCase()}`,
+      keyPrefix,
+      signingSecretEnc: newSealedSigningSecret(),
+      bootstrappedAt: new Date(),
+    },
   });
   await db.user.create({ data: { id: userId, email, passwordHash: "unused" } });
   await db.membership.create({ data: { id: newId("mem"), orgId, userId, role } });

@@ -97,7 +97,13 @@ export async function ensureAppBuilt(): Promise<void> {
 }
 
 /** Starts Keyward on a free port against `databaseUrl` (already migrated and seeded by the caller). */
-export async function startKeyward({ databaseUrl, env = {} }: { databaseUrl: string; env?: Record<string, string> }): Promise<KeywardServer> {
+export async function startKeyward({
+  databaseUrl,
+  env = {},
+}: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<KeywardServer> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const dataDir = mkdtempSync(path.join(tmpdir(), "keyward-server-"));
   const port = await freePort();

@@ -16,7 +16,11 @@ describe("usage ranges and buckets", () => {
 
   it("custom ranges are widened to hours, clamped to now, never empty; garbage falls back to 7 days", () => {
     const r = resolveUsageRange({ range: "custom", from: "2026-03-01T10:30:00Z", to: "2026-03-02T11:10:00Z" }, NOW);
-    expect([r.start.toISOString(), r.end.toISOString(), r.bucketHours]).toEqual(["2026-03-01T10:00:00.000Z", "2026-03-02T12:00:00.000Z", 1]);
+    expect([r.start.toISOString(), r.end.toISOString(), r.bucketHours]).toEqual([
+      "2026-03-01T10:00:00.000Z",
+      "2026-03-02T12:00:00.000Z",
+      1,
+    ]);
     const future = resolveUsageRange({ range: "custom", from: "2027-01-01T00:00:00Z", to: "2027-01-02T00:00:00Z" }, NOW);
     expect(future.end.getTime() - future.start.getTime()).toBe(3_600_000);
     expect(parseUsageParams({ range: "1y", from: "yesterday" })).toEqual({ range: "7d", from: undefined, to: undefined });

@@ -14,46 +14,58 @@ const eventArb = fc.record({
   orgId: fc.constantFrom("org_a", "org_b", ""),
   keyId: fc.constantFrom("key_1", "key_2", "key_3", ""),
   // Within the last 32 days, including instants right on hour boundaries.
-  at: fc.oneof(
-    fc.integer({ min: NOW.getTime() - 32 * DAY, max: NOW.getTime() }),
-    fc.integer({ min: 0, max: 32 * 24 }).map((h) => Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS - h * HOUR_MS),
-  ).map((t) => new Date(t)),
+  at: fc
+    .oneof(
+      fc.integer({ min: NOW.getTime() - 32 * DAY, max: NOW.getTime() }),
+      fc.integer({ min: 0, max: 32 * 24 }).map((h) => Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS - h * HOUR_MS),
+    )
+    .map((t) => new Date(t)),
   outcome: fc.constantFrom(...USAGE_OUTCOMES),
 });
 
 describe("rollups = counts over raw events", () => {
   it("for random traffic written by the usage recorder, every chart number equals a COUNT over the raw events", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 400 }), fc.constantFrom("24h", "7d", "30d") as fc.Arbitrary<"24h" | "7d" | "30d">, async (events, preset) => {
-        await db.usageEvent.deleteMany({});
-        await db.usageRollup.deleteMany({});
-        // The writer the verify endpoint uses (on SQLite its own thread and connection), in small batches.
-        const recorder = new UsageRecorder(db, { url, batchSize: 50, maxBatch: 50 });
-        for (const e of events) recorder.record({ ...e, action: "read", resource: null, ip: "192.0.2.1", userAgent: null });
-        await recorder.close();
+      fc.asyncProperty(
+        fc.array(eventArb, { minLength: 1, maxLength: 400 }),
+        fc.constantFrom("24h", "7d", "30d") as fc.Arbitrary<"24h" | "7d" | "30d">,
+        async (events, preset) => {
+          await db.usageEvent.deleteMany({});
+          await db.usageRollup.deleteMany({});
+          // The writer the verify endpoint uses (on SQLite its own thread and connection), in small batches.
+          const recorder = new UsageRecorder(db, { url, batchSize: 50, maxBatch: 50 });
+          for (const e of events) recorder.record({ ...e, action: "read", resource: null, ip: "192.0.2.1", userAgent: null });
+          await recorder.close();
 
-        // Every rollup row against the raw events of its (org, key, hour, outcome).
-        for (const row of await db.usageRollup.findMany()) {
-          const raw = await db.usageEvent.count({
-            where: { orgId: row.orgId, keyId: row.keyId, outcome: row.outcome, at: { gte: row.hour, lt: new Date(row.hour.getTime() + HOUR_MS) } },
-          });
-          expect(row.count).toBe(raw);
-        }
-        expect((await db.usageRollup.aggregate({ _sum: { count: true } }))._sum.count).toBe(await db.usageEvent.count());
+          // Every rollup row against the raw events of its (org, key, hour, outcome).
+          for (const row of await db.usageRollup.findMany()) {
+            const raw = await db.usageEvent.count({
+              where: {
+                orgId: row.orgId,
+                keyId: row.keyId,
+                outcome: row.outcome,
+                at: { gte: row.hour, lt: new Date(row.hour.getTime() + HOUR_MS) },
+              },
+            });
+            expect(row.count).toBe(raw);
+          }
+          expect((await db.usageRollup.aggregate({ _sum: { count: true } }))._sum.count).toBe(await db.usageEvent.count());
 
-        // The org-wide series and each bucket against COUNT(*) over the bucket's raw events.
-        const range = resolveUsageRange({ range: preset }, NOW);
-        const series = await getUsageSeries(db, "org_a", range);
-        for (const bucket of series.buckets) {
-          const raw = await db.usageEvent.groupBy({
-            by: ["outcome"],
-            where: { orgId: "org_a", at: { gte: new Date(bucket.start), lt: new Date(bucket.end) } },
-            _count: { _all: true },
-          });
-          for (const outcome of USAGE_OUTCOMES) expect(bucket.counts[outcome]).toBe(raw.find((r) => r.outcome === outcome)?._count._all ?? 0);
-        }
-        expect(series.total).toBe(await db.usageEvent.count({ where: { orgId: "org_a", at: { gte: range.start, lt: range.end } } }));
-      }),
+          // The org-wide series and each bucket against COUNT(*) over the bucket's raw events.
+          const range = resolveUsageRange({ range: preset }, NOW);
+          const series = await getUsageSeries(db, "org_a", range);
+          for (const bucket of series.buckets) {
+            const raw = await db.usageEvent.groupBy({
+              by: ["outcome"],
+              where: { orgId: "org_a", at: { gte: new Date(bucket.start), lt: new Date(bucket.end) } },
+              _count: { _all: true },
+            });
+            for (const outcome of USAGE_OUTCOMES)
+              expect(bucket.counts[outcome]).toBe(raw.find((r) => r.outcome === outcome)?._count._all ?? 0);
+          }
+          expect(series.total).toBe(await db.usageEvent.count({ where: { orgId: "org_a", at: { gte: range.start, lt: range.end } } }));
+        },
+      ),
       { numRuns: 15 },
     );
   });

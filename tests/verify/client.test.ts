@@ -22,8 +22,15 @@ afterAll(async () => {
 describe("lib/client", () => {
   it("verifyKey returns the verdict and throws VerifyKeyError on a bad request or no server", async () => {
     const { key, secret } = await newKey(db, org.actor, { scopes: [{ action: "read", resourceFilter: "demo/**" }] });
-    expect(await verifyKey({ url: endpoint, key: secret, action: "read", resource: "demo/x" })).toMatchObject({ valid: true, keyId: key.id });
-    expect(await verifyKey({ url: endpoint, key: secret, action: "write", resource: "demo/x" })).toEqual({ valid: false, code: "INSUFFICIENT_SCOPE", keyId: key.id });
+    expect(await verifyKey({ url: endpoint, key: secret, action: "read", resource: "demo/x" })).toMatchObject({
+      valid: true,
+      keyId: key.id,
+    });
+    expect(await verifyKey({ url: endpoint, key: secret, action: "write", resource: "demo/x" })).toEqual({
+      valid: false,
+      code: "INSUFFICIENT_SCOPE",
+      keyId: key.id,
+    });
     await expect(verifyKey({ url: endpoint, key: "x".repeat(300) })).rejects.toMatchObject({ status: 400, code: "BAD_REQUEST" });
     await expect(verifyKey({ url: "http://127.0.0.1:1/api/v1/keys/verify", key: secret })).rejects.toBeInstanceOf(VerifyKeyError);
   });
@@ -31,11 +38,18 @@ describe("lib/client", () => {
   it("requireKey reads Bearer or X-API-Key from Web and node:http headers and maps denials to 401/403/503", async () => {
     const { key, secret } = await newKey(db, org.actor, { scopes: [{ action: "read", resourceFilter: "demo/**" }] });
     const check = requireKey({ action: "read", resource: "demo/echo", url: endpoint });
-    expect(await check({ headers: new Headers({ authorization: `Bearer ${secret}` }) })).toMatchObject({ ok: true, key: { keyId: key.id } });
+    expect(await check({ headers: new Headers({ authorization: `Bearer ${secret}` }) })).toMatchObject({
+      ok: true,
+      key: { keyId: key.id },
+    });
     expect(await check({ headers: { "x-api-key": secret } })).toMatchObject({ ok: true });
     expect(await check({ headers: {} })).toMatchObject({ ok: false, status: 401, error: { code: "MISSING_KEY" } });
     const walled = await newKey(db, org.actor, { scopes: [{ action: "read", resourceFilter: "demo/**" }], cidrs: ["192.0.2.0/24"] });
-    expect(await check({ headers: { authorization: `Bearer ${walled.secret}` } })).toMatchObject({ ok: false, status: 403, error: { code: "IP_NOT_ALLOWED" } });
+    expect(await check({ headers: { authorization: `Bearer ${walled.secret}` } })).toMatchObject({
+      ok: false,
+      status: 403,
+      error: { code: "IP_NOT_ALLOWED" },
+    });
     const down = requireKey({ action: "read", resource: "demo/echo", url: "http://127.0.0.1:1/x" });
     expect(await down({ headers: { authorization: `Bearer ${secret}` } })).toMatchObject({ ok: false, status: 503 });
   });

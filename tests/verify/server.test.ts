@@ -11,7 +11,6 @@ import { newKey, sleep } from "./support/keys";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 
-
 const { db, url } = await setUpTestDb();
 let server: Child;
 let base: string;
@@ -37,7 +36,15 @@ beforeAll(async () => {
   const port = await freePort();
   server = await startChild(
     ["server.ts"],
-    { DATABASE_URL: url, NODE_ENV: "production", NEXT_DIST_DIR: distDir, PORT: String(port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", KEYWARD_KEYS_POLL_MS: "60000" },
+    {
+      DATABASE_URL: url,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: distDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NEXT_TELEMETRY_DISABLED: "1",
+      KEYWARD_KEYS_POLL_MS: "60000",
+    },
     /Keyward ready/,
     120_000,
   );

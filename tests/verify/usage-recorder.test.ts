@@ -24,7 +24,10 @@ describe("usage recorder", () => {
     b.record(event(orgId, key.id, at, "IP_NOT_ALLOWED"));
     await Promise.all([a.close(), b.close()]);
     const rollups = await db.usageRollup.findMany({ where: { keyId: key.id }, orderBy: { outcome: "asc" } });
-    expect(rollups.map((r) => [r.outcome, r.count])).toEqual([["IP_NOT_ALLOWED", 1], ["OK", 1000]]);
+    expect(rollups.map((r) => [r.outcome, r.count])).toEqual([
+      ["IP_NOT_ALLOWED", 1],
+      ["OK", 1000],
+    ]);
     expect(rollups[0].hour.getTime() % 3_600_000).toBe(0);
     expect(await db.usageEvent.count({ where: { keyId: key.id } })).toBe(1001);
     expect(a.getStats()).toMatchObject({ recorded: 700, written: 700, buffered: 0, dropped: 0 });

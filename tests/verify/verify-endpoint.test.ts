@@ -235,7 +235,9 @@ describe("explicit client address", () => {
     const vouched = await verify(v4, body, { authorization: `Bearer ${gateway.secret}` });
     expect(vouched.status).toBe(200);
     expect(vouched.json.valid).toBe(true);
-    expect((await verify(v4, { ...body, ip: "198.51.100.1" }, { authorization: `Bearer ${gateway.secret}` })).json.code).toBe("IP_NOT_ALLOWED");
+    expect((await verify(v4, { ...body, ip: "198.51.100.1" }, { authorization: `Bearer ${gateway.secret}` })).json.code).toBe(
+      "IP_NOT_ALLOWED",
+    );
 
     // Another organization's gateway cannot vouch for this organization's key.
     const other = await createOrg(db, { name: "Other", keyPrefix: "ot" });

@@ -34,12 +34,28 @@ export function LoginForm() {
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormAlert message={formError} />
       <Field id="email" label="Email" error={errors.email?.message}>
-        <input id="email" type="email" autoComplete="username" maxLength={EMAIL_MAX} className={inputClass(!!errors.email)}
-          aria-invalid={!!errors.email} aria-describedby={describedBy("email", errors.email?.message)} {...form.register("email")} />
+        <input
+          id="email"
+          type="email"
+          autoComplete="username"
+          maxLength={EMAIL_MAX}
+          className={inputClass(!!errors.email)}
+          aria-invalid={!!errors.email}
+          aria-describedby={describedBy("email", errors.email?.message)}
+          {...form.register("email")}
+        />
       </Field>
       <Field id="password" label="Password" error={errors.password?.message}>
-        <input id="password" type="password" autoComplete="current-password" maxLength={PASSWORD_MAX} className={inputClass(!!errors.password)}
-          aria-invalid={!!errors.password} aria-describedby={describedBy("password", errors.password?.message)} {...form.register("password")} />
+        <input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          maxLength={PASSWORD_MAX}
+          className={inputClass(!!errors.password)}
+          aria-invalid={!!errors.password}
+          aria-describedby={describedBy("password", errors.password?.message)}
+          {...form.register("password")}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={isSubmitting}>
         {isSubmitting ? "Signing in…" : "Sign in"}

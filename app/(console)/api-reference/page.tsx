@@ -67,7 +67,11 @@ function FieldTable({ caption, rows }: { caption: string; rows: SchemaField[] })
                     {part}
                   </span>
                 ))}
-                {row.required && <span className="ml-1 text-red-700" title="required">*</span>}
+                {row.required && (
+                  <span className="ml-1 text-red-700" title="required">
+                    *
+                  </span>
+                )}
               </td>
               <td className="py-1.5 pr-3 font-mono text-xs text-slate-600">{row.type}</td>
               <td className="py-1.5 text-slate-600">
@@ -134,8 +138,8 @@ export default async function ApiReferencePage() {
         title="API reference"
         description={
           <>
-            Manage keys from scripts and CI with one of your organization&apos;s API keys. Generated from the schemas the server validates with; the
-            machine-readable document is at{" "}
+            Manage keys from scripts and CI with one of your organization&apos;s API keys. Generated from the schemas the server validates
+            with; the machine-readable document is at{" "}
             <a className="font-mono text-indigo-700 underline" href="/api/v1/openapi.json">
               /api/v1/openapi.json
             </a>{" "}
@@ -159,8 +163,8 @@ export default async function ApiReferencePage() {
             </li>
           </ul>
           <p className="mt-3 text-sm text-slate-600">
-            A scope on one key (<code className="font-mono text-xs">admin:keys/key_…</code>) allows that key only. Changes made with an API key appear
-            in the audit log with the key as the actor.
+            A scope on one key (<code className="font-mono text-xs">admin:keys/key_…</code>) allows that key only. Changes made with an API
+            key appear in the audit log with the key as the actor.
           </p>
         </Card>
         <Card className="min-w-0 p-5">
@@ -186,7 +190,11 @@ export default async function ApiReferencePage() {
         </Card>
         <nav aria-label="Endpoints" className="flex flex-wrap gap-2 text-sm">
           {endpoints.map(({ method, path, op }) => (
-            <a key={op.operationId} href={`#${op.operationId}`} className="rounded-md border border-slate-200 bg-white px-2.5 py-1 hover:bg-slate-50">
+            <a
+              key={op.operationId}
+              href={`#${op.operationId}`}
+              className="rounded-md border border-slate-200 bg-white px-2.5 py-1 hover:bg-slate-50"
+            >
               <span className="font-mono text-xs uppercase text-slate-500">{method}</span> {op.summary}
               <span className="sr-only"> ({path})</span>
             </a>

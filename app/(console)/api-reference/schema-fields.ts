@@ -24,7 +24,8 @@ function notesOf(schema: JsonSchema): string[] {
   if (schema.minLength === 1) notes.push("not empty");
   else if (typeof schema.minLength === "number" && schema.minLength > 1) notes.push(`at least ${schema.minLength} characters`);
   if (typeof schema.maxLength === "number") notes.push(`at most ${schema.maxLength} characters`);
-  if (typeof schema.minItems === "number" && schema.minItems > 0) notes.push(`at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
+  if (typeof schema.minItems === "number" && schema.minItems > 0)
+    notes.push(`at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
   if (typeof schema.maxItems === "number") notes.push(`at most ${schema.maxItems} items`);
   if (typeof schema.minimum === "number") notes.push(`≥ ${schema.minimum}`);
   if (typeof schema.maximum === "number") notes.push(`≤ ${schema.maximum}`);

@@ -51,11 +51,15 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
 
   const select = (id: string, label: string, name: "actor" | "action" | "key", list: { value: string; label: string }[], all: string) => (
     <div className="min-w-0">
-      <label htmlFor={id} className="block text-xs font-medium text-slate-700">{label}</label>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
+        {label}
+      </label>
       <select id={id} name={name} defaultValue={params[name] ?? ""} className={inputClass(false, "mt-1")}>
         <option value="">{all}</option>
         {list.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
         ))}
       </select>
     </div>
@@ -64,20 +68,31 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
   return (
     // The selects are uncontrolled and read at submit, so a choice made before hydration is not lost; a new
     // URL (filters applied or cleared) remounts the form with its values.
-    <form key={JSON.stringify(params)} onSubmit={apply} aria-label="Filter the audit log" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
+    <form
+      key={JSON.stringify(params)}
+      onSubmit={apply}
+      aria-label="Filter the audit log"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end"
+    >
       {select("audit-actor", "Actor", "actor", options.actors, "Anyone")}
       {select("audit-action", "Action", "action", options.actions, "All actions")}
       {select("audit-key", "Key", "key", options.keys, "All keys")}
       <div>
-        <label htmlFor="audit-from" className="block text-xs font-medium text-slate-700">From</label>
+        <label htmlFor="audit-from" className="block text-xs font-medium text-slate-700">
+          From
+        </label>
         <input id="audit-from" type="date" value={from} onChange={setDate("from")} className={inputClass(false, "mt-1")} />
       </div>
       <div>
-        <label htmlFor="audit-to" className="block text-xs font-medium text-slate-700">To (inclusive)</label>
+        <label htmlFor="audit-to" className="block text-xs font-medium text-slate-700">
+          To (inclusive)
+        </label>
         <input id="audit-to" type="date" value={to} onChange={setDate("to")} className={inputClass(false, "mt-1")} />
       </div>
       <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>Apply filters</Button>
+        <Button type="submit" disabled={pending}>
+          Apply filters
+        </Button>
         <Button
           variant="ghost"
           onClick={() => {

@@ -40,26 +40,46 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <caption className="sr-only">Audit events, newest first</caption>
           <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">Time</th>
-              <th scope="col" className="px-4 py-2 font-medium">Actor</th>
-              <th scope="col" className="px-4 py-2 font-medium">Action</th>
-              <th scope="col" className="px-4 py-2 font-medium">Target</th>
-              <th scope="col" className="px-4 py-2 font-medium">Client IP</th>
-              <th scope="col" className="px-4 py-2 font-medium">Details</th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Time
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Actor
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Action
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Target
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Client IP
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Details
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {page.rows.length === 0 && (
               <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">No audit events match these filters.</td>
+                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
+                  No audit events match these filters.
+                </td>
               </tr>
             )}
             {page.rows.map((row) => (
               <tr key={row.id} className="align-top">
-                <td className="px-4 py-2 whitespace-nowrap text-slate-700"><LocalTime iso={row.at} /></td>
+                <td className="px-4 py-2 whitespace-nowrap text-slate-700">
+                  <LocalTime iso={row.at} />
+                </td>
                 <td className="max-w-48 px-4 py-2">
-                  <span className="block truncate" title={row.actorLabel}>{row.actorLabel}</span>
-                  {row.actorType !== "user" && <span className="text-xs text-slate-500">{row.actorType === "key" ? "API key" : "System"}</span>}
+                  <span className="block truncate" title={row.actorLabel}>
+                    {row.actorLabel}
+                  </span>
+                  {row.actorType !== "user" && (
+                    <span className="text-xs text-slate-500">{row.actorType === "key" ? "API key" : "System"}</span>
+                  )}
                 </td>
                 <td className="px-4 py-2 whitespace-nowrap">
                   <span className="font-medium">{row.actionLabel}</span>
@@ -74,12 +94,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <span className="text-slate-500">{row.targetType ?? "—"}</span>
                   )}
                 </td>
-                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-700" title={row.userAgent ?? undefined}>{row.ip ?? "—"}</td>
+                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-700" title={row.userAgent ?? undefined}>
+                  {row.ip ?? "—"}
+                </td>
                 <td className="min-w-64 px-4 py-2">
                   <ul className="space-y-0.5 font-mono text-xs break-words text-slate-700">
-                    {describeAuditChanges(row.data).slice(0, 6).map((line, i) => (
-                      <li key={i}>{line}</li>
-                    ))}
+                    {describeAuditChanges(row.data)
+                      .slice(0, 6)
+                      .map((line, i) => (
+                        <li key={i}>{line}</li>
+                      ))}
                   </ul>
                 </td>
               </tr>
@@ -92,8 +116,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {page.total.toLocaleString("en-US")} event{page.total === 1 ? "" : "s"} · page {page.page} of {page.pageCount}
         </p>
         <div className="flex gap-2">
-          {page.page > 1 ? <Link href={pageHref(page.page - 1)} className={buttonClass("secondary")}>Previous</Link> : null}
-          {page.page < page.pageCount ? <Link href={pageHref(page.page + 1)} className={buttonClass("secondary")}>Next</Link> : null}
+          {page.page > 1 ? (
+            <Link href={pageHref(page.page - 1)} className={buttonClass("secondary")}>
+              Previous
+            </Link>
+          ) : null}
+          {page.page < page.pageCount ? (
+            <Link href={pageHref(page.page + 1)} className={buttonClass("secondary")}>
+              Next
+            </Link>
+          ) : null}
         </div>
       </nav>
     </>

@@ -51,8 +51,12 @@ export function useBulkRevokeModal(onDone: () => void) {
   const element = (
     <Dialog open={targets !== null} onOpenChange={(isOpen) => !isOpen && close()}>
       {targets && (
-        <DialogContent title={results ? "Revoke results" : `Revoke ${targets.length} ${targets.length === 1 ? "key" : "keys"}?`}
-          description={results ? "What happened to each selected key." : "Revoking is permanent: calls with these keys' secrets are refused at once."}>
+        <DialogContent
+          title={results ? "Revoke results" : `Revoke ${targets.length} ${targets.length === 1 ? "key" : "keys"}?`}
+          description={
+            results ? "What happened to each selected key." : "Revoking is permanent: calls with these keys' secrets are refused at once."
+          }
+        >
           {results ? (
             <div className="space-y-4">
               <ul className="divide-y divide-slate-100 text-sm" data-testid="bulk-revoke-results">
@@ -63,25 +67,47 @@ export function useBulkRevokeModal(onDone: () => void) {
                   </li>
                 ))}
               </ul>
-              <div className="flex justify-end"><Button onClick={close}>Close</Button></div>
+              <div className="flex justify-end">
+                <Button onClick={close}>Close</Button>
+              </div>
             </div>
           ) : (
             <form onSubmit={onSubmit} noValidate className="space-y-4">
               <FormAlert message={formError} />
               <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-sm text-slate-700">
-                {targets.map((t) => <li key={t.id}>{t.name}</li>)}
+                {targets.map((t) => (
+                  <li key={t.id}>{t.name}</li>
+                ))}
               </ul>
-              <Field id="bulk-confirmation" label={<>Type <span className="font-mono">{phrase}</span> to confirm</>} error={errors.confirmation?.message}>
-                <input id="bulk-confirmation" autoComplete="off" maxLength={40} className={inputClass(!!errors.confirmation)}
-                  aria-invalid={!!errors.confirmation} aria-describedby={describedBy("bulk-confirmation", errors.confirmation?.message)}
-                  {...form.register("confirmation")} />
+              <Field
+                id="bulk-confirmation"
+                label={
+                  <>
+                    Type <span className="font-mono">{phrase}</span> to confirm
+                  </>
+                }
+                error={errors.confirmation?.message}
+              >
+                <input
+                  id="bulk-confirmation"
+                  autoComplete="off"
+                  maxLength={40}
+                  className={inputClass(!!errors.confirmation)}
+                  aria-invalid={!!errors.confirmation}
+                  aria-describedby={describedBy("bulk-confirmation", errors.confirmation?.message)}
+                  {...form.register("confirmation")}
+                />
               </Field>
               <Field id="bulk-reason" label="Reason (optional)" error={errors.reason?.message}>
                 <input id="bulk-reason" maxLength={REASON_MAX} className={inputClass(!!errors.reason)} {...form.register("reason")} />
               </Field>
               <div className="flex justify-end gap-2">
-                <Button variant="secondary" onClick={close}>Cancel</Button>
-                <Button type="submit" variant="danger" disabled={isSubmitting}>{isSubmitting ? "Revoking…" : phrase.replace(/^r/, "R")}</Button>
+                <Button variant="secondary" onClick={close}>
+                  Cancel
+                </Button>
+                <Button type="submit" variant="danger" disabled={isSubmitting}>
+                  {isSubmitting ? "Revoking…" : phrase.replace(/^r/, "R")}
+                </Button>
               </div>
             </form>
           )}

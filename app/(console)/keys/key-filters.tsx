@@ -53,11 +53,18 @@ export function KeyFilters({ params, counts }: { params: KeyListParams; counts: 
             const current = params.status === filter;
             return (
               <li key={filter}>
-                <Link href={keyListHref(params, { status: filter })} aria-current={current ? "page" : undefined}
-                  className={cn("flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap",
-                    current ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-200")}>
+                <Link
+                  href={keyListHref(params, { status: filter })}
+                  aria-current={current ? "page" : undefined}
+                  className={cn(
+                    "flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap",
+                    current ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-200",
+                  )}
+                >
                   {FILTER_LABELS[filter]}
-                  <span className={cn("rounded-full px-1.5 text-xs tabular-nums", current ? "bg-indigo-500" : "bg-slate-200 text-slate-700")}>
+                  <span
+                    className={cn("rounded-full px-1.5 text-xs tabular-nums", current ? "bg-indigo-500" : "bg-slate-200 text-slate-700")}
+                  >
                     {counts[filter]}
                   </span>
                 </Link>
@@ -67,19 +74,43 @@ export function KeyFilters({ params, counts }: { params: KeyListParams; counts: 
         </ul>
       </nav>
       <div className="flex flex-col gap-2 sm:flex-row">
-        <form role="search" onSubmit={(event) => { event.preventDefault(); search(q.trim()); }}>
-          <label htmlFor="key-search" className="sr-only">Search keys by name or prefix</label>
-          <input id="key-search" type="search" value={q} maxLength={100} placeholder="Name or kw_live_…a1b2"
+        <form
+          role="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            search(q.trim());
+          }}
+        >
+          <label htmlFor="key-search" className="sr-only">
+            Search keys by name or prefix
+          </label>
+          <input
+            id="key-search"
+            type="search"
+            value={q}
+            maxLength={100}
+            placeholder="Name or kw_live_…a1b2"
             className={inputClass(false, "sm:w-56")}
-            onChange={(event) => setQ(event.target.value)} />
+            onChange={(event) => setQ(event.target.value)}
+          />
         </form>
-        <label htmlFor="key-sort" className="sr-only">Sort keys</label>
-        <select id="key-sort" value={sortValue} className={inputClass(false, "sm:w-44")}
+        <label htmlFor="key-sort" className="sr-only">
+          Sort keys
+        </label>
+        <select
+          id="key-sort"
+          value={sortValue}
+          className={inputClass(false, "sm:w-44")}
           onChange={(event) => {
             const [sort, dir] = event.target.value.split(":") as [KeyListParams["sort"], KeyListParams["dir"]];
             router.replace(keyListHref(params, { sort, dir }));
-          }}>
-          {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+          }}
+        >
+          {SORTS.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
           {!SORTS.some((s) => s.value === sortValue) && <option value={sortValue}>{sortValue}</option>}
         </select>
       </div>

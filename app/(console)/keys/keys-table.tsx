@@ -45,16 +45,25 @@ export function KeysTable({
         {rows.map((key) => (
           <li key={key.id} className="flex gap-3 px-4 py-3">
             {canRevoke && key.status !== "revoked" && (
-              <input type="checkbox" aria-label={`Select ${key.name}`} className="mt-1 size-4 shrink-0 accent-indigo-600"
-                checked={selected.includes(key.id)} onChange={(event) => toggle(key.id, event.target.checked)} />
+              <input
+                type="checkbox"
+                aria-label={`Select ${key.name}`}
+                className="mt-1 size-4 shrink-0 accent-indigo-600"
+                checked={selected.includes(key.id)}
+                onChange={(event) => toggle(key.id, event.target.checked)}
+              />
             )}
             <div className="min-w-0 flex-1 space-y-1 text-sm">
               <div className="flex items-start justify-between gap-2">
-                <Link href={`/keys/${key.id}`} className="font-medium break-words text-indigo-700 hover:underline">{key.name}</Link>
+                <Link href={`/keys/${key.id}`} className="font-medium break-words text-indigo-700 hover:underline">
+                  {key.name}
+                </Link>
                 <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
               </div>
               <p className="font-mono text-xs text-slate-700">{key.display}</p>
-              <p className="text-slate-700">{summarizeScopes(key.scopes)} · <span className="font-mono text-xs">{summarizeCidrs(key.cidrs)}</span></p>
+              <p className="text-slate-700">
+                {summarizeScopes(key.scopes)} · <span className="font-mono text-xs">{summarizeCidrs(key.cidrs)}</span>
+              </p>
               <p className="text-xs text-slate-500">
                 Expires {relativeTime(key.expiresAt, at)} · last used {relativeTime(key.lastUsedAt, at)}
               </p>
@@ -64,57 +73,77 @@ export function KeysTable({
         ))}
       </ul>
       <div className="hidden sm:block">
-      <Table label="API keys">
-        <thead className="bg-slate-50">
-          <tr>
-            {canRevoke && (
-              <Th className="w-8">
-                <input type="checkbox" aria-label="Select all keys on this page" className="size-4 accent-indigo-600"
-                  checked={allOn} disabled={revocable.length === 0}
-                  onChange={(event) => setSelected(event.target.checked ? revocable.map((row) => row.id) : [])} />
-              </Th>
-            )}
-            <Th>Name · key</Th>
-            <Th>Scopes</Th>
-            <Th>Allowed IPs</Th>
-            <Th>Created</Th>
-            <Th>Expires</Th>
-            <Th>Last used</Th>
-            <Th>Status</Th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 bg-white">
-          {rows.map((key) => (
-            <tr key={key.id} className="hover:bg-slate-50">
+        <Table label="API keys">
+          <thead className="bg-slate-50">
+            <tr>
               {canRevoke && (
-                <Td>
-                  {key.status !== "revoked" && (
-                    <input type="checkbox" aria-label={`Select ${key.name}`} className="size-4 accent-indigo-600"
-                      checked={selected.includes(key.id)} onChange={(event) => toggle(key.id, event.target.checked)} />
+                <Th className="w-8">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all keys on this page"
+                    className="size-4 accent-indigo-600"
+                    checked={allOn}
+                    disabled={revocable.length === 0}
+                    onChange={(event) => setSelected(event.target.checked ? revocable.map((row) => row.id) : [])}
+                  />
+                </Th>
+              )}
+              <Th>Name · key</Th>
+              <Th>Scopes</Th>
+              <Th>Allowed IPs</Th>
+              <Th>Created</Th>
+              <Th>Expires</Th>
+              <Th>Last used</Th>
+              <Th>Status</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 bg-white">
+            {rows.map((key) => (
+              <tr key={key.id} className="hover:bg-slate-50">
+                {canRevoke && (
+                  <Td>
+                    {key.status !== "revoked" && (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${key.name}`}
+                        className="size-4 accent-indigo-600"
+                        checked={selected.includes(key.id)}
+                        onChange={(event) => toggle(key.id, event.target.checked)}
+                      />
+                    )}
+                  </Td>
+                )}
+                <Td className="max-w-56 min-w-32">
+                  <Link href={`/keys/${key.id}`} className="font-medium break-words text-indigo-700 hover:underline">
+                    {key.name}
+                  </Link>
+                  <p className="mt-0.5 font-mono text-xs whitespace-nowrap text-slate-700">{key.display}</p>
+                  {key.description && <p className="mt-0.5 line-clamp-2 text-xs text-slate-500">{key.description}</p>}
+                </Td>
+                <Td className="min-w-28">{summarizeScopes(key.scopes)}</Td>
+                <Td className="max-w-36 font-mono text-xs break-words">{summarizeCidrs(key.cidrs)}</Td>
+                <Td className="whitespace-nowrap">
+                  <span title={exactTime(key.createdAt)}>{relativeTime(key.createdAt, at)}</span>
+                  {key.createdBy && (
+                    <p className="max-w-28 truncate text-xs text-slate-500" title={key.createdBy}>
+                      by {key.createdBy}
+                    </p>
                   )}
                 </Td>
-              )}
-              <Td className="max-w-56 min-w-32">
-                <Link href={`/keys/${key.id}`} className="font-medium break-words text-indigo-700 hover:underline">{key.name}</Link>
-                <p className="mt-0.5 font-mono text-xs whitespace-nowrap text-slate-700">{key.display}</p>
-                {key.description && <p className="mt-0.5 line-clamp-2 text-xs text-slate-500">{key.description}</p>}
-              </Td>
-              <Td className="min-w-28">{summarizeScopes(key.scopes)}</Td>
-              <Td className="max-w-36 font-mono text-xs break-words">{summarizeCidrs(key.cidrs)}</Td>
-              <Td className="whitespace-nowrap">
-                <span title={exactTime(key.createdAt)}>{relativeTime(key.createdAt, at)}</span>
-                {key.createdBy && <p className="max-w-28 truncate text-xs text-slate-500" title={key.createdBy}>by {key.createdBy}</p>}
-              </Td>
-              <Td className="whitespace-nowrap" title={exactTime(key.expiresAt)}>{relativeTime(key.expiresAt, at)}</Td>
-              <Td className="whitespace-nowrap">
-                <span title={exactTime(key.lastUsedAt)}>{relativeTime(key.lastUsedAt, at)}</span>
-                <Sparkline values={sparklines[key.id] ?? []} width={80} height={20} className="mt-1 block" />
-              </Td>
-              <Td><KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} /></Td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+                <Td className="whitespace-nowrap" title={exactTime(key.expiresAt)}>
+                  {relativeTime(key.expiresAt, at)}
+                </Td>
+                <Td className="whitespace-nowrap">
+                  <span title={exactTime(key.lastUsedAt)}>{relativeTime(key.lastUsedAt, at)}</span>
+                  <Sparkline values={sparklines[key.id] ?? []} width={80} height={20} className="mt-1 block" />
+                </Td>
+                <Td>
+                  <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
       </div>
       {bulk.element}
     </>

@@ -21,9 +21,18 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   const params = parseKeyListParams(await searchParams);
   const now = new Date();
   const list = await listKeys(db, ctx.org.id, params, now);
-  const sparklines = await getSparklines(db, ctx.org.id, list.rows.map((row) => row.id), now);
+  const sparklines = await getSparklines(
+    db,
+    ctx.org.id,
+    list.rows.map((row) => row.id),
+    now,
+  );
   const canCreate = can(ctx.role, "keys:create");
-  const createButton = canCreate ? <Link href="/keys/new" className={buttonClass("primary")}>Create key</Link> : null;
+  const createButton = canCreate ? (
+    <Link href="/keys/new" className={buttonClass("primary")}>
+      Create key
+    </Link>
+  ) : null;
 
   if (list.counts.all === 0 && !params.q) {
     return (
@@ -32,10 +41,14 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
         <Card className="p-10 text-center">
           <h2 className="text-base font-semibold">No API keys yet</h2>
           <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
-            A key lets a program call your API. Give each program its own key, with only the scopes it needs, the IP ranges it
-            calls from and an expiry date — then revoke it in one step if it leaks.
+            A key lets a program call your API. Give each program its own key, with only the scopes it needs, the IP ranges it calls from
+            and an expiry date — then revoke it in one step if it leaks.
           </p>
-          {createButton ? <div className="mt-4">{createButton}</div> : <p className="mt-3 text-sm text-slate-500">Ask an admin or team lead to create one.</p>}
+          {createButton ? (
+            <div className="mt-4">{createButton}</div>
+          ) : (
+            <p className="mt-3 text-sm text-slate-500">Ask an admin or team lead to create one.</p>
+          )}
         </Card>
       </>
     );
@@ -43,7 +56,11 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
 
   return (
     <>
-      <PageHeader title="API keys" description="Create, scope, and revoke the keys that authenticate API requests." actions={createButton} />
+      <PageHeader
+        title="API keys"
+        description="Create, scope, and revoke the keys that authenticate API requests."
+        actions={createButton}
+      />
       <div className="space-y-4">
         <KeyFilters params={params} counts={list.counts} />
         <Card className="overflow-hidden">
@@ -77,10 +94,20 @@ function NoMatches({ params }: { params: KeyListParams }) {
 function Pagination({ params, page, pageCount, total }: { params: KeyListParams; page: number; pageCount: number; total: number }) {
   return (
     <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
-      <span>Page {page} of {pageCount} · {total} keys</span>
+      <span>
+        Page {page} of {pageCount} · {total} keys
+      </span>
       <span className="flex gap-2">
-        {page > 1 && <Link className={buttonClass("secondary")} href={keyListHref(params, { page: page - 1 })}>Previous</Link>}
-        {page < pageCount && <Link className={buttonClass("secondary")} href={keyListHref(params, { page: page + 1 })}>Next</Link>}
+        {page > 1 && (
+          <Link className={buttonClass("secondary")} href={keyListHref(params, { page: page - 1 })}>
+            Previous
+          </Link>
+        )}
+        {page < pageCount && (
+          <Link className={buttonClass("secondary")} href={keyListHref(params, { page: page + 1 })}>
+            Next
+          </Link>
+        )}
       </span>
     </nav>
   );

@@ -74,18 +74,24 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
             {...form.register("text")}
           />
         </Field>
-        <Button type="submit" disabled={isSubmitting}>{isSubmitting ? "Scanning…" : "Find keys"}</Button>
+        <Button type="submit" disabled={isSubmitting}>
+          {isSubmitting ? "Scanning…" : "Find keys"}
+        </Button>
       </form>
 
       {revoked && (
         <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {revoked.length === 0 ? "Nothing needed revoking." : `Revoked ${revoked.join(", ")}. Requests with ${revoked.length === 1 ? "its secret" : "their secrets"} now fail.`}
+          {revoked.length === 0
+            ? "Nothing needed revoking."
+            : `Revoked ${revoked.join(", ")}. Requests with ${revoked.length === 1 ? "its secret" : "their secrets"} now fail.`}
         </p>
       )}
 
       {scan && (
         <div role="status" aria-live="polite" className="space-y-3" data-testid="leak-results">
-          {scan.matches.length === 0 && scan.unknownCount === 0 && <p className="text-sm text-slate-700">No Keyward secret found in the text.</p>}
+          {scan.matches.length === 0 && scan.unknownCount === 0 && (
+            <p className="text-sm text-slate-700">No Keyward secret found in the text.</p>
+          )}
           {scan.matches.length > 0 && (
             <ul className="divide-y divide-slate-100 rounded-md border border-slate-200">
               {scan.matches.map((m) => (
@@ -103,7 +109,12 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
                     </p>
                     <p>
                       Last used: {m.lastUsedAt ? <LocalTime iso={m.lastUsedAt} /> : "never"}
-                      {m.lastUsedIp && <> from <span className="font-mono">{m.lastUsedIp}</span></>}
+                      {m.lastUsedIp && (
+                        <>
+                          {" "}
+                          from <span className="font-mono">{m.lastUsedIp}</span>
+                        </>
+                      )}
                     </p>
                   </div>
                 </li>
@@ -112,7 +123,8 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
           )}
           {scan.unknownCount > 0 && (
             <p className="text-sm text-slate-700">
-              {scan.unknownCount === 1 ? "1 secret in the text is" : `${scan.unknownCount} secrets in the text are`} not a key of this organization.
+              {scan.unknownCount === 1 ? "1 secret in the text is" : `${scan.unknownCount} secrets in the text are`} not a key of this
+              organization.
             </p>
           )}
           {revocable.length > 0 &&
@@ -129,7 +141,9 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
                     <DialogClose asChild>
                       <Button variant="secondary">Cancel</Button>
                     </DialogClose>
-                    <Button variant="danger" onClick={onRevoke} disabled={revoking}>{revoking ? "Revoking…" : "Revoke now"}</Button>
+                    <Button variant="danger" onClick={onRevoke} disabled={revoking}>
+                      {revoking ? "Revoking…" : "Revoke now"}
+                    </Button>
                   </div>
                 </DialogContent>
               </Dialog>

@@ -21,7 +21,10 @@ export default async function ReviewPage() {
   const canRevoke = can(ctx.role, "keys:revoke");
   return (
     <>
-      <PageHeader title="Security review" description="Working keys that carry risk, with the reason and the way to act — and a fast path when a secret has leaked." />
+      <PageHeader
+        title="Security review"
+        description="Working keys that carry risk, with the reason and the way to act — and a fast path when a secret has leaked."
+      />
       <div className="grid gap-6">
         <Card className="p-5">
           <h2 className="text-base font-semibold">Revoke a leaked secret</h2>
@@ -43,7 +46,9 @@ export default async function ReviewPage() {
                   <li key={key.id} className="flex flex-wrap items-start justify-between gap-4 p-4">
                     <div className="min-w-0 flex-1">
                       <p className="flex flex-wrap items-baseline gap-x-2">
-                        <Link href={`/keys/${key.id}`} className="font-medium text-indigo-700 hover:underline">{key.name}</Link>
+                        <Link href={`/keys/${key.id}`} className="font-medium text-indigo-700 hover:underline">
+                          {key.name}
+                        </Link>
                         <span className="font-mono text-xs text-slate-500">{key.display}</span>
                       </p>
                       <ul className="mt-2 space-y-1.5">
@@ -64,7 +69,12 @@ export default async function ReviewPage() {
                       </ul>
                       <p className="mt-2 text-xs text-slate-500">
                         Last used: {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : "never"}
-                        {key.lastUsedIp && <> from <span className="font-mono">{key.lastUsedIp}</span></>}
+                        {key.lastUsedIp && (
+                          <>
+                            {" "}
+                            from <span className="font-mono">{key.lastUsedIp}</span>
+                          </>
+                        )}
                       </p>
                     </div>
                     <div className="flex shrink-0 gap-2">

@@ -31,7 +31,9 @@ export function RevokeRiskyKeyButton({ keyId, name }: { keyId: string; name: str
           <DialogClose asChild>
             <Button variant="secondary">Cancel</Button>
           </DialogClose>
-          <Button variant="danger" onClick={revoke} disabled={busy}>{busy ? "Revoking…" : "Revoke key"}</Button>
+          <Button variant="danger" onClick={revoke} disabled={busy}>
+            {busy ? "Revoking…" : "Revoke key"}
+          </Button>
         </div>
       </DialogContent>
     </Dialog>

@@ -35,7 +35,11 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
     const result = await inviteMemberAction(values);
     if (result.ok) {
       // Built in the browser from the one-time token; the server keeps only its hash.
-      setCreated({ email: result.data.email, link: `${window.location.origin}/invite/${result.data.token}`, expiresAt: result.data.expiresAt });
+      setCreated({
+        email: result.data.email,
+        link: `${window.location.origin}/invite/${result.data.token}`,
+        expiresAt: result.data.expiresAt,
+      });
       form.reset({ email: "", role: values.role });
       router.refresh();
       return;
@@ -54,15 +58,28 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
       <form onSubmit={onSubmit} noValidate className="flex flex-wrap items-start gap-3">
         <FormAlert message={formError} />
         <Field id="invite-email" label="Email" error={errors.email?.message} className="min-w-0 flex-1 basis-64">
-          <input id="invite-email" type="email" maxLength={EMAIL_MAX} className={inputClass(!!errors.email)} aria-invalid={!!errors.email}
-            aria-describedby={describedBy("invite-email", errors.email?.message)} {...form.register("email")} />
+          <input
+            id="invite-email"
+            type="email"
+            maxLength={EMAIL_MAX}
+            className={inputClass(!!errors.email)}
+            aria-invalid={!!errors.email}
+            aria-describedby={describedBy("invite-email", errors.email?.message)}
+            {...form.register("email")}
+          />
         </Field>
         <Field id="invite-role" label="Role" error={errors.role?.message} className="w-44">
           <select id="invite-role" className={inputClass(!!errors.role)} {...form.register("role")}>
-            {roleOptions.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            {roleOptions.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
           </select>
         </Field>
-        <Button type="submit" className="mt-6" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create invite link"}</Button>
+        <Button type="submit" className="mt-6" disabled={isSubmitting}>
+          {isSubmitting ? "Creating…" : "Create invite link"}
+        </Button>
       </form>
       {created && (
         <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm" role="status">
@@ -71,10 +88,20 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
             Shown only now — copy it and send it to them. It works once and expires {new Date(created.expiresAt).toUTCString()}.
           </p>
           <div className="mt-2 flex gap-2">
-            <label htmlFor="invite-link" className="sr-only">Invite link</label>
-            <input id="invite-link" readOnly value={created.link} data-testid="invite-link" onFocus={(e) => e.currentTarget.select()}
-              className={inputClass(false, "font-mono text-xs")} />
-            <Button variant="secondary" onClick={copy}>{copied ? "Copied" : "Copy"}</Button>
+            <label htmlFor="invite-link" className="sr-only">
+              Invite link
+            </label>
+            <input
+              id="invite-link"
+              readOnly
+              value={created.link}
+              data-testid="invite-link"
+              onFocus={(e) => e.currentTarget.select()}
+              className={inputClass(false, "font-mono text-xs")}
+            />
+            <Button variant="secondary" onClick={copy}>
+              {copied ? "Copied" : "Copy"}
+            </Button>
           </div>
         </div>
       )}

@@ -10,13 +10,23 @@ export function InviteRevokeButton({ inviteId, email }: { inviteId: string; emai
   const [error, setError] = useState<string | null>(null);
   return (
     <span className="flex items-center gap-2">
-      {error && <span role="alert" className="text-xs text-red-700">{error}</span>}
-      <Button variant="ghost" disabled={pending} aria-label={`Revoke the invite for ${email}`}
-        onClick={() => startTransition(async () => {
-          const result = await revokeInviteAction({ inviteId });
-          setError(result.ok ? null : result.error);
-          router.refresh();
-        })}>
+      {error && (
+        <span role="alert" className="text-xs text-red-700">
+          {error}
+        </span>
+      )}
+      <Button
+        variant="ghost"
+        disabled={pending}
+        aria-label={`Revoke the invite for ${email}`}
+        onClick={() =>
+          startTransition(async () => {
+            const result = await revokeInviteAction({ inviteId });
+            setError(result.ok ? null : result.error);
+            router.refresh();
+          })
+        }
+      >
         Revoke invite
       </Button>
     </span>

@@ -12,7 +12,11 @@ import { keyPolicySchema, MAX_LIFETIME_DAYS_LIMIT, type KeyPolicyInput } from "@
 
 const RULES = [
   { name: "requireExpiry", label: "Require an expiry date", hint: "Keys that never expire are refused." },
-  { name: "forbidWildcardCidr", label: "Forbid allowing every address", hint: "0.0.0.0/0 and ::/0 (and an empty allowed-IP list) are refused." },
+  {
+    name: "forbidWildcardCidr",
+    label: "Forbid allowing every address",
+    hint: "0.0.0.0/0 and ::/0 (and an empty allowed-IP list) are refused.",
+  },
   { name: "forbidFullAccess", label: "Forbid full-access keys", hint: "A key must not allow any action on all resources." },
 ] as const;
 
@@ -59,16 +63,35 @@ export function KeyPolicyForm({ policy }: { policy: KeyPolicyInput }) {
           </label>
         </div>
       ))}
-      <Field id="policy-maxLifetimeDays" label="Maximum key lifetime (days)" hint="Leave empty for no limit. Keys must expire within this many days."
-        error={errors.maxLifetimeDays?.message} className="max-w-xs">
-        <input id="policy-maxLifetimeDays" type="number" inputMode="numeric" min={1} max={MAX_LIFETIME_DAYS_LIMIT} placeholder="No limit"
-          className={inputClass(!!errors.maxLifetimeDays)} aria-invalid={!!errors.maxLifetimeDays}
+      <Field
+        id="policy-maxLifetimeDays"
+        label="Maximum key lifetime (days)"
+        hint="Leave empty for no limit. Keys must expire within this many days."
+        error={errors.maxLifetimeDays?.message}
+        className="max-w-xs"
+      >
+        <input
+          id="policy-maxLifetimeDays"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX_LIFETIME_DAYS_LIMIT}
+          placeholder="No limit"
+          className={inputClass(!!errors.maxLifetimeDays)}
+          aria-invalid={!!errors.maxLifetimeDays}
           aria-describedby={describedBy("policy-maxLifetimeDays", errors.maxLifetimeDays?.message, true)}
-          {...form.register("maxLifetimeDays", { setValueAs: (v) => (v === "" || v === null ? null : Number(v)) })} />
+          {...form.register("maxLifetimeDays", { setValueAs: (v) => (v === "" || v === null ? null : Number(v)) })}
+        />
       </Field>
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={isSubmitting || !isDirty}>Save policy</Button>
-        {message && !message.error && <span role="status" className="text-sm text-emerald-700">{message.text}</span>}
+        <Button type="submit" disabled={isSubmitting || !isDirty}>
+          Save policy
+        </Button>
+        {message && !message.error && (
+          <span role="status" className="text-sm text-emerald-700">
+            {message.text}
+          </span>
+        )}
       </div>
     </form>
   );

@@ -6,7 +6,12 @@ import { changeMemberRoleAction } from "@/lib/actions/members/change-member-role
 import { removeMemberAction } from "@/lib/actions/members/remove-member";
 import type { Role } from "@/lib/auth/permissions";
 
-export function MemberControls({ memberId, email, role, roleOptions }: {
+export function MemberControls({
+  memberId,
+  email,
+  role,
+  roleOptions,
+}: {
   memberId: string;
   email: string;
   role: Role;
@@ -29,23 +34,46 @@ export function MemberControls({ memberId, email, role, roleOptions }: {
 
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
-      <label htmlFor={`role-${memberId}`} className="sr-only">Role of {email}</label>
-      <select id={`role-${memberId}`} value={role} disabled={pending}
+      <label htmlFor={`role-${memberId}`} className="sr-only">
+        Role of {email}
+      </label>
+      <select
+        id={`role-${memberId}`}
+        value={role}
+        disabled={pending}
         onChange={(e) => run(() => changeMemberRoleAction({ memberId, role: e.target.value }))}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-        {roleOptions.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+      >
+        {roleOptions.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
       {confirming ? (
         <>
-          <Button variant="danger" disabled={pending} onClick={() => run(() => removeMemberAction({ memberId }))} aria-label={`Confirm removing ${email}`}>
+          <Button
+            variant="danger"
+            disabled={pending}
+            onClick={() => run(() => removeMemberAction({ memberId }))}
+            aria-label={`Confirm removing ${email}`}
+          >
             Remove
           </Button>
-          <Button variant="ghost" onClick={() => setConfirming(false)}>Cancel</Button>
+          <Button variant="ghost" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
         </>
       ) : (
-        <Button variant="secondary" disabled={pending} onClick={() => setConfirming(true)} aria-label={`Remove ${email}`}>Remove…</Button>
+        <Button variant="secondary" disabled={pending} onClick={() => setConfirming(true)} aria-label={`Remove ${email}`}>
+          Remove…
+        </Button>
       )}
-      {error && <p role="alert" className="w-full text-right text-xs font-medium text-red-700">{error}</p>}
+      {error && (
+        <p role="alert" className="w-full text-right text-xs font-medium text-red-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -34,12 +34,24 @@ export function OrgNameForm({ name }: { name: string }) {
     <form onSubmit={onSubmit} noValidate className="mt-3 space-y-3">
       {message?.error && <FormAlert message={message.text} />}
       <Field id="org-name" label="Name" error={errors.name?.message}>
-        <input id="org-name" maxLength={ORG_NAME_MAX} className={inputClass(!!errors.name)} aria-invalid={!!errors.name}
-          aria-describedby={describedBy("org-name", errors.name?.message)} {...form.register("name")} />
+        <input
+          id="org-name"
+          maxLength={ORG_NAME_MAX}
+          className={inputClass(!!errors.name)}
+          aria-invalid={!!errors.name}
+          aria-describedby={describedBy("org-name", errors.name?.message)}
+          {...form.register("name")}
+        />
       </Field>
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={isSubmitting || !isDirty}>Save name</Button>
-        {message && !message.error && <span role="status" className="text-sm text-emerald-700">{message.text}</span>}
+        <Button type="submit" disabled={isSubmitting || !isDirty}>
+          Save name
+        </Button>
+        {message && !message.error && (
+          <span role="status" className="text-sm text-emerald-700">
+            {message.text}
+          </span>
+        )}
       </div>
     </form>
   );

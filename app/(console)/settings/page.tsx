@@ -48,7 +48,9 @@ export default async function SettingsPage() {
           {can(ctx.role, "orgs:create") && (
             <p className="mt-4 border-t border-slate-100 pt-3 text-sm text-slate-600">
               Need a separate set of keys and members?{" "}
-              <Link href="/settings/organizations/new" className="font-medium text-indigo-700 hover:underline">Create another organization</Link>
+              <Link href="/settings/organizations/new" className="font-medium text-indigo-700 hover:underline">
+                Create another organization
+              </Link>
             </p>
           )}
         </Card>
@@ -56,8 +58,8 @@ export default async function SettingsPage() {
         <Card className="p-5">
           <h2 className="text-base font-semibold">Key policy</h2>
           <p className="mt-1 text-sm text-slate-600">
-            Rules every new, edited or rotated key must meet — in the console, the API and the CLI. Existing keys are
-            never changed; the Review page lists those that don’t meet the policy.
+            Rules every new, edited or rotated key must meet — in the console, the API and the CLI. Existing keys are never changed; the
+            Review page lists those that don’t meet the policy.
           </p>
           {manageSettings ? <KeyPolicyForm policy={policy} /> : <KeyPolicySummary policy={policy} />}
         </Card>

@@ -13,7 +13,10 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const overview = await getUsageOverview(db, ctx.org.id, range);
   return (
     <>
-      <PageHeader title="Usage" description="Requests your keys made, allowed and denied, across the organization. Times are in your time zone." />
+      <PageHeader
+        title="Usage"
+        description="Requests your keys made, allowed and denied, across the organization. Times are in your time zone."
+      />
       <UsageView overview={overview} preset={range.preset} />
     </>
   );

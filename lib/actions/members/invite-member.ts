@@ -10,5 +10,11 @@ export const inviteMemberAction = authedAction("members:manage", inviteMemberSch
   const invite = await createInvite(db, memberActorOf(ctx), input);
   revalidatePath("/settings");
   // The token leaves the server this once; the page builds the link from it and never stores it.
-  return { inviteId: invite.inviteId, email: invite.email, role: invite.role, token: invite.token, expiresAt: invite.expiresAt.toISOString() };
+  return {
+    inviteId: invite.inviteId,
+    email: invite.email,
+    role: invite.role,
+    token: invite.token,
+    expiresAt: invite.expiresAt.toISOString(),
+  };
 });

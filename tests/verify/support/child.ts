@@ -11,8 +11,17 @@ export interface Child {
 const root = path.resolve(import.meta.dirname, "../../..");
 
 /** Starts `node --import tsx <script>` and waits until its output matches `ready`. */
-export function startChild(args: string[], env: Record<string, string | undefined>, ready: RegExp, timeoutMs = 60_000): Promise<Child & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startChild(
+  args: string[],
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<Child & { match: RegExpExecArray }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const stop = () => {

@@ -40,11 +40,22 @@ export function AcceptInviteForm({ token, email, hasAccount }: { token: string; 
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormAlert message={formError} />
       <input type="email" autoComplete="username" value={email} readOnly hidden />
-      <Field id="password" label={hasAccount ? "Password" : "Choose a password"}
-        hint={hasAccount ? undefined : `At least ${PASSWORD_MIN} characters.`} error={errors.password?.message}>
-        <input id="password" type="password" autoComplete={hasAccount ? "current-password" : "new-password"} maxLength={PASSWORD_MAX}
-          className={inputClass(!!errors.password)} aria-invalid={!!errors.password}
-          aria-describedby={describedBy("password", errors.password?.message, !hasAccount)} {...form.register("password")} />
+      <Field
+        id="password"
+        label={hasAccount ? "Password" : "Choose a password"}
+        hint={hasAccount ? undefined : `At least ${PASSWORD_MIN} characters.`}
+        error={errors.password?.message}
+      >
+        <input
+          id="password"
+          type="password"
+          autoComplete={hasAccount ? "current-password" : "new-password"}
+          maxLength={PASSWORD_MAX}
+          className={inputClass(!!errors.password)}
+          aria-invalid={!!errors.password}
+          aria-describedby={describedBy("password", errors.password?.message, !hasAccount)}
+          {...form.register("password")}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={isSubmitting}>
         {isSubmitting ? "Joining…" : hasAccount ? "Sign in and join" : "Create account and join"}

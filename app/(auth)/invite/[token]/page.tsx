@@ -20,7 +20,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         <p className="mt-2 text-sm text-slate-600">
           It is invalid, has expired, or was already used. Ask an admin of the organization for a new invite.
         </p>
-        <Link href="/login" className="mt-6 inline-block text-sm font-medium text-indigo-700 underline">Go to sign in</Link>
+        <Link href="/login" className="mt-6 inline-block text-sm font-medium text-indigo-700 underline">
+          Go to sign in
+        </Link>
       </Card>
     );
   }

@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: NextRequest) {
   const ctx = await getSessionContext();
   if (!ctx) return NextResponse.json({ code: "UNAUTHENTICATED", error: "Sign in again." }, { status: 401 });
-  if (!can(ctx.role, "audit:read")) return NextResponse.json({ code: "FORBIDDEN", error: "Your role does not allow this." }, { status: 403 });
+  if (!can(ctx.role, "audit:read"))
+    return NextResponse.json({ code: "FORBIDDEN", error: "Your role does not allow this." }, { status: 403 });
   const params = parseAuditParams(Object.fromEntries(request.nextUrl.searchParams));
   const rows = await exportAuditEvents(db, ctx.org.id, params);
   const csv = stringify([AUDIT_CSV_COLUMNS, ...rows.map(auditCsvRecord)], { quoted_match: /[,"\r\n]/ });

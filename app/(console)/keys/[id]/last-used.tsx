@@ -31,7 +31,12 @@ export function LastUsed({ keyId, initial, now }: { keyId: string; initial: Last
         {data.lastUsedAt && (
           <span className="block text-xs text-slate-500">
             from <span className="font-mono">{data.lastUsedIp ?? "unknown address"}</span>
-            {data.lastUsedUserAgent && <> · <span className="break-all">{data.lastUsedUserAgent}</span></>}
+            {data.lastUsedUserAgent && (
+              <>
+                {" "}
+                · <span className="break-all">{data.lastUsedUserAgent}</span>
+              </>
+            )}
           </span>
         )}
       </dd>

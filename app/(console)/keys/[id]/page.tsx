@@ -54,7 +54,11 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
   const live = key.status !== "revoked";
   const actions = live ? (
     <>
-      {can(ctx.role, "keys:edit") && <Link href={`/keys/${key.id}/edit`} className={buttonClass("secondary")}>Edit</Link>}
+      {can(ctx.role, "keys:edit") && (
+        <Link href={`/keys/${key.id}/edit`} className={buttonClass("secondary")}>
+          Edit
+        </Link>
+      )}
       {can(ctx.role, "keys:rotate") && key.status === "active" && <RotateKeyButton keyId={key.id} keyName={key.name} />}
       {can(ctx.role, "keys:revoke") && <RevokeKeyButton keyId={key.id} keyName={key.name} />}
     </>
@@ -62,7 +66,11 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
 
   return (
     <>
-      <p className="mb-2 text-sm"><Link href="/keys" className="text-indigo-700 hover:underline">← API keys</Link></p>
+      <p className="mb-2 text-sm">
+        <Link href="/keys" className="text-indigo-700 hover:underline">
+          ← API keys
+        </Link>
+      </p>
       <PageHeader title={key.name} description={key.description || undefined} actions={actions} />
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
         <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
@@ -77,9 +85,13 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
             <dt className="text-slate-500">Environment</dt>
             <dd>{key.environment}</dd>
             <dt className="text-slate-500">Created</dt>
-            <dd><When iso={key.createdAt} now={now} by={key.createdBy} /></dd>
+            <dd>
+              <When iso={key.createdAt} now={now} by={key.createdBy} />
+            </dd>
             <dt className="text-slate-500">Last changed</dt>
-            <dd><When iso={lastChange?.at.toISOString() ?? key.updatedAt} now={now} by={lastChange?.actorLabel} /></dd>
+            <dd>
+              <When iso={lastChange?.at.toISOString() ?? key.updatedAt} now={now} by={lastChange?.actorLabel} />
+            </dd>
             <dt className="text-slate-500">Expires</dt>
             <dd>{key.expiresAt ? <When iso={key.expiresAt} now={now} /> : "Never"}</dd>
             {key.revokedAt && (
@@ -91,19 +103,28 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
                 </dd>
               </>
             )}
-            <LastUsed keyId={key.id} now={now.toISOString()}
-              initial={{ lastUsedAt: key.lastUsedAt, lastUsedIp: key.lastUsedIp, lastUsedUserAgent: key.lastUsedUserAgent }} />
+            <LastUsed
+              keyId={key.id}
+              now={now.toISOString()}
+              initial={{ lastUsedAt: key.lastUsedAt, lastUsedIp: key.lastUsedIp, lastUsedUserAgent: key.lastUsedUserAgent }}
+            />
           </dl>
         </Section>
         <Section title="Scopes">
           <ul className="list-disc space-y-1 pl-5 text-sm">
-            {key.scopes.map((scope) => <li key={`${scope.action} ${scope.resourceFilter}`}>{describeScope(scope)}</li>)}
+            {key.scopes.map((scope) => (
+              <li key={`${scope.action} ${scope.resourceFilter}`}>{describeScope(scope)}</li>
+            ))}
           </ul>
           <h3 className="mt-4 text-sm font-semibold">Allowed IPs</h3>
           {key.cidrs.length === 0 || summarizeCidrs(key.cidrs) === "Any address" ? (
             <p className="mt-1 text-sm text-slate-700">Any address</p>
           ) : (
-            <ul className="mt-1 space-y-0.5 font-mono text-sm">{key.cidrs.map((cidr) => <li key={cidr}>{cidr}</li>)}</ul>
+            <ul className="mt-1 space-y-0.5 font-mono text-sm">
+              {key.cidrs.map((cidr) => (
+                <li key={cidr}>{cidr}</li>
+              ))}
+            </ul>
           )}
         </Section>
         <Section title="Secrets">

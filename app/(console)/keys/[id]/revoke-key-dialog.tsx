@@ -35,27 +35,56 @@ export function RevokeKeyButton({ keyId, keyName }: { keyId: string; keyName: st
 
   return (
     <>
-      <Button variant="danger" onClick={() => { form.reset({ keyId, confirmName: "", reason: "" }); setFormError(null); setOpen(true); }}>
+      <Button
+        variant="danger"
+        onClick={() => {
+          form.reset({ keyId, confirmName: "", reason: "" });
+          setFormError(null);
+          setOpen(true);
+        }}
+      >
         Revoke…
       </Button>
       <Dialog open={open} onOpenChange={setOpen}>
         {open && (
-          <DialogContent title={`Revoke “${keyName}”?`}
-            description="Revoking is permanent. Calls with this key's secrets are refused from now on; the key stays listed under Revoked.">
+          <DialogContent
+            title={`Revoke “${keyName}”?`}
+            description="Revoking is permanent. Calls with this key's secrets are refused from now on; the key stays listed under Revoked."
+          >
             <form onSubmit={onSubmit} noValidate className="space-y-4">
               <FormAlert message={formError} />
-              <Field id="confirm-name" label={<>Type the key&apos;s name, <span className="font-mono">{keyName}</span>, to confirm</>}
-                error={errors.confirmName?.message}>
-                <input id="confirm-name" autoComplete="off" maxLength={KEY_NAME_MAX} className={inputClass(!!errors.confirmName)}
-                  aria-invalid={!!errors.confirmName} aria-describedby={describedBy("confirm-name", errors.confirmName?.message)}
-                  {...form.register("confirmName")} />
+              <Field
+                id="confirm-name"
+                label={
+                  <>
+                    Type the key&apos;s name, <span className="font-mono">{keyName}</span>, to confirm
+                  </>
+                }
+                error={errors.confirmName?.message}
+              >
+                <input
+                  id="confirm-name"
+                  autoComplete="off"
+                  maxLength={KEY_NAME_MAX}
+                  className={inputClass(!!errors.confirmName)}
+                  aria-invalid={!!errors.confirmName}
+                  aria-describedby={describedBy("confirm-name", errors.confirmName?.message)}
+                  {...form.register("confirmName")}
+                />
               </Field>
               <Field id="revoke-reason" label="Reason (optional)" error={errors.reason?.message}>
-                <input id="revoke-reason" maxLength={REASON_MAX} placeholder="e.g. posted in a public channel"
-                  className={inputClass(!!errors.reason)} {...form.register("reason")} />
+                <input
+                  id="revoke-reason"
+                  maxLength={REASON_MAX}
+                  placeholder="e.g. posted in a public channel"
+                  className={inputClass(!!errors.reason)}
+                  {...form.register("reason")}
+                />
               </Field>
               <div className="flex justify-end gap-2">
-                <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
+                <Button variant="secondary" onClick={() => setOpen(false)}>
+                  Cancel
+                </Button>
                 <Button type="submit" variant="danger" disabled={isSubmitting || !confirmNameMatches(typed, keyName)}>
                   {isSubmitting ? "Revoking…" : "Revoke key"}
                 </Button>

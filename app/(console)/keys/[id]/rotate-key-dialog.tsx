@@ -37,32 +37,56 @@ export function RotateKeyButton({ keyId, keyName }: { keyId: string; keyName: st
       keyName: result.data.key.name,
       scopes: result.data.key.scopes,
       secret: result.data.secret,
-      note: grace === "none" ? "The previous secret has stopped working." : `The previous secret keeps working until about ${exactTime(until)}.`,
+      note:
+        grace === "none"
+          ? "The previous secret has stopped working."
+          : `The previous secret keeps working until about ${exactTime(until)}.`,
     });
   };
 
   return (
     <>
-      <Button variant="secondary" onClick={() => { setGrace(DEFAULT_GRACE); setError(null); setOpen(true); }}>Rotate secret</Button>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setGrace(DEFAULT_GRACE);
+          setError(null);
+          setOpen(true);
+        }}
+      >
+        Rotate secret
+      </Button>
       <Dialog open={open} onOpenChange={setOpen}>
         {open && (
-          <DialogContent title={`Rotate “${keyName}”?`}
-            description="A new secret with the same scopes, allowed IPs and expiry. Update every place the old secret is used.">
+          <DialogContent
+            title={`Rotate “${keyName}”?`}
+            description="A new secret with the same scopes, allowed IPs and expiry. Update every place the old secret is used."
+          >
             <div className="space-y-4">
               <FormAlert message={error} />
               <fieldset className="space-y-2">
                 <legend className="text-sm font-medium text-slate-800">When should the old secret stop working?</legend>
                 {GRACE_PERIODS.map((option) => (
                   <label key={option.value} className="flex items-center gap-2 text-sm">
-                    <input type="radio" name="grace" value={option.value} className="accent-indigo-600"
-                      checked={grace === option.value} onChange={() => setGrace(option.value)} />
+                    <input
+                      type="radio"
+                      name="grace"
+                      value={option.value}
+                      className="accent-indigo-600"
+                      checked={grace === option.value}
+                      onChange={() => setGrace(option.value)}
+                    />
                     {option.value === "none" ? "Immediately" : `After ${option.label}`}
                   </label>
                 ))}
               </fieldset>
               <div className="flex justify-end gap-2">
-                <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
-                <Button onClick={rotate} disabled={busy}>{busy ? "Rotating…" : "Rotate secret"}</Button>
+                <Button variant="secondary" onClick={() => setOpen(false)}>
+                  Cancel
+                </Button>
+                <Button onClick={rotate} disabled={busy}>
+                  {busy ? "Rotating…" : "Rotate secret"}
+                </Button>
               </div>
             </div>
           </DialogContent>

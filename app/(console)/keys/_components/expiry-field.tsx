@@ -5,7 +5,6 @@ import { inputClass } from "@/components/ui/field";
 import type { KeyFormControl, KeyFormValues } from "./key-form-values";
 import { EXPIRY_PRESETS } from "@/lib/keys/universal";
 
-
 function localValue(iso: string | undefined): string {
   if (!iso) return "";
   const date = new Date(iso);
@@ -29,15 +28,21 @@ export function ExpiryField({
   preset: string;
   extraOptions?: { value: string; label: string }[];
 }) {
-  const options = [...extraOptions, ...EXPIRY_PRESETS.map(({ value, label }) => ({ value, label })), { value: "custom", label: "Custom date" }];
+  const options = [
+    ...extraOptions,
+    ...EXPIRY_PRESETS.map(({ value, label }) => ({ value, label })),
+    { value: "custom", label: "Custom date" },
+  ];
   const customError = errors.expiry?.customAt?.message ?? errors.expiry?.message;
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-slate-800">Expires</legend>
       <div className="flex flex-wrap gap-2">
         {options.map((option) => (
-          <label key={option.value}
-            className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600">
+          <label
+            key={option.value}
+            className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600"
+          >
             <input type="radio" value={option.value} className="accent-indigo-600" {...register("expiry.preset")} />
             {option.label}
           </label>
@@ -45,23 +50,35 @@ export function ExpiryField({
       </div>
       {preset === "custom" && (
         <div className="space-y-1">
-          <label htmlFor="expiry-custom" className="block text-xs font-medium text-slate-700">Expiry date and time (your time zone)</label>
+          <label htmlFor="expiry-custom" className="block text-xs font-medium text-slate-700">
+            Expiry date and time (your time zone)
+          </label>
           <Controller
             control={control}
             name="expiry.customAt"
             render={({ field }) => (
-              <input id="expiry-custom" type="datetime-local" className={inputClass(!!customError, "sm:w-64")} aria-invalid={!!customError}
+              <input
+                id="expiry-custom"
+                type="datetime-local"
+                className={inputClass(!!customError, "sm:w-64")}
+                aria-invalid={!!customError}
                 aria-describedby={customError ? "expiry-error" : undefined}
-                value={localValue(field.value)} onBlur={field.onBlur}
+                value={localValue(field.value)}
+                onBlur={field.onBlur}
                 onChange={(event) => {
                   const date = new Date(event.target.value);
                   field.onChange(event.target.value && !Number.isNaN(date.getTime()) ? date.toISOString() : "");
-                }} />
+                }}
+              />
             )}
           />
         </div>
       )}
-      {customError && <p id="expiry-error" role="alert" className="text-xs font-medium text-red-700">{customError}</p>}
+      {customError && (
+        <p id="expiry-error" role="alert" className="text-xs font-medium text-red-700">
+          {customError}
+        </p>
+      )}
     </fieldset>
   );
 }

@@ -1,7 +1,11 @@
 import { Badge } from "@/components/ui/badge";
 import type { KeyStatus } from "@/lib/keys/universal";
 
-const STATUS = { active: { label: "Active", tone: "green" }, expired: { label: "Expired", tone: "slate" }, revoked: { label: "Revoked", tone: "red" } } as const;
+const STATUS = {
+  active: { label: "Active", tone: "green" },
+  expired: { label: "Expired", tone: "slate" },
+  revoked: { label: "Revoked", tone: "red" },
+} as const;
 
 export function KeyStatusBadge({ status, expiresSoon }: { status: KeyStatus; expiresSoon?: boolean }) {
   return (

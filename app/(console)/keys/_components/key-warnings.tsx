@@ -17,7 +17,9 @@ export function KeyWarnings({ warnings }: { warnings: string[] }) {
     <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="key-warnings">
       <p className="font-medium">Check before saving</p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
-        {warnings.map((warning) => <li key={warning}>{warning}</li>)}
+        {warnings.map((warning) => (
+          <li key={warning}>{warning}</li>
+        ))}
       </ul>
     </div>
   );

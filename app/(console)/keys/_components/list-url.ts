@@ -4,7 +4,7 @@ const DEFAULTS: KeyListParams = { status: "active", q: "", sort: "created", dir:
 
 /** The list URL for a state, leaving defaults out so shared links stay short. Changing a filter resets the page. */
 export function keyListHref(current: KeyListParams, patch: Partial<KeyListParams>): string {
-  const next = { ...current, ...(("page" in patch) ? {} : { page: 1 }), ...patch };
+  const next = { ...current, ...("page" in patch ? {} : { page: 1 }), ...patch };
   const search = new URLSearchParams();
   for (const key of ["status", "q", "sort", "dir", "page"] as const) {
     if (String(next[key]) !== String(DEFAULTS[key])) search.set(key, String(next[key]));

@@ -27,16 +27,24 @@ export function PolicyNotice({ rules, violations }: { rules: string[]; violation
   if (rules.length === 0) return null;
   return (
     <div
-      className={violations.length > 0 ? "rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900" : "rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700"}
+      className={
+        violations.length > 0
+          ? "rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900"
+          : "rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700"
+      }
       data-testid="policy-notice"
     >
       <p className="font-medium">Your organization’s key policy</p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
-        {rules.map((rule) => <li key={rule}>{rule}</li>)}
+        {rules.map((rule) => (
+          <li key={rule}>{rule}</li>
+        ))}
       </ul>
       {violations.length > 0 && (
         <ul role="alert" className="mt-2 space-y-0.5 font-medium">
-          {violations.map((v) => <li key={v}>{v}</li>)}
+          {violations.map((v) => (
+            <li key={v}>{v}</li>
+          ))}
         </ul>
       )}
     </div>

@@ -73,19 +73,35 @@ export function useSecretModal(onClosed: () => void) {
   const element = (
     <Dialog open={shown !== null}>
       {shown && (
-        <DialogContent title={shown.title} dismissible={false} className="max-w-xl"
-          description={<>Copy the secret for <strong className="font-semibold text-slate-900">{shown.keyName}</strong> now. You won&apos;t be able to see it again.</>}>
+        <DialogContent
+          title={shown.title}
+          dismissible={false}
+          className="max-w-xl"
+          description={
+            <>
+              Copy the secret for <strong className="font-semibold text-slate-900">{shown.keyName}</strong> now. You won&apos;t be able to
+              see it again.
+            </>
+          }
+        >
           <div className="space-y-4">
             <div className="flex flex-col gap-2 sm:flex-row sm:items-stretch">
-              <code data-testid="one-time-secret" aria-label="Secret"
-                className="block flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm break-all text-slate-900 select-all">
+              <code
+                data-testid="one-time-secret"
+                aria-label="Secret"
+                className="block flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm break-all text-slate-900 select-all"
+              >
                 {shown.secret}
               </code>
               <Button variant="secondary" onClick={copy} aria-live="polite" className="sm:w-28">
                 {copied ? "Copied" : "Copy"}
               </Button>
             </div>
-            {copyError && <p role="alert" className="text-sm text-red-700">{copyError}</p>}
+            {copyError && (
+              <p role="alert" className="text-sm text-red-700">
+                {copyError}
+              </p>
+            )}
             <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
               <p className="font-medium">You won&apos;t be able to see it again.</p>
               <p>Keyward stores only a hash of the secret. Store it in your secret manager before closing this window.</p>
@@ -94,16 +110,24 @@ export function useSecretModal(onClosed: () => void) {
             <div>
               <p className="text-sm font-medium text-slate-800">Scopes</p>
               <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
-                {shown.scopes.map((scope) => <li key={`${scope.action} ${scope.resourceFilter}`}>{describeScope(scope)}</li>)}
+                {shown.scopes.map((scope) => (
+                  <li key={`${scope.action} ${scope.resourceFilter}`}>{describeScope(scope)}</li>
+                ))}
               </ul>
             </div>
             <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
-              <input type="checkbox" className="size-4 accent-indigo-600" checked={acknowledged}
-                onChange={(event) => setAcknowledged(event.target.checked)} />
+              <input
+                type="checkbox"
+                className="size-4 accent-indigo-600"
+                checked={acknowledged}
+                onChange={(event) => setAcknowledged(event.target.checked)}
+              />
               I have copied this secret
             </label>
             <div className="flex justify-end">
-              <Button onClick={done} disabled={!acknowledged}>Done</Button>
+              <Button onClick={done} disabled={!acknowledged}>
+                Done
+              </Button>
             </div>
           </div>
         </DialogContent>

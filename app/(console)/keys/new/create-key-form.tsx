@@ -38,7 +38,10 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
     defaultValues: DEFAULTS,
   });
   const { errors, isSubmitting } = form.formState;
-  const [preset, customAt, scopes, cidrs] = useWatch({ control: form.control, name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs"] });
+  const [preset, customAt, scopes, cidrs] = useWatch({
+    control: form.control,
+    name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs"],
+  });
   const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
   const violations = formPolicyViolations(policy, { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [] });
   // The list loads fresh after the secret is gone: navigating away is the refresh.
@@ -59,13 +62,26 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Create API key">
       <FormAlert message={formError} />
       <Field id="name" label="Name" hint="Unique among this organization's keys, e.g. “CI deploy bot”." error={errors.name?.message}>
-        <input id="name" maxLength={KEY_NAME_MAX} autoComplete="off" className={inputClass(!!errors.name)} aria-invalid={!!errors.name}
-          aria-describedby={describedBy("name", errors.name?.message, true)} {...form.register("name")} />
+        <input
+          id="name"
+          maxLength={KEY_NAME_MAX}
+          autoComplete="off"
+          className={inputClass(!!errors.name)}
+          aria-invalid={!!errors.name}
+          aria-describedby={describedBy("name", errors.name?.message, true)}
+          {...form.register("name")}
+        />
       </Field>
       <Field id="description" label="Description (optional)" error={errors.description?.message}>
-        <textarea id="description" rows={2} maxLength={DESCRIPTION_MAX} className={inputClass(!!errors.description)}
-          aria-invalid={!!errors.description} aria-describedby={describedBy("description", errors.description?.message)}
-          {...form.register("description")} />
+        <textarea
+          id="description"
+          rows={2}
+          maxLength={DESCRIPTION_MAX}
+          className={inputClass(!!errors.description)}
+          aria-invalid={!!errors.description}
+          aria-describedby={describedBy("description", errors.description?.message)}
+          {...form.register("description")}
+        />
       </Field>
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
@@ -73,8 +89,12 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
       <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
-        <Button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create key"}</Button>
-        <Link href="/keys" className={buttonClass("secondary")}>Cancel</Link>
+        <Button type="submit" disabled={isSubmitting}>
+          {isSubmitting ? "Creating…" : "Create key"}
+        </Button>
+        <Link href="/keys" className={buttonClass("secondary")}>
+          Cancel
+        </Link>
       </div>
       {secretModal.element}
     </form>

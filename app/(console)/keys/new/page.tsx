@@ -19,9 +19,20 @@ export default async function NewKeyPage() {
   };
   return (
     <>
-      <p className="mb-2 text-sm"><Link href="/keys" className="text-indigo-700 hover:underline">← API keys</Link></p>
-      <PageHeader title="Create API key"
-        description={<>Secrets look like <span className="font-mono">{ctx.org.keyPrefix}_live_…</span>. You will see the secret once, right after creating the key.</>} />
+      <p className="mb-2 text-sm">
+        <Link href="/keys" className="text-indigo-700 hover:underline">
+          ← API keys
+        </Link>
+      </p>
+      <PageHeader
+        title="Create API key"
+        description={
+          <>
+            Secrets look like <span className="font-mono">{ctx.org.keyPrefix}_live_…</span>. You will see the secret once, right after
+            creating the key.
+          </>
+        }
+      />
       <Card className="max-w-3xl p-5 sm:p-6">
         <CreateKeyForm policy={policy} />
       </Card>

@@ -4,14 +4,28 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 
 /** "What will break": the consequences of a scope or allowed-IP change, confirmed before saving. */
-export function ConfirmChangesDialog({ lines, onCancel, onConfirm }: { lines: string[] | null; onCancel: () => void; onConfirm: () => Promise<void> | void }) {
+export function ConfirmChangesDialog({
+  lines,
+  onCancel,
+  onConfirm,
+}: {
+  lines: string[] | null;
+  onCancel: () => void;
+  onConfirm: () => Promise<void> | void;
+}) {
   const [busy, setBusy] = useState(false);
   const refused = lines?.filter((line) => line.includes("refused")) ?? [];
   return (
     <Dialog open={lines !== null} onOpenChange={(open) => !open && !busy && onCancel()}>
       {lines && (
-        <DialogContent title="Confirm these changes"
-          description={refused.length > 0 ? "Clients relying on what is removed will start failing as soon as you save." : "This widens what the key can do."}>
+        <DialogContent
+          title="Confirm these changes"
+          description={
+            refused.length > 0
+              ? "Clients relying on what is removed will start failing as soon as you save."
+              : "This widens what the key can do."
+          }
+        >
           <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800" data-testid="change-consequences">
             {lines.map((line) => (
               <li key={line} className={line.includes("refused") ? "text-red-800" : undefined}>
@@ -20,9 +34,21 @@ export function ConfirmChangesDialog({ lines, onCancel, onConfirm }: { lines: st
             ))}
           </ul>
           <div className="mt-5 flex justify-end gap-2">
-            <Button variant="secondary" onClick={onCancel} disabled={busy}>Go back</Button>
-            <Button variant={refused.length > 0 ? "danger" : "primary"} disabled={busy}
-              onClick={async () => { setBusy(true); try { await onConfirm(); } finally { setBusy(false); } }}>
+            <Button variant="secondary" onClick={onCancel} disabled={busy}>
+              Go back
+            </Button>
+            <Button
+              variant={refused.length > 0 ? "danger" : "primary"}
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                try {
+                  await onConfirm();
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
               {busy ? "Saving…" : "Save changes"}
             </Button>
           </div>

@@ -77,24 +77,51 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Edit API key">
       <FormAlert message={formError ?? errors.root?.message} />
       <Field id="name" label="Name" error={errors.name?.message}>
-        <input id="name" maxLength={KEY_NAME_MAX} autoComplete="off" className={inputClass(!!errors.name)} aria-invalid={!!errors.name}
-          aria-describedby={describedBy("name", errors.name?.message)} {...form.register("name")} />
+        <input
+          id="name"
+          maxLength={KEY_NAME_MAX}
+          autoComplete="off"
+          className={inputClass(!!errors.name)}
+          aria-invalid={!!errors.name}
+          aria-describedby={describedBy("name", errors.name?.message)}
+          {...form.register("name")}
+        />
       </Field>
       <Field id="description" label="Description (optional)" error={errors.description?.message}>
-        <textarea id="description" rows={2} maxLength={DESCRIPTION_MAX} className={inputClass(!!errors.description)}
-          aria-invalid={!!errors.description} {...form.register("description")} />
+        <textarea
+          id="description"
+          rows={2}
+          maxLength={DESCRIPTION_MAX}
+          className={inputClass(!!errors.description)}
+          aria-invalid={!!errors.description}
+          {...form.register("description")}
+        />
       </Field>
-      <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset}
-        extraOptions={[{ value: "keep", label: currentExpiry }]} />
+      <ExpiryField
+        control={form.control}
+        register={form.register}
+        errors={errors}
+        preset={preset}
+        extraOptions={[{ value: "keep", label: currentExpiry }]}
+      />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
-        <Button type="submit" disabled={isSubmitting || pending !== null}>Save changes</Button>
-        <Link href={`/keys/${keyId}`} className={buttonClass("secondary")}>Cancel</Link>
+        <Button type="submit" disabled={isSubmitting || pending !== null}>
+          Save changes
+        </Button>
+        <Link href={`/keys/${keyId}`} className={buttonClass("secondary")}>
+          Cancel
+        </Link>
       </div>
-      <ConfirmChangesDialog lines={pending?.lines ?? null} onCancel={() => setPending(null)}
-        onConfirm={async () => { if (pending) await save(pending.values); }} />
+      <ConfirmChangesDialog
+        lines={pending?.lines ?? null}
+        onCancel={() => setPending(null)}
+        onConfirm={async () => {
+          if (pending) await save(pending.values);
+        }}
+      />
     </form>
   );
 }

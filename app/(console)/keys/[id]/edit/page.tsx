@@ -19,7 +19,11 @@ export default async function EditKeyPage({ params }: { params: Promise<{ id: st
   if (key.status === "revoked") redirect(`/keys/${key.id}`);
   return (
     <>
-      <p className="mb-2 text-sm"><Link href={`/keys/${key.id}`} className="text-indigo-700 hover:underline">← {key.name}</Link></p>
+      <p className="mb-2 text-sm">
+        <Link href={`/keys/${key.id}`} className="text-indigo-700 hover:underline">
+          ← {key.name}
+        </Link>
+      </p>
       <PageHeader title={`Edit “${key.name}”`} description="Changes apply to the key's current secret at once." />
       <Card className="max-w-3xl p-5 sm:p-6">
         <EditKeyForm

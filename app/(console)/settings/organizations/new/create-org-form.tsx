@@ -36,14 +36,34 @@ export function CreateOrgForm() {
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <FormAlert message={formError} />
       <Field id="new-org-name" label="Organization name" error={errors.name?.message}>
-        <input id="new-org-name" maxLength={ORG_NAME_MAX} className={inputClass(!!errors.name)} aria-invalid={!!errors.name}
-          aria-describedby={describedBy("new-org-name", errors.name?.message)} {...form.register("name")} />
+        <input
+          id="new-org-name"
+          maxLength={ORG_NAME_MAX}
+          className={inputClass(!!errors.name)}
+          aria-invalid={!!errors.name}
+          aria-describedby={describedBy("new-org-name", errors.name?.message)}
+          {...form.register("name")}
+        />
       </Field>
-      <Field id="new-org-prefix" label="Key prefix" hint="Starts every secret of this organization, e.g. kw_live_…" error={errors.keyPrefix?.message}>
-        <input id="new-org-prefix" maxLength={KEY_PREFIX_MAX} spellCheck={false} className={inputClass(!!errors.keyPrefix, "font-mono")}
-          aria-invalid={!!errors.keyPrefix} aria-describedby={describedBy("new-org-prefix", errors.keyPrefix?.message, true)} {...form.register("keyPrefix")} />
+      <Field
+        id="new-org-prefix"
+        label="Key prefix"
+        hint="Starts every secret of this organization, e.g. kw_live_…"
+        error={errors.keyPrefix?.message}
+      >
+        <input
+          id="new-org-prefix"
+          maxLength={KEY_PREFIX_MAX}
+          spellCheck={false}
+          className={inputClass(!!errors.keyPrefix, "font-mono")}
+          aria-invalid={!!errors.keyPrefix}
+          aria-describedby={describedBy("new-org-prefix", errors.keyPrefix?.message, true)}
+          {...form.register("keyPrefix")}
+        />
       </Field>
-      <Button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create organization"}</Button>
+      <Button type="submit" disabled={isSubmitting}>
+        {isSubmitting ? "Creating…" : "Create organization"}
+      </Button>
     </form>
   );
 }
