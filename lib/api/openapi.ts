@@ -2,6 +2,15 @@ import { z } from "zod";
 import { API_ERROR_STATUS, type ApiErrorCode } from "./errors";
 import { ENDPOINTS, isPerKey, type Endpoint } from "./endpoints";
 import { errorResponseSchema } from "./schemas";
+import {
+  VERIFY_CURL,
+  VERIFY_DESCRIPTION,
+  VERIFY_ERRORS,
+  VERIFY_PATH,
+  verifyErrorSchema,
+  verifyRequestSchema,
+  verifyResponseSchema,
+} from "./verify-document";
 
 // The OpenAPI 3.1 document, generated from the zod schemas the handlers parse with (ENDPOINTS), so the
 // description and the behaviour cannot drift. JSON Schema 2020-12 is OpenAPI 3.1's schema dialect.
@@ -47,7 +56,9 @@ function schemaOf(schema: z.ZodType, io: "input" | "output", components: Compone
   const id = z.globalRegistry.get(schema)?.id;
   const hoisted = hoistDefs(json, components) as JsonSchema;
   if (id) {
-    components[id] = hoisted;
+    // When zod already emitted the schema under $defs (now hoisted), the top level is only a $ref to it:
+    // storing that would make the component refer to itself.
+    if (hoisted.$ref !== `#/components/schemas/${id}`) components[id] = hoisted;
     return { $ref: `#/components/schemas/${id}` };
   }
   return hoisted;
@@ -155,6 +166,31 @@ function operation(endpoint: Endpoint, components: Components) {
   };
 }
 
+function verifyOperation(components: Components) {
+  const responses: Record<string, unknown> = {
+    200: {
+      description: "Verified: valid, or denied with a code",
+      content: { "application/json": { schema: schemaOf(verifyResponseSchema, "output", components) } },
+    },
+  };
+  const error = { "application/json": { schema: schemaOf(verifyErrorSchema, "output", components) } };
+  for (const [status, description] of Object.entries(VERIFY_ERRORS)) responses[status] = { description, content: error };
+  return {
+    operationId: "verifyKey",
+    summary: "Verify a key",
+    description: VERIFY_DESCRIPTION,
+    tags: ["Verification"],
+    // The secret in the body is the credential; a caller key is optional (needed only for "ip").
+    security: [{}, { apiKey: [] }],
+    "x-keyward-cli": VERIFY_CURL,
+    requestBody: {
+      required: true,
+      content: { "application/json": { schema: describeFields(schemaOf(verifyRequestSchema, "input", components)) } },
+    },
+    responses,
+  };
+}
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Components = {};
@@ -162,6 +198,7 @@ export function openApiDocument() {
     paths[endpoint.path] ??= {};
     paths[endpoint.path][endpoint.method.toLowerCase()] = operation(endpoint, components);
   }
+  paths[VERIFY_PATH] = { post: verifyOperation(components) };
   schemaOf(errorResponseSchema, "output", components);
   return {
     openapi: "3.1.0",
@@ -173,7 +210,10 @@ export function openApiDocument() {
     },
     servers: [{ url: "/" }],
     security: [{ apiKey: [] }],
-    tags: [{ name: "Keys" }],
+    tags: [
+      { name: "Keys", description: "Manage the organization's keys with one of its own keys" },
+      { name: "Verification", description: "Check a secret your service received, as every request to it arrives" },
+    ],
     paths,
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "A Keyward API key secret, e.g. kw_live_…" } },

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConfig, lintFromString } from "@redocly/openapi-core";
+import openapiTS, { astToString } from "openapi-typescript";
+import { verifyDeniedSchema, verifyErrorSchema, verifyResponseSchema, verifyValidSchema } from "@/lib/api/verify-document";
 import type { Db } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startKeyward, type KeywardServer } from "../support/keyward-server";
@@ -364,6 +367,7 @@ describe("OpenAPI document", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/api/v1/keys",
       "/api/v1/keys/revoke-leaked",
+      "/api/v1/keys/verify",
       "/api/v1/keys/{id}",
       "/api/v1/keys/{id}/revoke",
       "/api/v1/keys/{id}/rotate",
@@ -374,5 +378,39 @@ describe("OpenAPI document", () => {
     expect(doc.paths["/api/v1/keys"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "expiry", "scopes"]);
     expect(doc.paths["/api/v1/keys/{id}"].patch.requestBody.content["application/json"].schema.properties).not.toHaveProperty("keyId");
     expect(doc.paths["/api/v1/keys/{id}/revoke"].post["x-keyward-scope"]).toEqual({ action: "admin", resource: "keys/{id}" });
+  });
+
+  it("lints clean with Redocly's recommended rules and generates a typed client with openapi-typescript", async () => {
+    const reply = await api(null, "GET", "/api/v1/openapi.json");
+    const source = JSON.stringify(reply.body);
+    // Keyward has not chosen a license yet, so the document cannot name one.
+    const config = await createConfig({ extends: ["recommended"], rules: { "info-license": "off" } });
+    const problems = await lintFromString({ source, absoluteRef: "openapi.json", config });
+    expect(problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+    const client = astToString(await openapiTS(JSON.parse(source) as Parameters<typeof openapiTS>[0]));
+    expect(client).toContain('"/api/v1/keys/verify": {');
+    expect(client).toContain("VerifyDenied: {");
+    expect(client).toContain("createKey: {");
+  });
+
+  it("documents the verify endpoint as it answers: valid, revoked, unknown, and a bad request", async () => {
+    const doc = (await api(null, "GET", "/api/v1/openapi.json")).body;
+    const verify = doc.paths["/api/v1/keys/verify"].post;
+    expect(Object.keys(verify.responses).sort()).toEqual(["200", "400", "401", "403", "405", "413", "500"]);
+    expect(verify.requestBody.content["application/json"].schema.properties.ip.description).toMatch(/admin on `keys\/verify`/);
+
+    const live = await seedKey(db, acme.actor, { name: "Documented verify", scopes: [{ action: "read", resourceFilter: "docs/**" }] });
+    const revoked = await seedKey(db, acme.actor, { name: "Documented revoked" });
+    expect((await api(acme.admin.secret, "POST", `/api/v1/keys/${revoked.id}/revoke`, {})).status).toBe(200);
+
+    const valid = await api(null, "POST", "/api/v1/keys/verify", { key: live.secret, action: "read", resource: "docs/a" });
+    expect(verifyValidSchema.parse(valid.body)).toMatchObject({ valid: true, keyId: live.id, name: "Documented verify" });
+    const denied = await api(null, "POST", "/api/v1/keys/verify", { key: revoked.secret });
+    expect(verifyDeniedSchema.parse(denied.body)).toEqual({ valid: false, code: "REVOKED", keyId: revoked.id });
+    const unknown = await api(null, "POST", "/api/v1/keys/verify", { key: `${live.secret.slice(0, -6)}AAAAAA` });
+    expect(verifyResponseSchema.parse(unknown.body)).toMatchObject({ valid: false });
+    const bad = await api(null, "POST", "/api/v1/keys/verify", { key: 42 });
+    expect(bad.status).toBe(400);
+    expect(verifyErrorSchema.parse(bad.body).error.code).toBe("BAD_REQUEST");
   });
 });

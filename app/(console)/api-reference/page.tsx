@@ -13,7 +13,7 @@ type Operation = {
   operationId: string;
   summary: string;
   description: string;
-  "x-keyward-scope": { action: string; resource: string };
+  "x-keyward-scope"?: { action: string; resource: string };
   "x-keyward-cli": string;
   parameters?: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
@@ -106,19 +106,28 @@ function EndpointCard({ method, path, op }: { method: string; path: string; op: 
         <Prose text={op.description.split("\n\n")[0]} />
       </p>
       <p className="mt-2 text-sm">
-        Scope: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{scope.action}</code> on{" "}
-        <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{scope.resource}</code>
+        {scope ? (
+          <>
+            Scope: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{scope.action}</code> on{" "}
+            <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{scope.resource}</code>
+          </>
+        ) : (
+          "No scope needed: the secret in the body is the credential."
+        )}
       </p>
       <FieldTable caption="Parameters" rows={params} />
       <FieldTable caption={textBody ? "JSON body (or the text itself as text/plain)" : "JSON body"} rows={schemaFields(body)} />
       <p className="mt-4 text-xs font-semibold tracking-wide text-slate-500 uppercase">Responses</p>
-      <p className="mt-1 text-sm text-slate-600">
-        {Object.keys(op.responses).map((status) => (
-          <span key={status} className="mr-2 inline-block font-mono text-xs">
-            {status}
-          </span>
+      <dl className="mt-1 space-y-1 text-sm text-slate-600">
+        {Object.entries(op.responses).map(([status, response]) => (
+          <div key={status} className="flex gap-3">
+            <dt className="w-9 shrink-0 font-mono text-xs leading-5">{status}</dt>
+            <dd className="min-w-0">
+              <Prose text={response.description} />
+            </dd>
+          </div>
         ))}
-      </p>
+      </dl>
       <pre className="mt-4 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
         <code>{op["x-keyward-cli"]}</code>
       </pre>
