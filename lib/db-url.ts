@@ -1,10 +1,15 @@
-// Which database a DATABASE_URL names. Shared by the app, the Prisma CLI configs and the scripts.
-export const DEFAULT_DATABASE_URL = "file:./data/keyward.db";
+// Which database a DATABASE_URL names. Shared by the app, the Prisma CLI configs and the scripts
+// (scripts/prisma.mjs repeats the default: it runs before anything can load TypeScript).
+
+/** Without DATABASE_URL: an SQLite file in the data directory, beside the generated master key. */
+export function defaultDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
+  return `file:${env.KEYWARD_DATA_DIR?.trim() || "./data"}/keyward.db`;
+}
 
 export type DatabaseProvider = "sqlite" | "postgres";
 
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+export function databaseUrl(env: Record<string, string | undefined> = process.env): string {
+  return env.DATABASE_URL?.trim() || defaultDatabaseUrl(env);
 }
 
 export function providerOf(url: string): DatabaseProvider {
@@ -14,5 +19,5 @@ export function providerOf(url: string): DatabaseProvider {
 }
 
 export function sqliteFilePath(url: string | undefined): string {
-  return (url || DEFAULT_DATABASE_URL).replace(/^file:/, "");
+  return (url || databaseUrl()).replace(/^file:/, "");
 }

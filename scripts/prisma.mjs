@@ -12,6 +12,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const prismaDir = path.join(root, "prisma");
 const providers = { sqlite: "sqlite", postgres: "postgresql" };
 const DEFAULT_DATABASE_URL = "file:./data/keyward.db";
+// Without DATABASE_URL the database lives in the data directory (lib/db-url.ts defaultDatabaseUrl).
+const databaseUrl = () => process.env.DATABASE_URL?.trim() || `file:${process.env.KEYWARD_DATA_DIR?.trim() || "./data"}/keyward.db`;
 
 // The CLI checks for engine binaries it cannot download here; any existing file satisfies the check,
 // and the JavaScript engine does the real work.
@@ -112,7 +114,7 @@ if (command === "generate") {
   }
   console.log("Prisma clients generated for sqlite and postgres");
 } else if (command === "migrate") {
-  const url = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  const url = databaseUrl();
   const provider = providerOf(url);
   if (provider === "sqlite") mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
   const file = provider === "sqlite" ? path.resolve(root, url.replace(/^file:/, "")) : null;

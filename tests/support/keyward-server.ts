@@ -14,6 +14,8 @@ const START_TIMEOUT_MS = 15 * 60_000;
 
 export interface KeywardServer {
   url: string;
+  /** KEYWARD_DATA_DIR of the server: its master key, and its database when started without DATABASE_URL. */
+  dataDir: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -96,12 +98,15 @@ export async function ensureAppBuilt(): Promise<void> {
   });
 }
 
-/** Starts Keyward on a free port against `databaseUrl` (already migrated and seeded by the caller). */
+/**
+ * Starts Keyward on a free port against `databaseUrl` (already migrated and seeded by the caller), or, with
+ * `null`, without DATABASE_URL: the default database in the server's own data directory.
+ */
 export async function startKeyward({
   databaseUrl,
   env = {},
 }: {
-  databaseUrl: string;
+  databaseUrl: string | null;
   env?: Record<string, string>;
 }): Promise<KeywardServer> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
@@ -110,14 +115,15 @@ export async function startKeyward({
   let log = "";
   const output = () => log;
   const child = await withStartLock(distDir, async () => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    delete childEnv.DATABASE_URL;
     const started = spawn(process.execPath, ["scripts/start.mjs"], {
       cwd: ROOT,
       env: {
-        ...process.env,
-        ...env,
+        ...childEnv,
         NODE_ENV: "production",
         NEXT_DIST_DIR: distDir,
-        DATABASE_URL: databaseUrl,
+        ...(databaseUrl === null ? {} : { DATABASE_URL: databaseUrl }),
         KEYWARD_DATA_DIR: dataDir,
         PORT: String(port),
         HOST: "127.0.0.1",
@@ -132,6 +138,7 @@ export async function startKeyward({
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    dataDir,
     output,
     stop: async () => {
       if (child.exitCode === null) {
