@@ -29,4 +29,21 @@ describe("the data directory", () => {
     },
     900_000,
   );
+
+  it.runIf(testBackend === "sqlite")("the same fresh install serves its favicon and app icons, linked from every page", async () => {
+    for (const [file, type] of [
+      ["/favicon.ico", "image/x-icon"],
+      ["/favicon.svg", "image/svg+xml"],
+      ["/apple-touch-icon.png", "image/png"],
+      ["/icon-192.png", "image/png"],
+      ["/site.webmanifest", "application/manifest+json"],
+    ]) {
+      const response = await fetch(`${server!.url}${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get("content-type"), file).toContain(type);
+    }
+    const html = await (await fetch(`${server!.url}/login`)).text();
+    expect(html).toContain('rel="icon" href="/favicon.svg"');
+    expect(html).toContain('rel="apple-touch-icon" href="/apple-touch-icon.png"');
+  });
 });
