@@ -19,7 +19,7 @@ type KeyRow = {
   lastUsedUserAgent: string | null;
   scopes?: { action: string; resourceFilter: string; position: number }[];
   cidrs?: { cidr: string }[];
-  secrets?: { last4: string; createdAt: Date; supersededAt: Date | null; validUntil: Date | null }[];
+  secrets?: { id: string; last4: string; createdAt: Date; supersededAt: Date | null; validUntil: Date | null }[];
 };
 
 /** What a page, the API or the CLI may see of a key: plain JSON, never a hash or a secret. */
@@ -43,7 +43,7 @@ export interface KeyView {
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
-  secrets?: { display: string; createdAt: string; supersededAt: string | null; validUntil: string | null; current: boolean }[];
+  secrets?: { id: string; display: string; createdAt: string; supersededAt: string | null; validUntil: string | null; current: boolean }[];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -76,6 +76,7 @@ export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
       ?.slice()
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
       .map((s) => ({
+        id: s.id,
         display: displaySecret(row.displayPrefix, s.last4),
         createdAt: s.createdAt.toISOString(),
         supersededAt: iso(s.supersededAt),

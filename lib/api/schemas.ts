@@ -59,6 +59,7 @@ export const keyViewSchema = z
     secrets: z
       .array(
         z.object({
+          id: z.string(),
           display: z.string(),
           createdAt: isoDate,
           supersededAt: isoDate.nullable(),

@@ -16,6 +16,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.created": "Key created",
   "key.updated": "Key edited",
   "key.rotated": "Key rotated",
+  "key.secret_expired": "Old secret ended",
   "key.revoked": "Key revoked",
   "member.invited": "Member invited",
   "member.joined": "Member joined",

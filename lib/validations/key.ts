@@ -165,6 +165,15 @@ export const rotateKeySchema = z.object({
 });
 export type RotateKeyValues = z.output<typeof rotateKeySchema>;
 
+export const SECRET_ID_PATTERN = /^sec_[A-Za-z0-9]{20}$/;
+
+/** Ends a rotated-out secret's grace period now (it leaked, say): the key and its current secret stay. */
+export const expireGraceSecretSchema = z.object({
+  keyId: keyIdSchema,
+  secretId: z.string({ error: "A secret id is required" }).regex(SECRET_ID_PATTERN, "That is not a valid secret id"),
+});
+export type ExpireGraceSecretValues = z.output<typeof expireGraceSecretSchema>;
+
 /** Shapes the request only; the server checks confirmNameMatches against the stored name. */
 export const revokeKeySchema = z.object({
   keyId: keyIdSchema,

@@ -3,11 +3,19 @@ import { createKey, KEY_NAME_TAKEN } from "@/lib/api-keys/create-key";
 import { editKey } from "@/lib/api-keys/edit-key";
 import { findLeakedKeys } from "@/lib/api-keys/find-leaked";
 import { bulkRevokeKeys, revokeKey } from "@/lib/api-keys/revoke-key";
+import { expireGraceSecret } from "@/lib/api-keys/expire-grace-secret";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
 import { runAction } from "@/lib/actions/run-action";
 import { hashSecret } from "@/lib/keys";
 import { openSigningSecret } from "@/lib/orgs/signing-secret";
-import { bulkRevokeSchema, createKeySchema, editKeySchema, revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
+import {
+  bulkRevokeSchema,
+  createKeySchema,
+  editKeySchema,
+  expireGraceSecretSchema,
+  revokeKeySchema,
+  rotateKeySchema,
+} from "@/lib/validations/key";
 import { setUpTestDb } from "../support/db";
 import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
 
@@ -101,6 +109,30 @@ describe("key lifecycle services", () => {
     expect(secrets[0].validUntil?.getTime()).toBe(now.getTime() + 3_600_000);
     expect(rotated.key.secrets?.[0]).toMatchObject({ current: true });
     expect(rotated.key.secrets?.[1]).toMatchObject({ current: false });
+  });
+
+  it("expire now ends only a superseded secret still in its grace period, of this organization, and audits it", async () => {
+    const { actor } = await createOrg(db);
+    const other = await createOrg(db, { name: "Other" });
+    const { key } = await makeKey(db, actor, { name: "Grace me" });
+    const now = new Date();
+    await rotateKey(db, actor, rotateKeySchema.parse({ keyId: key.id, grace: "1h" }), now);
+    const [old, current] = await db.keySecret.findMany({ where: { keyId: key.id }, orderBy: { createdAt: "asc" } });
+    const expire = (by: typeof actor, secretId: string) =>
+      runAction(expireGraceSecretSchema, { keyId: key.id, secretId }, (input) => expireGraceSecret(db, by, input, now));
+
+    const before = await keyRowCounts();
+    expect(await expire(other.actor, old.id)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await expire(actor, current.id)).toMatchObject({ ok: false, code: "CONFLICT" });
+    expect(await expire(actor, "sec_nope")).toMatchObject({ ok: false, fieldErrors: { secretId: "That is not a valid secret id" } });
+    expect(await keyRowCounts()).toEqual(before);
+
+    expect(await expire(actor, old.id)).toMatchObject({ ok: true });
+    expect((await db.keySecret.findUniqueOrThrow({ where: { id: old.id } })).validUntil?.getTime()).toBe(now.getTime());
+    expect((await db.keySecret.findUniqueOrThrow({ where: { id: current.id } })).validUntil).toBeNull();
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { targetId: key.id, action: "key.secret_expired" } });
+    expect(JSON.parse(audit.data)).toMatchObject({ last4: old.last4 });
+    expect(await expire(actor, old.id)).toMatchObject({ ok: false, code: "CONFLICT" });
   });
 
   it("revokes only with the typed name; bulk reports per key", async () => {

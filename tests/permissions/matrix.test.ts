@@ -47,6 +47,7 @@ export const ACTION_MATRIX: Record<string, Entry> = {
   "keys/create-key.ts": { auth: "session", permission: "keys:create", allow: WRITERS },
   "keys/edit-key.ts": { auth: "session", permission: "keys:edit", allow: WRITERS },
   "keys/rotate-key.ts": { auth: "session", permission: "keys:rotate", allow: WRITERS },
+  "keys/expire-grace-secret.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
   "keys/revoke-key.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
   "keys/bulk-revoke-keys.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
   "review/revoke-leaked-keys.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },

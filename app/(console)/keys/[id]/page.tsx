@@ -14,6 +14,7 @@ import { getKeyDetail } from "@/lib/queries/keys";
 import { summarizeCidrs } from "../_components/cidr-summary";
 import { exactTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
+import { ExpireSecretButton } from "./expire-secret-dialog";
 import { LastUsed } from "./last-used";
 import { RevokeKeyButton } from "./revoke-key-dialog";
 import { RotateKeyButton } from "./rotate-key-dialog";
@@ -47,7 +48,7 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
   if (!key) notFound();
   // The key row keeps who changed it last as an id; the audit log has the readable label.
   const lastChange = await db.auditEvent.findFirst({
-    where: { orgId: ctx.org.id, targetId: key.id, action: { in: ["key.updated", "key.rotated"] } },
+    where: { orgId: ctx.org.id, targetId: key.id, action: { in: ["key.updated", "key.rotated", "key.secret_expired"] } },
     orderBy: { at: "desc" },
     select: { actorLabel: true, at: true },
   });
@@ -132,11 +133,16 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
             {(key.secrets ?? []).map((secret) => {
               const graceLeft = !secret.current && secret.validUntil && new Date(secret.validUntil) > now;
               return (
-                <li key={`${secret.display}-${secret.createdAt}`} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                <li key={secret.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                   <span className="font-mono">{secret.display}</span>
-                  <span className="text-slate-600">
-                    {secret.current ? "Current" : graceLeft ? `Superseded · works until ${exactTime(secret.validUntil)}` : "Superseded"}
-                    <span className="block text-xs text-slate-500">issued {exactTime(secret.createdAt)}</span>
+                  <span className="flex items-center gap-3">
+                    <span className="text-slate-600">
+                      {secret.current ? "Current" : graceLeft ? `Superseded · works until ${exactTime(secret.validUntil)}` : "Superseded"}
+                      <span className="block text-xs text-slate-500">issued {exactTime(secret.createdAt)}</span>
+                    </span>
+                    {graceLeft && live && can(ctx.role, "keys:revoke") && (
+                      <ExpireSecretButton keyId={key.id} secretId={secret.id} display={secret.display} />
+                    )}
                   </span>
                 </li>
               );
