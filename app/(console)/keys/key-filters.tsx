@@ -4,8 +4,10 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
+import { looksLikeKeywardSecret } from "@/lib/keys/universal";
 import { KEY_LIST_FILTERS, type KeyListFilter, type KeyListParams } from "@/lib/queries/key-list-params";
 import { keyListHref } from "./_components/list-url";
+import { LeakedSecretLookup } from "./leaked-secret-lookup";
 
 const FILTER_LABELS: Record<KeyListFilter, string> = { active: "Active", expired: "Expired", revoked: "Revoked", all: "All" };
 
@@ -19,8 +21,19 @@ const SORTS = [
   { value: "name:asc", label: "Name A–Z" },
 ] as const;
 
-/** Status tabs with counts, search by name or prefix, and sort — all kept in the URL. */
-export function KeyFilters({ params, counts }: { params: KeyListParams; counts: Record<KeyListFilter, number> }) {
+/**
+ * Status tabs with counts, search by name or prefix, and sort — all kept in the URL. A pasted secret is the
+ * exception: it never reaches the URL, and is looked up by hash instead (LeakedSecretLookup).
+ */
+export function KeyFilters({
+  params,
+  counts,
+  canRevoke,
+}: {
+  params: KeyListParams;
+  counts: Record<KeyListFilter, number>;
+  canRevoke: boolean;
+}) {
   const router = useRouter();
   const [q, setQ] = useState(params.q);
   // The search the URL last got from this box; any other change of ?q= (Clear search, Back) resets the box.
@@ -31,7 +44,10 @@ export function KeyFilters({ params, counts }: { params: KeyListParams; counts: 
     pushed.current = params.q;
   }, [params.q]);
 
+  const pastedSecret = looksLikeKeywardSecret(q.trim()) ? q.trim() : null;
+
   const search = (text: string) => {
+    if (looksLikeKeywardSecret(text)) return;
     pushed.current = text;
     router.replace(keyListHref(params, { q: text }));
   };
@@ -46,74 +62,77 @@ export function KeyFilters({ params, counts }: { params: KeyListParams; counts: 
 
   const sortValue = `${params.sort}:${params.dir}`;
   return (
-    <div className="flex flex-col gap-3 lg:flex-row lg:items-center lg:justify-between">
-      <nav aria-label="Key status">
-        <ul className="flex flex-wrap gap-1">
-          {KEY_LIST_FILTERS.map((filter) => {
-            const current = params.status === filter;
-            return (
-              <li key={filter}>
-                <Link
-                  href={keyListHref(params, { status: filter })}
-                  aria-current={current ? "page" : undefined}
-                  className={cn(
-                    "flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap",
-                    current ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-200",
-                  )}
-                >
-                  {FILTER_LABELS[filter]}
-                  <span
-                    className={cn("rounded-full px-1.5 text-xs tabular-nums", current ? "bg-indigo-500" : "bg-slate-200 text-slate-700")}
+    <div className="space-y-3">
+      <div className="flex flex-col gap-3 lg:flex-row lg:items-center lg:justify-between">
+        <nav aria-label="Key status">
+          <ul className="flex flex-wrap gap-1">
+            {KEY_LIST_FILTERS.map((filter) => {
+              const current = params.status === filter;
+              return (
+                <li key={filter}>
+                  <Link
+                    href={keyListHref(params, { status: filter })}
+                    aria-current={current ? "page" : undefined}
+                    className={cn(
+                      "flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap",
+                      current ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-200",
+                    )}
                   >
-                    {counts[filter]}
-                  </span>
-                </Link>
-              </li>
-            );
-          })}
-        </ul>
-      </nav>
-      <div className="flex flex-col gap-2 sm:flex-row">
-        <form
-          role="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            search(q.trim());
-          }}
-        >
-          <label htmlFor="key-search" className="sr-only">
-            Search keys by name or prefix
+                    {FILTER_LABELS[filter]}
+                    <span
+                      className={cn("rounded-full px-1.5 text-xs tabular-nums", current ? "bg-indigo-500" : "bg-slate-200 text-slate-700")}
+                    >
+                      {counts[filter]}
+                    </span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="flex flex-col gap-2 sm:flex-row">
+          <form
+            role="search"
+            onSubmit={(event) => {
+              event.preventDefault();
+              search(q.trim());
+            }}
+          >
+            <label htmlFor="key-search" className="sr-only">
+              Search keys by name or prefix
+            </label>
+            <input
+              id="key-search"
+              type="search"
+              value={q}
+              maxLength={100}
+              placeholder="Name, prefix, or a leaked secret"
+              className={inputClass(false, "sm:w-56")}
+              onChange={(event) => setQ(event.target.value)}
+            />
+          </form>
+          <label htmlFor="key-sort" className="sr-only">
+            Sort keys
           </label>
-          <input
-            id="key-search"
-            type="search"
-            value={q}
-            maxLength={100}
-            placeholder="Name or kw_live_…a1b2"
-            className={inputClass(false, "sm:w-56")}
-            onChange={(event) => setQ(event.target.value)}
-          />
-        </form>
-        <label htmlFor="key-sort" className="sr-only">
-          Sort keys
-        </label>
-        <select
-          id="key-sort"
-          value={sortValue}
-          className={inputClass(false, "sm:w-44")}
-          onChange={(event) => {
-            const [sort, dir] = event.target.value.split(":") as [KeyListParams["sort"], KeyListParams["dir"]];
-            router.replace(keyListHref(params, { sort, dir }));
-          }}
-        >
-          {SORTS.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-          {!SORTS.some((s) => s.value === sortValue) && <option value={sortValue}>{sortValue}</option>}
-        </select>
+          <select
+            id="key-sort"
+            value={sortValue}
+            className={inputClass(false, "sm:w-44")}
+            onChange={(event) => {
+              const [sort, dir] = event.target.value.split(":") as [KeyListParams["sort"], KeyListParams["dir"]];
+              router.replace(keyListHref(params, { sort, dir }));
+            }}
+          >
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+            {!SORTS.some((s) => s.value === sortValue) && <option value={sortValue}>{sortValue}</option>}
+          </select>
+        </div>
       </div>
+      {pastedSecret && <LeakedSecretLookup key={pastedSecret} secret={pastedSecret} canRevoke={canRevoke} />}
     </div>
   );
 }

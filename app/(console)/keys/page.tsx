@@ -62,7 +62,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
         actions={createButton}
       />
       <div className="space-y-4">
-        <KeyFilters params={params} counts={list.counts} />
+        <KeyFilters params={params} counts={list.counts} canRevoke={can(ctx.role, "keys:revoke")} />
         <Card className="overflow-hidden">
           {list.rows.length === 0 ? (
             <NoMatches params={params} />

@@ -16,8 +16,8 @@ import { exactTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
 import { ExpireSecretButton } from "./expire-secret-dialog";
 import { LastUsed } from "./last-used";
-import { RevokeKeyButton } from "./revoke-key-dialog";
-import { RotateKeyButton } from "./rotate-key-dialog";
+import { RevokeKeyButton } from "../_components/revoke-key-dialog";
+import { RotateKeyButton } from "../_components/rotate-key-dialog";
 
 export const metadata: Metadata = { title: "API key" };
 

@@ -6,16 +6,20 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/form-alert";
 import { rotateKeyAction } from "@/lib/actions/keys/rotate-key";
 import { GRACE_PERIODS, graceMs, type GracePeriod } from "@/lib/validations/key";
-import { exactTime } from "../_components/format";
-import { useSecretModal } from "../_components/secret-modal";
+import { exactTime } from "./format";
+import { useSecretModal } from "./secret-modal";
 
 const DEFAULT_GRACE = GRACE_PERIODS.find((g) => g.default)?.value ?? "none";
 
-/** Rotate: choose how long the old secret keeps working, then the new secret in the one-time modal. */
-export function RotateKeyButton({ keyId, keyName }: { keyId: string; keyName: string }) {
+/**
+ * Rotate: choose how long the old secret keeps working, then the new secret in the one-time modal. From a
+ * leak (`leaked`), the old secret should stop at once, so no grace is the default and the dialog says why.
+ */
+export function RotateKeyButton({ keyId, keyName, leaked = false }: { keyId: string; keyName: string; leaked?: boolean }) {
   const router = useRouter();
+  const initialGrace: GracePeriod = leaked ? "none" : DEFAULT_GRACE;
   const [open, setOpen] = useState(false);
-  const [grace, setGrace] = useState<GracePeriod>(DEFAULT_GRACE);
+  const [grace, setGrace] = useState<GracePeriod>(initialGrace);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const secretModal = useSecretModal(() => router.refresh());
@@ -49,7 +53,7 @@ export function RotateKeyButton({ keyId, keyName }: { keyId: string; keyName: st
       <Button
         variant="secondary"
         onClick={() => {
-          setGrace(DEFAULT_GRACE);
+          setGrace(initialGrace);
           setError(null);
           setOpen(true);
         }}
@@ -64,6 +68,12 @@ export function RotateKeyButton({ keyId, keyName }: { keyId: string; keyName: st
           >
             <div className="space-y-4">
               <FormAlert message={error} />
+              {leaked && (
+                <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+                  This secret leaked, so it stops working immediately by default. Keep it working for a while only if a client you cannot
+                  update at once depends on it.
+                </p>
+              )}
               <fieldset className="space-y-2">
                 <legend className="text-sm font-medium text-slate-800">When should the old secret stop working?</legend>
                 {GRACE_PERIODS.map((option) => (

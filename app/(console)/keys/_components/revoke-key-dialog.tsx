@@ -14,7 +14,7 @@ import { confirmNameMatches, KEY_NAME_MAX, REASON_MAX, revokeKeySchema } from "@
 type FormValues = { keyId: string; confirmName: string; reason?: string };
 
 /** Revoke one key: permanent, so the person types the key's name (the server checks it again). */
-export function RevokeKeyButton({ keyId, keyName }: { keyId: string; keyName: string }) {
+export function RevokeKeyButton({ keyId, keyName, onRevoked }: { keyId: string; keyName: string; onRevoked?: () => void }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
@@ -27,6 +27,7 @@ export function RevokeKeyButton({ keyId, keyName }: { keyId: string; keyName: st
     const result = await revokeKeyAction(values);
     if (result.ok) {
       setOpen(false);
+      onRevoked?.();
       router.refresh();
       return;
     }
