@@ -486,3 +486,26 @@ describe("route handlers, requested as each role", () => {
     if (before) expectUnchanged(before, await snapshot(db), `${method} ${entry.url} as ${who}`);
   });
 });
+
+describe("a forged or expired session cookie counts as signed out", () => {
+  it.each(["forged", "expired"] as const)("%s: the action is refused and changes nothing, the page and route refuse", async (kind) => {
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    const token =
+      kind === "forged" ? "f".repeat(43) : (await createSession(db, members.admin.userId, A.orgId, testMeta, eightDaysAgo)).token;
+    const before = await snapshot(db);
+    const rename = builtAction("lib/actions/orgs/rename-organization.ts#renameOrganizationAction");
+    expect((await callAction(server.url, rename, token, [{ name: "Forged" }])).result).toMatchObject({
+      ok: false,
+      code: "UNAUTHENTICATED",
+    });
+    expect(await get(server.url, "/settings", token, "navigate")).toMatchObject({
+      status: 307,
+      location: expect.stringMatching(/\/login$/),
+    });
+    expect((await get(server.url, "/audit/export", token, "cors")).status).toBe(401);
+    // The expired session itself is deleted on sight; nothing else changes.
+    expect(await db.session.count({ where: { tokenHash: hashSessionToken(token) } })).toBe(0);
+    const after = await snapshot(db);
+    expectUnchanged({ ...before, Session: [] }, { ...after, Session: [] }, kind);
+  });
+});
