@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { ROLES, type Permission, type Role } from "@/lib/auth/permissions";
+import { ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession, hashSessionToken } from "@/lib/auth/sessions";
 import { createInvite } from "@/lib/members/invites";
 import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/keyward-server";
@@ -390,6 +390,16 @@ describe("discovery: everything callable has an entry", () => {
       expect(exportedMethods(file), file).toEqual(
         [...ROUTE_MATRIX[file].methods].sort((a, b) => HTTP_METHODS.indexOf(a) - HTTP_METHODS.indexOf(b)),
       );
+  });
+
+  it("each entry's allow list is what the role table gives its permission", () => {
+    for (const [key, entry] of Object.entries(ACTION_MATRIX)) {
+      if (entry.auth === "session")
+        expect(
+          ROLES.filter((role) => can(role, entry.permission)),
+          key,
+        ).toEqual(entry.allow);
+    }
   });
 
   it("every page is in PAGE_MATRIX", () => {
