@@ -8,10 +8,13 @@ import { performance } from "node:perf_hooks";
 import Table from "cli-table3";
 import { createDb, type Db } from "../lib/db/client";
 import { postgresAdminQuery } from "../lib/db/postgres-admin";
+import { KEY_PAGE_SIZE } from "../lib/queries/key-list-params";
 import { listKeys, parseKeyListParams } from "../lib/queries/keys";
 import { migrateDatabase } from "../lib/db/migrate";
+import { expectSize, target } from "./targets";
 
 const KEY_COUNT = 100_000;
+const BASELINE_ROWS = 50;
 const RUNS = 30;
 const TARGET_MS = 50;
 
@@ -114,7 +117,7 @@ export async function benchKeysList(): Promise<void> {
   for (const r of results) {
     const list = r.figures[FIRST_PAGE];
     console.log(
-      `  ${r.backend}: first page + counts ${list.toFixed(1)} ms, target <= ${TARGET_MS} ms -> ${list <= TARGET_MS ? "met" : "MISSED"}`,
+      `  ${r.backend}: first page + counts ${list.toFixed(1)} ms, target <= ${TARGET_MS} ms -> ${target(`keys-list ${r.backend}: first page + counts <= ${TARGET_MS} ms`, list <= TARGET_MS)}`,
     );
   }
 }
@@ -144,14 +147,33 @@ async function benchKeysListOn(
     const seedStart = performance.now();
     await (backend === "postgres" ? seedBenchKeysPostgres(db, orgId) : seedBenchKeys(db, orgId));
     const seeded = await db.apiKey.count({ where: { orgId } });
+    expectSize(`keys-list (${backend}): keys seeded`, seeded, KEY_COUNT);
     console.log(`keys-list (${backend}): seeded ${seeded} keys in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
     const firstPage = parseKeyListParams({});
     const page = await listKeys(db, orgId, firstPage);
     console.log(`keys-list (${backend}): first page ${page.rows.length} rows; counts ${JSON.stringify(page.counts)}`);
+    expectSize(`keys-list (${backend}): first page rows`, page.rows.length, KEY_PAGE_SIZE);
+    expectSize(`keys-list (${backend}): all-status count`, page.counts.all, KEY_COUNT);
+    expectSize(
+      `keys-list (${backend}): active + expired + revoked`,
+      page.counts.active + page.counts.expired + page.counts.revoked,
+      KEY_COUNT,
+    );
 
     const baselineSql =
       backend === "postgres" ? `SELECT * FROM "ApiKey" WHERE "orgId" = $1 LIMIT 50` : `SELECT * FROM ApiKey WHERE orgId = ? LIMIT 50`;
+    expectSize(`keys-list (${backend}): baseline rows`, (await db.$queryRawUnsafe<unknown[]>(baselineSql, orgId)).length, BASELINE_ROWS);
+    for (const params of [
+      { q: "key 0421", status: "all" },
+      { sort: "lastUsed", status: "all" },
+    ]) {
+      expectSize(
+        `keys-list (${backend}): rows for ${JSON.stringify(params)}`,
+        (await listKeys(db, orgId, parseKeyListParams(params))).rows.length,
+        KEY_PAGE_SIZE,
+      );
+    }
     const baseline = await timeRuns(() => db.$queryRawUnsafe(baselineSql, orgId));
     const list = await timeRuns(() => listKeys(db, orgId, firstPage));
     const search = await timeRuns(() => listKeys(db, orgId, parseKeyListParams({ q: "key 0421", status: "all" })));

@@ -1,8 +1,10 @@
 // `npm run bench [-- section …]`: every performance figure Keyward claims, each printed beside a baseline
-// measured in the same run. Sections: keys-list, verify, usage-chart, sign-in-throttle.
+// measured in the same run. Sections: keys-list, verify, usage-chart, sign-in-throttle. Exits 1 if any target
+// was missed.
 import { benchKeysList } from "./keys-list";
 import { benchSignInThrottle } from "./sign-in-throttle";
 import { benchUsageChart } from "./usage-chart";
+import { exitOnMiss } from "./targets";
 import { benchVerify } from "./verify";
 
 const sections: Record<string, () => Promise<void>> = {
@@ -23,3 +25,5 @@ for (const [name, run] of Object.entries(sections)) {
   console.log(`\n=== ${name} ===`);
   await run();
 }
+// Any missed target fails the run (exit 1), after every section has printed its figures.
+exitOnMiss();

@@ -11,6 +11,7 @@ import { signIn } from "../lib/auth/login";
 import { hashPassword } from "../lib/auth/password";
 import { createDb, type Db } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
+import { exitOnMiss, target } from "./targets";
 
 const ATTEMPTS = 1000;
 const CONCURRENCY = 10;
@@ -92,7 +93,7 @@ export async function benchSignInThrottle(): Promise<void> {
       );
     }
     console.log(
-      `  target: legit sign-in during attack <= ${TARGET_RATIO}x baseline -> ${worst <= TARGET_RATIO ? "met" : "MISSED"} (worst ${worst.toFixed(2)}x)`,
+      `  target: legit sign-in during attack <= ${TARGET_RATIO}x baseline -> ${target(`sign-in-throttle: legit sign-in during attack <= ${TARGET_RATIO}x baseline`, worst <= TARGET_RATIO)} (worst ${worst.toFixed(2)}x)`,
     );
   } finally {
     await db.$disconnect();
@@ -102,4 +103,5 @@ export async function benchSignInThrottle(): Promise<void> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   await benchSignInThrottle();
+  exitOnMiss();
 }

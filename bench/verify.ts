@@ -19,6 +19,7 @@ import { generateSecret } from "../lib/keys";
 import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
 import { migrateDatabase } from "../lib/db/migrate";
+import { exitOnMiss, expectSize, target } from "./targets";
 
 const KEY_COUNT = 100_000;
 const OPEN_KEYS = 10_000;
@@ -130,10 +131,11 @@ interface BackendResult {
 }
 
 /**
- * One backend: seed 100,000 keys, start the production server on them, run the verify cases (and, with
- * `baselines`, a0/a1 first), then SIGTERM and count the usage events that reached the database.
+ * One backend: seed 100,000 keys, start the production server on them, measure the baselines a0/a1 beside it
+ * (each backend's ratios use its own), run the verify cases, then SIGTERM and count the usage events that
+ * reached the database.
  */
-async function benchBackend(backend: "sqlite" | "postgres", distDir: string, baselines: boolean, pgAdmin?: string): Promise<BackendResult> {
+async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgAdmin?: string): Promise<BackendResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-verify-"));
   const masterKey = randomBytes(32);
   const pgName = `keyward_bench_verify_${process.pid}`;
@@ -162,6 +164,9 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
         ? await seedVerifyBenchPostgres(databaseUrl, masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS)
         : await seedVerifyBench(path.join(dir, "bench.db"), masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS);
     const db = createDb(databaseUrl);
+    expectSize(`verify (${backend}): keys seeded`, await db.apiKey.count(), KEY_COUNT);
+    expectSize(`verify (${backend}): valid keys to verify`, seeded.open.length, OPEN_KEYS);
+    expectSize(`verify (${backend}): keys walled to 10.0.0.0/8`, seeded.walled.length, WALLED_KEYS);
     console.log(
       `verify bench (${backend}): seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
     );
@@ -192,23 +197,21 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
       r.rssAfter = rssMb(keyward.child.pid!, "VmRSS");
       runs.push(r);
     };
-    if (baselines) {
-      const plainPort = await freePort();
-      const plain = await startChild(["bench/verify/plain-server.ts"], { ...env, PORT: String(plainPort) }, /ready/);
-      children.push(plain.child);
-      // The naive build: the same app served by `next start`, the constant from its route handler.
-      const nextPort = await freePort();
-      const naive = await startChild(
-        ["node_modules/next/dist/bin/next", "start", "-p", String(nextPort), "-H", "127.0.0.1"],
-        { ...env, NODE_ENV: "production", KEYWARD_BENCH: "1" },
-        /Ready in/,
-      );
-      children.push(naive.child);
-      await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
-      await measured(load("a1 Next.js route constant", `http://127.0.0.1:${nextPort}/api/bench/constant`, cycle(validBodies)));
-      single.push(await load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies), SINGLE));
-      naive.child.kill("SIGKILL");
-    }
+    const plainPort = await freePort();
+    const plain = await startChild(["bench/verify/plain-server.ts"], { ...env, PORT: String(plainPort) }, /ready/);
+    children.push(plain.child);
+    // The naive build: the same app served by `next start`, the constant from its route handler.
+    const nextPort = await freePort();
+    const naive = await startChild(
+      ["node_modules/next/dist/bin/next", "start", "-p", String(nextPort), "-H", "127.0.0.1"],
+      { ...env, NODE_ENV: "production", KEYWARD_BENCH: "1" },
+      /Ready in/,
+    );
+    children.push(naive.child);
+    await measured(load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies)));
+    await measured(load("a1 Next.js route constant", `http://127.0.0.1:${nextPort}/api/bench/constant`, cycle(validBodies)));
+    single.push(await load("a0 node:http constant", `http://127.0.0.1:${plainPort}/`, cycle(validBodies), SINGLE));
+    naive.child.kill("SIGKILL");
     // Console traffic first, as on a server in use: the same route through Keyward (its thread, then Next's).
     await measured(load("a1 route through Keyward", `${base}/api/bench/constant`, cycle(validBodies), { duration: 5 }));
     // Warm-up: each key verified once (fills the cache the way steady traffic would); counted as events too.
@@ -255,17 +258,16 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, bas
   }
 }
 
-/** SQLite with both baselines; PostgreSQL's verify cases too when BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) is set. */
+/** SQLite, and PostgreSQL too when BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) is set; each with its own baselines. */
 export async function benchVerify(): Promise<void> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   ensureBuild(distDir);
   const load1 = loadavg()[0];
-  const results = [await benchBackend("sqlite", distDir, true)];
+  const results = [await benchBackend("sqlite", distDir)];
   const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
-  if (pgAdmin) results.push(await benchBackend("postgres", distDir, false, pgAdmin));
+  if (pgAdmin) results.push(await benchBackend("postgres", distDir, pgAdmin));
   else console.log("verify bench: set BENCH_POSTGRES_URL for the PostgreSQL column");
 
-  const [a0, a1] = results[0].runs;
   const table = new Table({ head: ["case", "backend", "req/s", "p50 ms", "p99 ms", "2xx", "other", "Keyward RSS after (MB)"] });
   for (const r of results) {
     for (const run of r.runs)
@@ -290,29 +292,32 @@ export async function benchVerify(): Promise<void> {
       singleTable.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other]);
   console.log(`\nThe same from one connection (${SINGLE.duration} s each): latency without queueing`);
   console.log(singleTable.toString());
-  const check = (ok: boolean) => (ok ? "ok" : "MISSED");
   for (const r of results) {
+    const check = (what: string, ok: boolean) => target(`verify ${r.backend}: ${what}`, ok);
+    const [a0, a1] = r.runs;
     const [b, c, d] = r.runs.slice(-3);
     const ratioA0 = b.rps / a0.rps;
     const ratioA1 = b.rps / a1.rps;
     const { written, answered, acknowledged, rollups } = r.events;
     console.log(`${r.backend}:`);
     console.log(
-      `  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check(ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check(ratioA1 >= 10)})`,
+      `  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check("b/a0 >= 0.5", ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check("b/a1 >= 10", ratioA1 >= 10)})`,
     );
     console.log(
-      `  p99 of b, c, d flat out = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check(Math.max(b.p99, c.p99, d.p99) <= 5)}; ` +
+      `  p99 of b, c, d flat out = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check("p99 flat out <= 5 ms", Math.max(b.p99, c.p99, d.p99) <= 5)}; ` +
         `the ceiling a0's own p99 flat out is ${a0.p99} ms)`,
     );
     const [pb, pc, pd] = r.single.slice(-3);
     console.log(
-      `  p99 of b, c, d from one connection = ${pb.p99} / ${pc.p99} / ${pd.p99} ms (target ≤ 5: ${check(Math.max(pb.p99, pc.p99, pd.p99) <= 5)})`,
+      `  p99 of b, c, d from one connection = ${pb.p99} / ${pc.p99} / ${pd.p99} ms (target ≤ 5: ${check("p99 from one connection <= 5 ms", Math.max(pb.p99, pc.p99, pd.p99) <= 5)})`,
     );
     console.log(
       `  usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered, ${acknowledged.toLocaleString("en")} acknowledged, ` +
-        `rollups sum ${rollups.toLocaleString("en")} (target written = answered: ${check(written === answered && written >= acknowledged && rollups === written)})`,
+        `rollups sum ${rollups.toLocaleString("en")} (target written = answered: ${check("usage events written = answered", written === answered && written >= acknowledged && rollups === written)})`,
     );
-    console.log(`  server RSS: ${r.rss.idle} MB idle after start, peak ${r.rss.peak} MB (target ≤ 400: ${check(r.rss.peak <= 400)})`);
+    console.log(
+      `  server RSS: ${r.rss.idle} MB idle after start, peak ${r.rss.peak} MB (target ≤ 400: ${check("peak RSS <= 400 MB", r.rss.peak <= 400)})`,
+    );
   }
   console.log(
     `machine load average before the runs: ${load1.toFixed(1)} on ${availableParallelism()} cores (other work on the machine skews every figure)`,
@@ -320,8 +325,10 @@ export async function benchVerify(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchVerify().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  benchVerify()
+    .then(exitOnMiss)
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { e2eDatabaseUrl, e2eDataDir, serverLogPath } from "./support/admin";
-import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret } from "./support/keys";
+import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret, verifyKey } from "./support/keys";
 
 // One journey, in order: each step builds on the keys the previous ones made.
 test.describe.configure({ mode: "serial" });
@@ -13,12 +13,24 @@ const secretsSeen: string[] = [];
 const tag = Math.random().toString(36).slice(2, 6);
 const DEPLOY = `Deploy bot ${tag}`;
 const LEAKY = `Leaky key ${tag}`;
+// A key that may verify on behalf of a client address (admin on keys/verify): the journeys check IP rules with it.
+let caller = "";
+const READ_WEB = { action: "read", resource: "projects/web" };
+
+test("a verifier key for the journeys: verifies on behalf of client addresses", async ({ page }) => {
+  await page.goto("/keys/new");
+  await fillKeyForm(page, { name: `Journey verifier ${Date.now()}`, scopes: [["admin", "keys/verify"]], cidrs: [] });
+  await page.getByRole("button", { name: "Create key" }).click();
+  caller = await takeSecret(page);
+  secretsSeen.push(caller);
+  expect(await verifyKey(page.request, { key: caller, action: "admin", resource: "keys/verify" })).toMatchObject({ valid: true });
+});
 
 test("create a key: form warnings, one-time secret modal, copy, nothing left behind", async ({ page, context, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   await page.goto("/keys");
   await expect(page.getByRole("heading", { name: "API keys", exact: true })).toBeVisible();
-  if (await page.getByRole("heading", { name: "No API keys yet" }).isVisible()) await expectAccessible(page);
+  await expectAccessible(page);
   await page.getByRole("link", { name: "Create key" }).click();
   await expect(page).toHaveURL(/\/keys\/new$/);
 
@@ -107,6 +119,14 @@ test("create a key: form warnings, one-time secret modal, copy, nothing left beh
   await expect(page.getByRole("link", { name: DEPLOY })).toBeVisible();
   expect(await page.content()).not.toContain(secret);
   expect(await page.evaluate(() => document.documentElement.outerHTML)).not.toContain(secret);
+
+  // The new secret verifies at once, for its scopes and from the addresses it allows only.
+  expect(await verifyKey(page.request, { key: secret, ...READ_WEB, ip: "203.0.113.10" }, caller)).toMatchObject({ valid: true });
+  expect(await verifyKey(page.request, { key: secret, ...READ_WEB, ip: "2001:db8::1" }, caller)).toMatchObject({ valid: true });
+  expect(await verifyKey(page.request, { key: secret, ...READ_WEB, ip: "198.51.100.10" }, caller)).toMatchObject({
+    valid: false,
+    code: "IP_NOT_ALLOWED",
+  });
 });
 
 test("list: status filters and search survive reload", async ({ page }) => {
@@ -125,9 +145,12 @@ test("list: status filters and search survive reload", async ({ page }) => {
   await expect(revoke).toBeDisabled();
   await dialog.getByLabel(/Type the key's name/).fill(LEAKY);
   await dialog.getByLabel("Reason (optional)").fill("pasted in a public channel");
+  const leakySecret = secretsSeen.at(-1)!;
+  expect(await verifyKey(page.request, { key: leakySecret })).toMatchObject({ valid: true });
   await revoke.click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText("Revoked keys are read-only.")).toBeVisible();
+  expect(await verifyKey(page.request, { key: leakySecret })).toMatchObject({ valid: false, code: "REVOKED" });
 
   await page.goto(`/keys?q=${tag}`);
   const table = page.getByRole("table");
@@ -177,7 +200,11 @@ test("edit a CIDR: the confirmation names what will break", async ({ page }) => 
   // The detail page polls last use from a small JSON endpoint: no secret, no hash.
   const activity = await page.request.get(`${page.url()}/activity`);
   expect(activity.status()).toBe(200);
-  expect(await activity.json()).toEqual({ lastUsedAt: null, lastUsedIp: null, lastUsedUserAgent: null });
+  // Its last use is a verification the create step made from an address the key allows.
+  const lastUse = (await activity.json()) as Record<string, string>;
+  expect(Object.keys(lastUse).sort()).toEqual(["lastUsedAt", "lastUsedIp", "lastUsedUserAgent"]);
+  expect(["203.0.113.10", "2001:db8::1"]).toContain(lastUse.lastUsedIp);
+  expect(Date.now() - Date.parse(lastUse.lastUsedAt)).toBeLessThan(10 * 60_000);
   expect((await page.request.get("/keys/key_00000000000000000000/activity")).status()).toBe(404);
   await page.getByRole("link", { name: "Edit" }).click();
   await expect(page.getByLabel("Allowed IPs")).toHaveValue("2001:db8::/32\n203.0.113.0/24");
@@ -190,12 +217,20 @@ test("edit a CIDR: the confirmation names what will break", async ({ page }) => 
   await expect(page).toHaveURL(/\/keys\/key_[A-Za-z0-9]+$/);
   await expect(page.getByText("198.51.100.0/24")).toBeVisible();
   await expect(page.getByText("203.0.113.0/24")).toHaveCount(0);
+
+  // The verify endpoint applies the edit from the next call: the removed range is refused, the added one allowed.
+  const secret = secretsSeen[1];
+  expect(await verifyKey(page.request, { key: secret, ...READ_WEB, ip: "203.0.113.10" }, caller)).toMatchObject({
+    valid: false,
+    code: "IP_NOT_ALLOWED",
+  });
+  expect(await verifyKey(page.request, { key: secret, ...READ_WEB, ip: "198.51.100.10" }, caller)).toMatchObject({ valid: true });
 });
 
 test("rotate: a new secret, the old one shown as superseded", async ({ page }) => {
   await page.goto(`/keys?q=${tag}`);
   await page.getByRole("link", { name: DEPLOY }).click();
-  const before = secretsSeen[0];
+  const before = secretsSeen[1];
   await page.getByRole("button", { name: "Rotate secret" }).click();
   await page.getByRole("dialog").getByLabel("After 1 hour").check();
   await page.getByRole("dialog").getByRole("button", { name: "Rotate secret" }).click();
@@ -209,6 +244,21 @@ test("rotate: a new secret, the old one shown as superseded", async ({ page }) =
   await expect(secrets.locator("li").nth(1)).toContainText(`…${before.slice(-4)}`);
   await expect(secrets.locator("li").nth(1)).toContainText("Superseded · works until");
   expect(await page.content()).not.toContain(rotated);
+
+  // During the grace period both secrets verify; once it ends, only the new one.
+  const from = { ...READ_WEB, ip: "198.51.100.10" };
+  expect(await verifyKey(page.request, { key: rotated, ...from }, caller)).toMatchObject({ valid: true });
+  expect(await verifyKey(page.request, { key: before, ...from }, caller)).toMatchObject({ valid: true });
+  const keyId = /\/keys\/(key_[A-Za-z0-9]+)$/.exec(page.url())![1];
+  const ended = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "e2e/support/end-grace.ts", keyId], {
+    env: { ...process.env, DATABASE_URL: e2eDatabaseUrl, KEYWARD_DATA_DIR: e2eDataDir },
+    encoding: "utf8",
+  });
+  expect(JSON.parse(ended.trim().split("\n").at(-1)!)).toEqual({ ended: 1 });
+  await expect
+    .poll(async () => verifyKey(page.request, { key: before, ...from }, caller), { timeout: 3000 })
+    .toMatchObject({ valid: false, code: "EXPIRED" });
+  expect(await verifyKey(page.request, { key: rotated, ...from }, caller)).toMatchObject({ valid: true });
 });
 
 test("bulk revoke: typed phrase, per-key results", async ({ page }) => {

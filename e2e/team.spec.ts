@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page, type Request } from "@playwright/test";
+import { verifyKey } from "./support/keys";
 
 // One journey, in order: the admin invites a lead and an auditor; each joins through their link; the auditor
 // can look but not touch (and a crafted revoke is refused by the server); the lead revokes a key.
@@ -30,14 +31,17 @@ async function join(browser: Browser, link: string, password: string, roleLabel:
   return { context, page };
 }
 
-async function createKey(page: Page, name: string) {
+/** Creates a key with the form's defaults; returns its one-time secret. */
+async function createKey(page: Page, name: string): Promise<string> {
   await page.goto("/keys/new");
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByRole("button", { name: "Create key" }).click();
   await expect(page.getByTestId("one-time-secret")).toBeVisible();
+  const secret = (await page.getByTestId("one-time-secret").textContent())!.trim();
   await page.getByLabel("I have copied this secret").check();
   await page.getByRole("button", { name: "Done" }).click();
   await expect(page).toHaveURL(/\/keys$/);
+  return secret;
 }
 
 function keyRow(page: Page, name: string) {
@@ -75,7 +79,7 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
   await reuse.close();
 
   await createKey(page, "Team key A");
-  await createKey(page, "Team key B");
+  const keyBSecret = await createKey(page, "Team key B");
   const keyBHref = await keyRow(page, "Team key B").getByRole("link", { name: "Team key B" }).getAttribute("href");
   const keyBId = keyBHref!.split("/").pop()!;
 
@@ -112,9 +116,12 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
 
   // The lead revokes key B through the same screen.
   await expect(lead.page.getByRole("link", { name: "Create key" }).first()).toBeVisible();
+  expect(await verifyKey(lead.page.request, { key: keyBSecret })).toMatchObject({ valid: true });
   await revokeFromList(lead.page, "Team key B");
   await lead.page.goto("/keys?status=all");
   await expect(keyRow(lead.page, "Team key B").getByText("Revoked")).toBeVisible();
+  // Refused at the verify endpoint from the next call on.
+  expect(await verifyKey(lead.page.request, { key: keyBSecret })).toMatchObject({ valid: false, code: "REVOKED" });
 
   // Removing the auditor ends their session at once.
   await page.goto("/settings");

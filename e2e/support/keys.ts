@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
@@ -46,4 +46,28 @@ export async function takeSecret(page: Page): Promise<string> {
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toBeHidden();
   return secret;
+}
+
+export interface Verification {
+  valid: boolean;
+  code?: string;
+  keyId?: string;
+}
+
+/**
+ * POST /api/v1/keys/verify as an application would (no browser headers). With `caller` (a key holding admin on
+ * keys/verify) the verification is made on behalf of the client address `ip`, as a service in front of its own
+ * clients does; without it, the address is this test's own (127.0.0.1).
+ */
+export async function verifyKey(
+  request: APIRequestContext,
+  body: { key: string; action?: string; resource?: string; ip?: string },
+  caller?: string,
+): Promise<Verification> {
+  const res = await request.post("/api/v1/keys/verify", {
+    data: body,
+    headers: caller ? { authorization: `Bearer ${caller}` } : {},
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  return (await res.json()) as Verification;
 }

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import { recordAudit } from "@/lib/audit";
@@ -114,27 +112,5 @@ describe("CSV export", () => {
     expect(record[AUDIT_CSV_COLUMNS.indexOf("user_agent")]).toBe(`'=HYPERLINK("https://evil.example","x")`);
     expect(record[AUDIT_CSV_COLUMNS.indexOf("target_name")]).toBe('Formula, "quoted"');
     expect(JSON.parse(record[AUDIT_CSV_COLUMNS.indexOf("details")]).after.name).toBe('Formula, "quoted"');
-  });
-});
-
-describe("append-only", () => {
-  it("no code path updates or deletes an audit event", () => {
-    const offenders: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir)) {
-        const file = path.join(dir, entry);
-        if (entry === "generated" || entry === "node_modules") continue;
-        if (statSync(file).isDirectory()) walk(file);
-        else if (
-          /\.tsx?$/.test(entry) &&
-          /auditEvent\.(update|updateMany|delete|deleteMany|upsert)\b|(UPDATE|DELETE FROM)\s+"?AuditEvent/.test(readFileSync(file, "utf8"))
-        )
-          offenders.push(file);
-      }
-    };
-    for (const dir of ["lib", "app", "components", "server.ts"].filter((d) => statSync(d, { throwIfNoEntry: false }))) {
-      if (statSync(dir).isDirectory()) walk(dir);
-    }
-    expect(offenders).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runAction } from "@/lib/actions/run-action";
 import { signIn, WRONG_CREDENTIALS } from "@/lib/auth/login";
-import { findSession } from "@/lib/auth/sessions";
+import { findSession, SESSION_ABSOLUTE_MS } from "@/lib/auth/sessions";
 import { ALREADY_SET_UP, bootstrapInstallation } from "@/lib/setup/bootstrap";
 import { loginSchema, setupSchema } from "@/lib/validations/auth";
 import { createTestDatabase, testMeta, setUpTestDb } from "../support/db";
@@ -114,12 +114,29 @@ describe("sign-in", () => {
     expect(await findSession(db, token.slice(0, -1) + "x")).toBeNull();
   });
 
-  it("expires idle and absolute sessions", async () => {
+  it("ends a session left idle for more than 12 hours", async () => {
     const result = await login({ email: "ada@example.com", password: "correct horse battery" });
     if (!result.ok) throw new Error("sign-in failed");
     const { token } = result.data;
     const thirteenHoursLater = new Date(Date.now() + 13 * 60 * 60 * 1000);
     expect(await findSession(db, token, thirteenHoursLater)).toBeNull();
     expect(await findSession(db, token)).toBeNull();
+  });
+
+  it("ends a session in use every few hours 7 days after sign-in", async () => {
+    const result = await login({ email: "ada@example.com", password: "correct horse battery" });
+    if (!result.ok) throw new Error("sign-in failed");
+    const { token } = result.data;
+    const session = (await findSession(db, token))!;
+    const signedInAt = session.createdAt.getTime();
+    const hour = 60 * 60 * 1000;
+    // Seen every 6 hours, well inside the 12-hour idle limit, up to the last moment before the 7th day ends.
+    for (let at = 6 * hour; at < SESSION_ABSOLUTE_MS; at += 6 * hour) {
+      expect(await findSession(db, token, new Date(signedInAt + at)), `${at / hour} h after sign-in`).not.toBeNull();
+    }
+    // Last seen 6 hours ago: only the absolute limit can end it now.
+    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt).toEqual(new Date(signedInAt + 162 * hour));
+    expect(await findSession(db, token, new Date(signedInAt + SESSION_ABSOLUTE_MS))).toBeNull();
+    expect(await db.session.count({ where: { id: session.id } })).toBe(0);
   });
 });

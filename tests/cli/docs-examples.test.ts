@@ -28,7 +28,9 @@ export function shellBlocks(markdown: string): string[] {
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() !== "```sh") continue;
-    const skip = /<!--\s*docs-test:\s*skip/.test(lines[i - 1] ?? "");
+    // The marker sits on the line above the block, or above the blank line Prettier puts between them.
+    const above = lines[i - 1]?.trim() === "" ? lines[i - 2] : lines[i - 1];
+    const skip = /<!--\s*docs-test:\s*skip/.test(above ?? "");
     const body: string[] = [];
     for (i++; i < lines.length && lines[i].trim() !== "```"; i++) body.push(lines[i]);
     if (!skip) blocks.push(body.join("\n"));

@@ -1,211 +1,534 @@
-// The permission matrix: every server action (lib/actions/<domain>/*.ts) and route handler (app/**/route.ts)
-// × every role and signed-out, from one table. Files are discovered on disk, so a new action or route without
-// an entry here fails; each entry's permission is compared with the one the file declares; and the decision
-// is exercised for real: real users, memberships and session tokens through loadSessionContext + authorize,
-// the exact pair authedAction runs.
-import { readdirSync, readFileSync } from "node:fs";
+// The permission matrix, called for real: every server action the build exposes, every route handler and every
+// page, as each role of an organization (admin, lead, auditor), signed out, and as the admin of another
+// organization — over HTTP against the running server (the production build), with real session cookies. A
+// refusal must come back with its code and leave every table as it was; an allowed call must succeed.
+// Discovery is over the whole checkout ("use server" modules, route and page files wherever they are) and the
+// build's own action manifest, so a new action, route or page without an entry here fails.
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { authorize } from "@/lib/auth/authorize";
-import { PERMISSIONS, ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
-import { loadSessionContext } from "@/lib/auth/session-context";
-import { setUpTestDb } from "../support/db";
-import { createOrg } from "../support/fixtures";
-import { addMember } from "../support/members";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
+import { ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
+import { createSession, hashSessionToken } from "@/lib/auth/sessions";
+import { rotateKey } from "@/lib/api-keys/rotate-key";
+import { createInvite } from "@/lib/members/invites";
+import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/keyward-server";
+import { setUpTestDb, testMeta } from "../support/db";
+import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
+import { addMember, adminActor } from "../support/members";
+import { builtActions, callAction, expectUnchanged, filesIn, get, plain, root, snapshot, type BuiltAction } from "./http";
 
-type Who = Role | "signed-out";
-const EVERYONE: Who[] = ["admin", "lead", "auditor", "signed-out"];
-
-type Entry =
-  // authedAction(permission, …): allowed exactly for `allow`; signed-out is always refused.
-  | { auth: "session"; permission: Permission; allow: Role[] }
-  // publicAction(…): no session needed (the input itself is the credential: password, invite token).
-  | { auth: "public"; why: string }
-  // Ends only the caller's own session; harmless for anyone.
-  | { auth: "own-session"; why: string }
-  // A bearer API key (management API); member roles do not apply, the key's scopes do (tested with the API).
-  | { auth: "api-key" };
+type Who = Role | "signed-out" | "other-org";
+const WHO: Who[] = [...ROLES, "signed-out", "other-org"];
 
 const ADMIN: Role[] = ["admin"];
 const WRITERS: Role[] = ["admin", "lead"];
 const ALL: Role[] = ["admin", "lead", "auditor"];
 
-/** Server actions, by path under lib/actions/. */
-export const ACTION_MATRIX: Record<string, Entry> = {
-  "auth/accept-invite.ts": { auth: "public", why: "the single-use invite token plus the password it sets or proves" },
-  "auth/setup-organization.ts": { auth: "public", why: "first run only; refused once installed" },
-  "auth/sign-in.ts": { auth: "public", why: "email and password, throttled" },
-  "auth/sign-out.ts": { auth: "own-session", why: "deletes the caller's own session cookie's session" },
-  "members/change-member-role.ts": { auth: "session", permission: "members:manage", allow: ADMIN },
-  "members/invite-member.ts": { auth: "session", permission: "members:manage", allow: ADMIN },
-  "members/remove-member.ts": { auth: "session", permission: "members:manage", allow: ADMIN },
-  "members/revoke-invite.ts": { auth: "session", permission: "members:manage", allow: ADMIN },
-  "orgs/create-organization.ts": { auth: "session", permission: "orgs:create", allow: ADMIN },
-  "orgs/rename-organization.ts": { auth: "session", permission: "settings:manage", allow: ADMIN },
-  "orgs/switch-organization.ts": { auth: "session", permission: "orgs:switch", allow: ALL },
-  "settings/update-key-policy.ts": { auth: "session", permission: "settings:manage", allow: ADMIN },
-  "keys/create-key.ts": { auth: "session", permission: "keys:create", allow: WRITERS },
-  "keys/edit-key.ts": { auth: "session", permission: "keys:edit", allow: WRITERS },
-  "keys/rotate-key.ts": { auth: "session", permission: "keys:rotate", allow: WRITERS },
-  "keys/expire-grace-secret.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
-  "keys/revoke-key.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
-  "keys/bulk-revoke-keys.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
-  "review/revoke-leaked-keys.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
-  "review/revoke-risky-key.ts": { auth: "session", permission: "keys:revoke", allow: WRITERS },
+const { db, url } = await setUpTestDb();
+const A = await createOrg(db, { name: "Alpha Matrix", keyPrefix: "alpha" });
+const B = await createOrg(db, { name: "Bravo Matrix", keyPrefix: "bravo" });
+await db.installation.create({ data: { id: 1 } });
+const members: Record<Role, { userId: string }> = {
+  admin: await addMember(db, A.orgId, "admin"),
+  lead: await addMember(db, A.orgId, "lead"),
+  auditor: await addMember(db, A.orgId, "auditor"),
+};
+const otherAdmin = await addMember(db, B.orgId, "admin");
+const PASSWORD = "correct horse battery";
+const passwordHash = await hashPassword(PASSWORD);
+const keyA = await makeKey(db, A.actor, { name: "alpha-matrix-deploy-key" });
+const inviteA = await createInvite(db, adminActor(A), { email: "invited-matrix@example.com", role: "auditor" });
+
+/** What another organization's admin must never be shown: org A's id and (current) name, its key's name and display. */
+async function expectNoDataOfA(body: string, label: string) {
+  const { name } = await db.organization.findUniqueOrThrow({ where: { id: A.orgId } });
+  for (const marker of [A.orgId, name, keyA.key.name, keyA.key.display]) expect(body, `${label} shows org A's data`).not.toContain(marker);
+}
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${++counter}-${Date.now().toString(36)}`;
+
+/** A fresh session for each call, so an action that ends or moves a session cannot affect the next one. */
+async function sessionFor(who: Who): Promise<string | undefined> {
+  if (who === "signed-out") return undefined;
+  if (who === "other-org") return (await createSession(db, otherAdmin.userId, B.orgId, testMeta)).token;
+  return (await createSession(db, members[who].userId, A.orgId, testMeta)).token;
+}
+
+/** Targets in organization A, made fresh for each call so a successful call never changes the next one's. */
+const make = {
+  key: async () => (await makeKey(db, A.actor, { name: unique("key") })).key,
+  member: async () => (await addMember(db, A.orgId, "auditor")).memberId,
+  invite: async () => createInvite(db, adminActor(A), { email: `${unique("inv")}@example.com`, role: "auditor" }),
+};
+
+type ActionEntry =
+  // authedAction(permission, …): allowed for the roles in `allow`. What another organization's admin gets:
+  // the same success in their own organization, or a refusal (or no effect) when the input names A's data.
+  | {
+      auth: "session";
+      permission: Permission;
+      allow: Role[];
+      input: () => Promise<unknown>;
+      otherOrg: "own-org" | "no-effect" | { code: string };
+    }
+  // publicAction(…): no session needed (the input itself is the credential); the same answer for everyone.
+  | { auth: "public"; why: string; input: () => Promise<unknown>; expect: "ok" | { code: string } }
+  // Ends only the caller's own session.
+  | { auth: "own-session"; why: string };
+
+const NOT_FOUND = { code: "NOT_FOUND" };
+
+/** Every server action, by "file#export". Each input is valid: a refusal is the permission check's, not the schema's. */
+export const ACTION_MATRIX: Record<string, ActionEntry> = {
+  "lib/actions/auth/accept-invite.ts#acceptInviteAction": {
+    auth: "public",
+    why: "the single-use invite token plus the password it sets or proves",
+    input: async () => ({ token: (await make.invite()).token, password: PASSWORD }),
+    expect: "ok",
+  },
+  "lib/actions/auth/setup-organization.ts#setupOrganizationAction": {
+    auth: "public",
+    why: "first run only; refused once installed",
+    input: async () => ({ orgName: "Hijack", keyPrefix: "hijack", email: "hijack@example.com", password: "correct horse battery" }),
+    expect: { code: "CONFLICT" },
+  },
+  "lib/actions/auth/sign-in.ts#signInAction": {
+    auth: "public",
+    why: "email and password, throttled",
+    input: async () => {
+      const email = `${unique("signin")}@example.com`;
+      const user = await db.user.create({ data: { id: unique("usr"), email, passwordHash } });
+      await db.membership.create({ data: { id: unique("mem"), orgId: A.orgId, userId: user.id, role: "auditor" } });
+      return { email, password: PASSWORD };
+    },
+    expect: "ok",
+  },
+  "lib/actions/auth/sign-out.ts#signOutAction": { auth: "own-session", why: "deletes the session of the caller's own cookie" },
+  "lib/actions/members/change-member-role.ts#changeMemberRoleAction": {
+    auth: "session",
+    permission: "members:manage",
+    allow: ADMIN,
+    input: async () => ({ memberId: await make.member(), role: "lead" }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/members/invite-member.ts#inviteMemberAction": {
+    auth: "session",
+    permission: "members:manage",
+    allow: ADMIN,
+    input: async () => ({ email: `${unique("new")}@example.com`, role: "auditor" }),
+    otherOrg: "own-org",
+  },
+  "lib/actions/members/remove-member.ts#removeMemberAction": {
+    auth: "session",
+    permission: "members:manage",
+    allow: ADMIN,
+    input: async () => ({ memberId: await make.member() }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/members/revoke-invite.ts#revokeInviteAction": {
+    auth: "session",
+    permission: "members:manage",
+    allow: ADMIN,
+    input: async () => ({ inviteId: (await make.invite()).inviteId }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/orgs/create-organization.ts#createOrganizationAction": {
+    auth: "session",
+    permission: "orgs:create",
+    allow: ADMIN,
+    input: async () => ({ name: unique("Org"), keyPrefix: "neworg" }),
+    otherOrg: "own-org",
+  },
+  "lib/actions/orgs/rename-organization.ts#renameOrganizationAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ name: unique("Renamed") }),
+    otherOrg: "own-org",
+  },
+  "lib/actions/orgs/switch-organization.ts#switchOrganizationAction": {
+    auth: "session",
+    permission: "orgs:switch",
+    allow: ALL,
+    input: async () => ({ orgId: A.orgId }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/settings/update-key-policy.ts#updateKeyPolicyAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    // A policy every other entry's key still satisfies; a new lifetime each time, so each call changes something.
+    input: async () => ({ requireExpiry: false, maxLifetimeDays: 1000 + counter++, forbidWildcardCidr: false, forbidFullAccess: false }),
+    otherOrg: "own-org",
+  },
+  "lib/actions/keys/create-key.ts#createKeyAction": {
+    auth: "session",
+    permission: "keys:create",
+    allow: WRITERS,
+    input: async () => ({ ...baseKeyInput, name: unique("created") }),
+    otherOrg: "own-org",
+  },
+  "lib/actions/keys/edit-key.ts#editKeyAction": {
+    auth: "session",
+    permission: "keys:edit",
+    allow: WRITERS,
+    input: async () => ({ keyId: (await make.key()).id, description: "edited by the matrix", cidrs: ["10.0.0.0/8"] }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/keys/rotate-key.ts#rotateKeyAction": {
+    auth: "session",
+    permission: "keys:rotate",
+    allow: WRITERS,
+    input: async () => ({ keyId: (await make.key()).id, grace: "1h" }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/keys/expire-grace-secret.ts#expireGraceSecretAction": {
+    auth: "session",
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => {
+      const key = await make.key();
+      await rotateKey(db, A.actor, { keyId: key.id, grace: "1h" });
+      const old = await db.keySecret.findFirstOrThrow({ where: { keyId: key.id, supersededAt: { not: null } } });
+      return { keyId: key.id, secretId: old.id };
+    },
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/keys/revoke-key.ts#revokeKeyAction": {
+    auth: "session",
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => {
+      const key = await make.key();
+      return { keyId: key.id, confirmName: key.name, reason: "matrix" };
+    },
+    otherOrg: NOT_FOUND,
+  },
+  // Per-key outcomes: another organization's key is reported "not found", in a successful reply.
+  "lib/actions/keys/bulk-revoke-keys.ts#bulkRevokeKeysAction": {
+    auth: "session",
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => ({ keyIds: [(await make.key()).id, (await make.key()).id], confirmation: "revoke 2 keys" }),
+    otherOrg: "no-effect",
+  },
+  "lib/actions/review/revoke-leaked-keys.ts#revokeLeakedKeysAction": {
+    auth: "session",
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => ({ keyIds: [(await make.key()).id] }),
+    otherOrg: "no-effect",
+  },
+  "lib/actions/review/revoke-risky-key.ts#revokeRiskyKeyAction": {
+    auth: "session",
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => ({ keyId: (await make.key()).id }),
+    otherOrg: NOT_FOUND,
+  },
   // Read-only: matches pasted text against the organization's key hashes, changes nothing.
-  "review/scan-leaked-text.ts": { auth: "session", permission: "review:read", allow: ALL },
+  "lib/actions/review/scan-leaked-text.ts#scanLeakedTextAction": {
+    auth: "session",
+    permission: "review:read",
+    allow: ALL,
+    input: async () => ({ text: `leaked: ${(await makeKey(db, A.actor, { name: unique("leaked") })).secret}` }),
+    otherOrg: "no-effect",
+  },
 };
 
-/** Route handlers, by path under app/ (the API under api/, and any route handler beside a page). */
-export const ROUTE_MATRIX: Record<string, Entry> = {
-  "api/v1/keys/route.ts": { auth: "api-key" },
-  "api/v1/keys/[id]/route.ts": { auth: "api-key" },
-  "api/v1/keys/[id]/revoke/route.ts": { auth: "api-key" },
-  "api/v1/keys/[id]/rotate/route.ts": { auth: "api-key" },
-  "api/v1/keys/[id]/usage/route.ts": { auth: "api-key" },
-  "api/v1/keys/revoke-leaked/route.ts": { auth: "api-key" },
-  "api/v1/openapi.json/route.ts": { auth: "public", why: "the API description; no organization's data" },
-  "api/bench/constant/route.ts": { auth: "public", why: "benchmark baseline, 404 unless KEYWARD_BENCH=1; touches no data" },
-  "api/demo/echo/route.ts": { auth: "api-key" },
-  "(console)/keys/[id]/activity/route.ts": { auth: "session", permission: "keys:read", allow: ALL },
-  "(console)/audit/export/route.ts": { auth: "session", permission: "audit:read", allow: ALL },
-  "(console)/usage/data/route.ts": { auth: "session", permission: "usage:read", allow: ALL },
-};
+type Expected = { status: number; location?: RegExp };
+const OK: Expected = { status: 200 };
+const TO_LOGIN: Expected = { status: 307, location: /\/login$/ };
+const TO_KEYS: Expected = { status: 307, location: /\/keys$/ };
 
-const root = path.resolve(import.meta.dirname, "../..");
-
-function filesUnder(dir: string, match: (file: string) => boolean): string[] {
-  const abs = path.join(root, dir);
-  let entries: string[];
-  try {
-    entries = readdirSync(abs, { recursive: true }) as string[];
-  } catch {
-    return [];
-  }
-  return entries
-    .map((f) => f.split(path.sep).join("/"))
-    .filter(match)
-    .sort();
-}
-
-// Actions live one folder down (lib/actions/<domain>/<verb>.ts); the files beside them are the wrapper. A
-// helper module there without "use server" exposes no endpoint (and could not: it would bundle for the client).
-const actionFiles = filesUnder("lib/actions", (f) => f.includes("/") && f.endsWith(".ts") && !f.endsWith(".test.ts")).filter((f) =>
-  /^\s*(\/\/[^\n]*\n\s*)*["']use server["']/.test(readFileSync(path.join(root, "lib/actions", f), "utf8")),
-);
-const routeFiles = filesUnder("app", (f) => f.endsWith("/route.ts"));
-
-/** What a file declares: the authedAction permission(s), or the kind of wrapper it uses. */
-function declared(source: string) {
-  const permissions = [...source.matchAll(/authedAction\(\s*["']([a-z]+:[a-z]+)["']/g)].map((m) => m[1]);
+/** A console page: signed out → /login; the organization's roles by `allow`; another org's admin sees their own (or 404 for A's key). */
+function consolePage(allow: Role[], aKeyInUrl = false): Record<Who, Expected> {
   return {
-    permissions,
-    isPublic: /publicAction\(/.test(source),
-    isApiKey: /apiRoute\(|authenticateApiKey\(|withKey\(/.test(source),
-    permissionLiterals: [...source.matchAll(/["']([a-z]+:[a-z]+)["']/g)].map((m) => m[1]).filter((p) => p in PERMISSIONS),
+    admin: allow.includes("admin") ? OK : { status: 403 },
+    lead: allow.includes("lead") ? OK : { status: 403 },
+    auditor: allow.includes("auditor") ? OK : { status: 403 },
+    "signed-out": TO_LOGIN,
+    "other-org": aKeyInUrl ? { status: 404 } : OK,
   };
 }
+const same = (expected: Expected): Record<Who, Expected> => Object.fromEntries(WHO.map((w) => [w, expected])) as Record<Who, Expected>;
 
-/** A route file with the lib/api/ handler modules it re-exports, where the wrapper (apiRoute) is applied. */
-function routeSource(file: string): string {
-  const source = readFileSync(path.join(root, "app", file), "utf8");
-  const handlers = [...source.matchAll(/from\s+["']@\/lib\/api\/([\w-]+)["']/g)].map((m) => m[1]);
-  return [source, ...handlers.map((h) => readFileSync(path.join(root, "lib/api", `${h}.ts`), "utf8"))].join("\n");
+/** Every page, by file; `url` fills the dynamic segments with organization A's data. */
+export const PAGE_MATRIX: Record<string, { url: string; expect: Record<Who, Expected>; credential?: string }> = {
+  "app/page.tsx": { url: "/", expect: { ...same(TO_KEYS), "signed-out": TO_LOGIN } },
+  "app/(auth)/login/page.tsx": { url: "/login", expect: { ...same(TO_KEYS), "signed-out": OK } },
+  "app/(auth)/setup/page.tsx": { url: "/setup", expect: same(TO_LOGIN) },
+  "app/(auth)/invite/[token]/page.tsx": {
+    url: `/invite/${inviteA.token}`,
+    expect: same(OK),
+    credential: "the invite token: whoever holds it is shown the organization it joins",
+  },
+  "app/(console)/keys/page.tsx": { url: "/keys", expect: consolePage(ALL) },
+  "app/(console)/keys/new/page.tsx": { url: "/keys/new", expect: consolePage(WRITERS) },
+  "app/(console)/keys/[id]/page.tsx": { url: `/keys/${keyA.key.id}`, expect: consolePage(ALL, true) },
+  "app/(console)/keys/[id]/edit/page.tsx": { url: `/keys/${keyA.key.id}/edit`, expect: consolePage(WRITERS, true) },
+  "app/(console)/usage/page.tsx": { url: "/usage", expect: consolePage(ALL) },
+  "app/(console)/review/page.tsx": { url: "/review", expect: consolePage(ALL) },
+  "app/(console)/audit/page.tsx": { url: "/audit", expect: consolePage(ALL) },
+  "app/(console)/settings/page.tsx": { url: "/settings", expect: consolePage(ALL) },
+  "app/(console)/settings/organizations/new/page.tsx": { url: "/settings/organizations/new", expect: consolePage(ADMIN) },
+  "app/(console)/api-reference/page.tsx": { url: "/api-reference", expect: consolePage(ALL) },
+};
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+/** Every route handler, by file. `client`: a same-origin browser fetch (console routes) or a plain client (the API). */
+export const ROUTE_MATRIX: Record<
+  string,
+  { url: string; methods: Method[]; client: "browser" | "plain"; expect: Record<Who, Expected>; why?: string }
+> = {
+  // The management API takes a bearer key only: a console session cookie is not a credential there.
+  "app/api/v1/keys/route.ts": { url: "/api/v1/keys", methods: ["GET", "POST"], client: "plain", expect: same({ status: 401 }) },
+  "app/api/v1/keys/[id]/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}`,
+    methods: ["GET", "PATCH"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/[id]/revoke/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/revoke`,
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/[id]/rotate/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/rotate`,
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/[id]/usage/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/usage`,
+    methods: ["GET"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/revoke-leaked/route.ts": {
+    url: "/api/v1/keys/revoke-leaked",
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/demo/echo/route.ts": { url: "/api/demo/echo", methods: ["GET", "POST"], client: "plain", expect: same({ status: 401 }) },
+  "app/api/v1/openapi.json/route.ts": {
+    url: "/api/v1/openapi.json",
+    methods: ["GET"],
+    client: "plain",
+    expect: same(OK),
+    why: "the API description, no data",
+  },
+  "app/api/bench/constant/route.ts": {
+    url: "/api/bench/constant",
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 404 }),
+    why: "off unless KEYWARD_BENCH=1",
+  },
+  "app/(console)/keys/[id]/activity/route.ts": {
+    url: `/keys/${keyA.key.id}/activity`,
+    methods: ["GET"],
+    client: "browser",
+    expect: consoleRoute(true),
+  },
+  "app/(console)/audit/export/route.ts": { url: "/audit/export", methods: ["GET"], client: "browser", expect: consoleRoute(false) },
+  "app/(console)/usage/data/route.ts": {
+    url: `/usage/data?keyId=${keyA.key.id}`,
+    methods: ["GET"],
+    client: "browser",
+    expect: consoleRoute(true),
+  },
+};
+
+function consoleRoute(aKeyInUrl: boolean): Record<Who, Expected> {
+  return { admin: OK, lead: OK, auditor: OK, "signed-out": { status: 401 }, "other-org": aKeyInUrl ? { status: 404 } : OK };
 }
 
-function expectedAllowed(entry: Entry, who: Who): boolean {
-  if (entry.auth === "public" || entry.auth === "own-session") return true;
-  if (entry.auth === "api-key") return false;
-  return who !== "signed-out" && entry.allow.includes(who);
+// Discovery over the whole checkout: pages and route handlers wherever Next would serve them from (app/, src/app/,
+// and the Pages Router's pages/, should one appear), and any module or function marked "use server" anywhere.
+const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
+const sources = filesIn(".", (f) => SOURCE.test(f) && !f.startsWith("tests/") && !f.startsWith("e2e/"));
+const served = (f: string) => /^(src\/)?(app|pages)\//.test(f);
+const pageFiles = sources.filter((f) => served(f) && (/\/page\.(tsx|ts|jsx|js)$/.test(f) || /^(src\/)?pages\//.test(f)));
+const routeFiles = sources.filter((f) => served(f) && /\/route\.(ts|js)$/.test(f));
+const useServerFiles = sources.filter((f) => /^\s*["']use server["']/m.test(readFileSync(path.join(root, f), "utf8")));
+const useServerExports = useServerFiles.flatMap((f) =>
+  [...readFileSync(path.join(root, f), "utf8").matchAll(/^export\s+(?:async\s+)?(?:function|const|let)\s+(\w+)/gm)].map(
+    (m) => `${f}#${m[1]}`,
+  ),
+);
+
+const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+function exportedMethods(file: string): string[] {
+  const source = readFileSync(path.join(root, file), "utf8");
+  return HTTP_METHODS.filter((m) =>
+    new RegExp(`^export\\s+(?:async\\s+)?(?:function|const)\\s+${m}\\b|^export\\s*\\{[^}]*\\b${m}\\b`, "m").test(source),
+  );
 }
 
-describe("every server action and API route has a matrix entry", () => {
-  it("finds the action files", () => {
-    expect(actionFiles.length).toBeGreaterThan(5);
+let server: KeywardServer;
+let actions: BuiltAction[] = [];
+beforeAll(async () => {
+  await ensureAppBuilt();
+  actions = builtActions();
+  server = await startKeyward({ databaseUrl: url });
+});
+afterAll(async () => server?.stop());
+
+describe("discovery: everything callable has an entry", () => {
+  it("finds the actions, routes and pages", () => {
+    expect(useServerExports.length).toBeGreaterThanOrEqual(20);
+    expect(routeFiles.length).toBeGreaterThanOrEqual(12);
+    expect(pageFiles.length).toBeGreaterThanOrEqual(14);
   });
 
-  it.each(actionFiles)("lib/actions/%s is in ACTION_MATRIX", (file) => {
-    expect(ACTION_MATRIX[file], `add "${file}" to ACTION_MATRIX in tests/permissions/matrix.test.ts`).toBeDefined();
+  it('every export of a "use server" module, and every action in the build, is in ACTION_MATRIX', () => {
+    const built = actions.map((a) => `${a.file}#${a.name}`);
+    expect([...new Set([...useServerExports, ...built])].filter((a) => !ACTION_MATRIX[a]).sort(), "add these to ACTION_MATRIX").toEqual([]);
+    expect(
+      Object.keys(ACTION_MATRIX).filter((a) => !built.includes(a)),
+      "in the matrix but not callable in the build",
+    ).toEqual([]);
   });
 
-  it.each(routeFiles.length ? routeFiles : ["(none yet)"])("app/%s is in ROUTE_MATRIX", (file) => {
-    if (file === "(none yet)") return;
-    expect(ROUTE_MATRIX[file], `add "${file}" to ROUTE_MATRIX in tests/permissions/matrix.test.ts`).toBeDefined();
-  });
-
-  it("lists no file that is not there", () => {
-    expect(Object.keys(ACTION_MATRIX).filter((f) => !actionFiles.includes(f))).toEqual([]);
+  it("every route handler, with each method it exports, is in ROUTE_MATRIX", () => {
+    expect(routeFiles.filter((f) => !ROUTE_MATRIX[f]).sort(), "add these to ROUTE_MATRIX").toEqual([]);
     expect(Object.keys(ROUTE_MATRIX).filter((f) => !routeFiles.includes(f))).toEqual([]);
+    for (const file of routeFiles)
+      expect(exportedMethods(file), file).toEqual(
+        [...ROUTE_MATRIX[file].methods].sort((a, b) => HTTP_METHODS.indexOf(a) - HTTP_METHODS.indexOf(b)),
+      );
   });
-});
 
-describe("each file declares what the matrix says", () => {
-  it.each(actionFiles.filter((f) => ACTION_MATRIX[f]))("lib/actions/%s", (file) => {
-    const entry = ACTION_MATRIX[file];
-    const source = readFileSync(path.join(root, "lib/actions", file), "utf8");
-    const found = declared(source);
-    expect(source).toMatch(/^"use server";/);
-    if (entry.auth === "session") {
-      expect(found.permissions).toEqual([entry.permission]);
-      expect(found.isPublic).toBe(false);
-    } else if (entry.auth === "public") {
-      expect(found.permissions).toEqual([]);
-      expect(found.isPublic).toBe(true);
-    } else if (entry.auth === "own-session") {
-      expect(found.permissions).toEqual([]);
-      expect(source).toMatch(/deleteSession\(db, await readSessionCookie\(\)\)/);
+  it("each entry's allow list is what the role table gives its permission", () => {
+    for (const [key, entry] of Object.entries(ACTION_MATRIX)) {
+      if (entry.auth === "session")
+        expect(
+          ROLES.filter((role) => can(role, entry.permission)),
+          key,
+        ).toEqual(entry.allow);
     }
   });
 
-  it.each(routeFiles.filter((f) => ROUTE_MATRIX[f]))("app/%s", (file) => {
+  it("every page is in PAGE_MATRIX", () => {
+    expect(pageFiles.filter((f) => !PAGE_MATRIX[f]).sort(), "add these to PAGE_MATRIX").toEqual([]);
+    expect(Object.keys(PAGE_MATRIX).filter((f) => !pageFiles.includes(f))).toEqual([]);
+  });
+});
+
+function builtAction(key: string): BuiltAction {
+  const action = actions.find((a) => `${a.file}#${a.name}` === key);
+  if (!action) throw new Error(`${key} is not in the build`);
+  return action;
+}
+
+const actionCases = Object.keys(ACTION_MATRIX).flatMap((key) => WHO.map((who) => [key, who] as const));
+
+describe("server actions, called over HTTP as each role", () => {
+  it.each(actionCases)("%s as %s", async (key, who) => {
+    const entry = ACTION_MATRIX[key];
+    const token = await sessionFor(who);
+    const label = `${key} as ${who}`;
+
+    if (entry.auth === "own-session") {
+      const sessionsBefore = await db.session.count();
+      const before = await snapshot(db);
+      const reply = await callAction(server.url, builtAction(key), token, []);
+      expect(reply.redirect, label).toMatch(/^\/login/);
+      if (token) {
+        expect(await db.session.count({ where: { tokenHash: hashSessionToken(token) } })).toBe(0);
+        expect(await db.session.count()).toBe(sessionsBefore - 1);
+      } else expectUnchanged(before, await snapshot(db), label);
+      return;
+    }
+
+    const input = await entry.input();
+    const before = await snapshot(db);
+    const reply = await callAction(server.url, builtAction(key), token, [input]);
+    expect(reply.status, `${label}: ${reply.text.slice(0, 300)}`).toBe(200);
+    expect(reply.result, `${label}: no ActionResult in ${reply.text.slice(0, 300)}`).not.toBeNull();
+    const result = reply.result!;
+
+    if (entry.auth === "public") {
+      if (entry.expect === "ok") expect(result, label).toMatchObject({ ok: true });
+      else {
+        expect(result, label).toMatchObject({ ok: false, ...entry.expect });
+        expectUnchanged(before, await snapshot(db), label);
+      }
+      return;
+    }
+
+    if (who === "signed-out" || (who !== "other-org" && !entry.allow.includes(who))) {
+      expect(result, label).toMatchObject({ ok: false, code: who === "signed-out" ? "UNAUTHENTICATED" : "FORBIDDEN" });
+      expectUnchanged(before, await snapshot(db), label);
+    } else if (who !== "other-org" || entry.otherOrg === "own-org") {
+      expect(result, label).toMatchObject({ ok: true });
+    } else {
+      if (entry.otherOrg !== "no-effect") expect(result, label).toMatchObject({ ok: false, ...entry.otherOrg });
+      await expectNoDataOfA(JSON.stringify(result), label);
+      expectUnchanged(before, await snapshot(db), label);
+    }
+  });
+});
+
+const pageCases = Object.keys(PAGE_MATRIX).flatMap((file) => WHO.map((who) => [file, who] as const));
+
+describe("pages, loaded as each role", () => {
+  it.each(pageCases)("%s as %s", async (file, who) => {
+    const { url: pageUrl, expect: expected, credential } = PAGE_MATRIX[file];
+    const token = await sessionFor(who);
+    // Refusals (anything but a rendered page) must leave the database as it was.
+    const before = expected[who].status === 200 ? null : await snapshot(db);
+    const res = await get(server.url, pageUrl, token, "navigate");
+    expect(res.status, `${pageUrl} as ${who}`).toBe(expected[who].status);
+    if (expected[who].location) expect(res.location).toMatch(expected[who].location);
+    if (who === "other-org" && !credential) await expectNoDataOfA(res.text, pageUrl);
+    if (before) expectUnchanged(before, await snapshot(db), `${pageUrl} as ${who}`);
+  });
+});
+
+const routeCases = Object.entries(ROUTE_MATRIX).flatMap(([file, entry]) =>
+  entry.methods.flatMap((method) => WHO.map((who) => [file, method, who] as const)),
+);
+
+describe("route handlers, requested as each role", () => {
+  it.each(routeCases)("%s %s as %s", async (file, method, who) => {
     const entry = ROUTE_MATRIX[file];
-    const found = declared(routeSource(file));
-    if (entry.auth === "api-key") expect(found.isApiKey).toBe(true);
-    if (entry.auth === "session") {
-      const source = routeSource(file);
-      expect(source).toMatch(/getSessionContext\(\)/);
-      expect(source).toContain(`can(ctx.role, "${entry.permission}")`);
-      expect(found.isApiKey).toBe(false);
-    }
-    if (entry.auth === "public") expect(found.isApiKey || found.permissionLiterals.length > 0).toBe(false);
-  });
-
-  it("the table's allow lists agree with the role table (can)", () => {
-    for (const entry of [...Object.values(ACTION_MATRIX), ...Object.values(ROUTE_MATRIX)]) {
-      if (entry.auth !== "session") continue;
-      for (const role of ROLES) expect(can(role, entry.permission), `${role} / ${entry.permission}`).toBe(entry.allow.includes(role));
-    }
+    const token = await sessionFor(who);
+    const before = entry.expect[who].status >= 400 ? await snapshot(db) : null;
+    const res =
+      entry.client === "browser" ? await get(server.url, entry.url, token, "cors") : await plain(server.url, method, entry.url, token);
+    const body = "text" in res ? res.text : res.body;
+    expect(res.status, `${method} ${entry.url} as ${who}: ${body.slice(0, 200)}`).toBe(entry.expect[who].status);
+    if (who === "other-org") await expectNoDataOfA(body, entry.url);
+    if (before) expectUnchanged(before, await snapshot(db), `${method} ${entry.url} as ${who}`);
   });
 });
 
-describe("the decision, exercised with real sessions", async () => {
-  const { db } = await setUpTestDb();
-  const org = await createOrg(db, { name: "Matrix" });
-  const tokens: Record<Who, string | undefined> = {
-    admin: (await addMember(db, org.orgId, "admin")).token,
-    lead: (await addMember(db, org.orgId, "lead")).token,
-    auditor: (await addMember(db, org.orgId, "auditor")).token,
-    "signed-out": undefined,
-  };
-  const cases = Object.entries({ ...ACTION_MATRIX, ...ROUTE_MATRIX })
-    .filter(([, entry]) => entry.auth === "session")
-    .flatMap(([file, entry]) => EVERYONE.map((who) => [file, who, expectedAllowed(entry, who)] as const));
-
-  it.each(cases)("%s as %s → allowed: %s", async (file, who, allowed) => {
-    const entry = (ACTION_MATRIX[file] ?? ROUTE_MATRIX[file]) as Extract<Entry, { auth: "session" }>;
-    const ctx = await loadSessionContext(db, tokens[who]);
-    const refusal = authorize(ctx, entry.permission);
-    if (allowed) expect(refusal).toBeNull();
-    else expect(refusal?.code).toBe(who === "signed-out" ? "UNAUTHENTICATED" : "FORBIDDEN");
-  });
-
-  it("a forged or expired token is signed out, and unknown permissions are refused", async () => {
-    expect(await loadSessionContext(db, "forged-token")).toBeNull();
-    const { token } = await addMember(db, org.orgId, "admin");
-    const expired = await loadSessionContext(db, token, new Date(Date.now() + 8 * 24 * 60 * 60 * 1000));
-    expect(expired).toBeNull();
-    expect(can("admin", "keys:delete-everything" as Permission)).toBe(false);
-    expect(can("owner", "keys:read")).toBe(false);
-    expect(can(undefined, "keys:read")).toBe(false);
+describe("a forged or expired session cookie counts as signed out", () => {
+  it.each(["forged", "expired"] as const)("%s: the action is refused and changes nothing, the page and route refuse", async (kind) => {
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    const token =
+      kind === "forged" ? "f".repeat(43) : (await createSession(db, members.admin.userId, A.orgId, testMeta, eightDaysAgo)).token;
+    const before = await snapshot(db);
+    const rename = builtAction("lib/actions/orgs/rename-organization.ts#renameOrganizationAction");
+    expect((await callAction(server.url, rename, token, [{ name: "Forged" }])).result).toMatchObject({
+      ok: false,
+      code: "UNAUTHENTICATED",
+    });
+    expect(await get(server.url, "/settings", token, "navigate")).toMatchObject({
+      status: 307,
+      location: expect.stringMatching(/\/login$/),
+    });
+    expect((await get(server.url, "/audit/export", token, "cors")).status).toBe(401);
+    // The expired session itself is deleted on sight; nothing else changes.
+    expect(await db.session.count({ where: { tokenHash: hashSessionToken(token) } })).toBe(0);
+    const after = await snapshot(db);
+    expectUnchanged({ ...before, Session: [] }, { ...after, Session: [] }, kind);
   });
 });

@@ -37,12 +37,11 @@ async function msUntilChanged(secret: string, from: string, limitMs = 3000): Pro
 }
 
 describe("another process sharing the database", () => {
-  it("sees a key created here, and its revocation, within 1 second", async () => {
+  it("sees a key created here within 1 second, and keeps accepting it", async () => {
     const { secret } = await newKey(db, org.actor);
     const created = await msUntilChanged(secret, "NOT_FOUND");
     expect(created.code).toBe("OK");
     expect(created.ms).toBeLessThan(1000);
-    // Cached over there now; the revoke is made here, in this process.
     for (let i = 0; i < 3; i++) expect((await verify(base, { key: secret })).json.valid).toBe(true);
   });
 

@@ -66,8 +66,13 @@ describe("usage recorder", () => {
     expect(await useAt(70_000, "192.0.2.9")).toEqual([20_000, "192.0.2.9"]);
     expect(await useAt(81_000, "192.0.2.9")).toEqual([81_000, "192.0.2.9"]);
     await recorder.close();
-    // Every use is still an event and counted in the rollups.
+    // Every use is still an event and counted in the rollups, in the hour it happened.
     expect(await db.usageEvent.count({ where: { keyId: key.id } })).toBe(5);
+    const hourOf = (ms: number) => Math.floor(ms / 3_600_000) * 3_600_000;
+    const expected = new Map<number, number>();
+    for (const offset of [0, 10_000, 20_000, 70_000, 81_000]) expected.set(hourOf(t + offset), (expected.get(hourOf(t + offset)) ?? 0) + 1);
+    const rollups = await db.usageRollup.findMany({ where: { keyId: key.id } });
+    expect(new Map(rollups.map((r) => [r.hour.getTime(), r.count]))).toEqual(expected);
   });
 
   it("prunes raw events past the retention period in batches and keeps the rollups", async () => {
