@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "../validations/text";
 import type { Db, Prisma } from "../db/client";
 
 // Reads of the append-only audit log (lib/audit.ts is its only writer and only inserts; nothing in the
@@ -28,7 +29,7 @@ export function auditActionLabel(action: string): string {
 }
 
 const isoInstant = z.iso.datetime({ offset: true }).optional().catch(undefined);
-const shortText = z.string().trim().max(100).optional().catch(undefined);
+const shortText = text().trim().max(100).optional().catch(undefined);
 
 /** The audit view's filters as they live in the URL; anything unrecognised is dropped. */
 export const auditParamsSchema = z.object({

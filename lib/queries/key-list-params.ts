@@ -1,5 +1,6 @@
 // The keys list's URL state: no database imports, so client components (filters, links) can use it too.
 import { z } from "zod";
+import { text } from "../validations/text";
 
 export const KEY_LIST_FILTERS = ["active", "expired", "revoked", "all"] as const;
 export type KeyListFilter = (typeof KEY_LIST_FILTERS)[number];
@@ -10,7 +11,7 @@ export const KEY_PAGE_SIZE = 25;
 /** The list's state as it lives in the URL; anything unrecognised falls back to the default. */
 export const keyListParamsSchema = z.object({
   status: z.enum(KEY_LIST_FILTERS).catch("active"),
-  q: z.string().trim().max(100).catch(""),
+  q: text().trim().max(100).catch(""),
   sort: z.enum(KEY_SORTS).catch("created"),
   dir: z.enum(["asc", "desc"]).catch("desc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
