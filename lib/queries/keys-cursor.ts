@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
+import { nameSearchText } from "../api-keys/search-name";
 import { keyInclude, toKeyView, type KeyView } from "../api-keys/serialize";
 import { KEY_LIST_FILTERS } from "./key-list-params";
 import { statusWhere } from "./keys";
@@ -73,7 +74,8 @@ function filtersWhere(db: Db, query: KeyCursorQuery): Prisma.ApiKeyWhereInput[] 
   const and: Prisma.ApiKeyWhereInput[] = [];
   if (query.name) {
     const insensitive = providerOfDb(db) === "postgres" ? ({ mode: "insensitive" } as const) : {};
-    and.push({ name: { contains: query.name, ...insensitive } });
+    const text = nameSearchText(query.name);
+    and.push(text === null ? { id: { in: [] } } : { searchName: { contains: text, ...insensitive } });
   }
   const display = query.prefix ? DISPLAY.exec(query.prefix) : null;
   if (display) and.push(display[2] ? { displayPrefix: display[1], last4: display[2] } : { displayPrefix: display[1] });
