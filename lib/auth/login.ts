@@ -4,7 +4,7 @@ import { ActionError } from "../actions/errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import { verifyPassword } from "./password";
-import { createSession, deleteSession, findSession } from "./sessions";
+import { createSession, findSession } from "./sessions";
 import { checkPasswordThrottled } from "./throttle";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
@@ -60,10 +60,9 @@ export async function signIn(db: Db, email: string, password: string, meta: Meta
   return { ...session, userId: user.id };
 }
 
-/** Ends the session behind `token` and records the sign-out in each of the user's organizations. */
-export async function signOut(db: Db, token: string | undefined, meta: Meta) {
+/** Records the sign-out of the session behind `token` in each of the user's organizations (before it is deleted). */
+export async function recordSignOut(db: Db, token: string | undefined, meta: Meta) {
   const session = await findSession(db, token);
-  await deleteSession(db, token);
   if (!session) return;
   const memberships = await db.membership.findMany({ where: { userId: session.userId }, select: { orgId: true } });
   for (const { orgId } of memberships) {

@@ -35,6 +35,7 @@ export const ACTION_MATRIX: Record<string, Entry> = {
   "auth/accept-invite.ts": { auth: "public", why: "the single-use invite token plus the password it sets or proves" },
   "auth/setup-organization.ts": { auth: "public", why: "first run only; refused once installed" },
   "auth/sign-in.ts": { auth: "public", why: "email and password, throttled" },
+  "account/change-password.ts": { auth: "session", permission: "account:manage", allow: ALL },
   "auth/sign-out.ts": { auth: "own-session", why: "deletes the caller's own session cookie's session" },
   "members/change-member-role.ts": { auth: "session", permission: "members:manage", allow: ADMIN },
   "members/invite-member.ts": { auth: "session", permission: "members:manage", allow: ADMIN },
