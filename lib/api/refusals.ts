@@ -13,7 +13,7 @@ import { apiBuckets } from "./rate-limit";
 export async function recordKeyRefusal(
   db: Db,
   refusal: KeyRefusedError,
-  request: { action: string; resource: string; meta: Pick<RequestMeta, "ip" | "userAgent"> },
+  request: { action: string; resource: string; targetKeyId: string | null; meta: Pick<RequestMeta, "ip" | "userAgent"> },
   now = new Date(),
 ): Promise<void> {
   const { key, reason } = refusal;
@@ -24,7 +24,8 @@ export async function recordKeyRefusal(
       actor: { type: "key", id: key.keyId, label: key.label },
       action: "api.request_refused",
       outcome: "denied",
-      target: { type: "key", id: key.keyId },
+      // The key the request was aimed at; for a collection request (or a dead key) the refused key itself.
+      target: { type: "key", id: request.targetKeyId ?? key.keyId },
       ip: request.meta.ip,
       userAgent: request.meta.userAgent,
       data: { reason, detail: refusal.detail, permission: `${request.action} on ${request.resource}` },

@@ -114,9 +114,11 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
 
 async function auditRefusal(refusal: KeyRefusedError, endpoint: Endpoint, request: Request, route: RouteParams) {
   const { id } = (await route?.params) ?? {};
-  const { resource } = scopeNeeded(endpoint, typeof id === "string" ? id.slice(0, 64) : "");
+  const keyId = typeof id === "string" && keyIdSchema.safeParse(id).success ? id : null;
+  const { resource } = scopeNeeded(endpoint, keyId ?? "");
   try {
-    await recordKeyRefusal(getDb(), refusal, { action: endpoint.action, resource, meta: requestMetaFrom(request.headers) });
+    const targetKeyId = isPerKey(endpoint) ? keyId : null;
+    await recordKeyRefusal(getDb(), refusal, { action: endpoint.action, resource, targetKeyId, meta: requestMetaFrom(request.headers) });
   } catch (error) {
     // The refusal is answered either way; a failed audit write is logged, never turned into a 500.
     console.error(`[keyward] api refusal not recorded: ${(error as Error)?.name ?? "Error"}`);
