@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
+import Link from "next/link";
 import { signOutAction } from "@/lib/actions/auth/sign-out";
 import { NavLinks } from "./nav-links";
 import { OrgSwitcher, type SwitcherOrg } from "./org-switcher";
@@ -31,9 +32,14 @@ export function AppShell({
       <div className="flex min-w-0 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2.5 sm:px-8">
           <div className="min-w-0 text-right text-sm">
-            <p className="truncate font-medium text-slate-800" data-testid="signed-in-user">
+            <Link
+              href="/account"
+              className="block truncate font-medium text-slate-800 hover:text-indigo-700 hover:underline"
+              title="Your account: change your password"
+              data-testid="signed-in-user"
+            >
               {userEmail}
-            </p>
+            </Link>
             <p className="text-xs text-slate-500" data-testid="signed-in-role">
               {roleLabel}
             </p>

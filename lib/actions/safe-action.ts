@@ -5,6 +5,8 @@ import { getSessionContext, currentRequestMeta, type SessionContext } from "../a
 import { authorize } from "../auth/authorize";
 import type { Permission } from "../auth/permissions";
 import type { RequestMeta } from "../http/request-meta";
+import { db } from "../db";
+import { auditActionRefusal } from "./refusal-audit";
 import { errorResult, runAction } from "./run-action";
 import type { ActionResult } from "./errors";
 
@@ -31,7 +33,10 @@ export function authedAction<S extends z.ZodType, T>(
     try {
       const session = await getSessionContext();
       const refusal = authorize(session, permission);
-      if (refusal) return refusal;
+      if (refusal) {
+        if (session) await auditActionRefusal(db, session, permission, raw, await currentRequestMeta());
+        return refusal;
+      }
       // authorize refuses a null session, so one is here.
       const ctx = { ...(session as SessionContext), meta: await currentRequestMeta() };
       return runAction(schema, raw, (input) => handler(ctx, input), unstable_rethrow);

@@ -7,6 +7,7 @@ import { normalizeCreateKeyInput, type CreateKeyValues } from "../validations/ke
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { policyViolations } from "./policy";
+import { searchableName } from "./search-name";
 import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
 import { orgWithSigningSecret, secretHashFor } from "./signing";
 
@@ -61,6 +62,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
           id: keyId,
           orgId: org.id,
           name: values.name,
+          searchName: searchableName(values.name),
           description: values.description,
           environment: values.environment,
           displayPrefix: generated.displayPrefix,

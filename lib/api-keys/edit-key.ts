@@ -8,6 +8,7 @@ import { assertNameFree, expiryFieldError, isUniqueViolation, KEY_NAME_TAKEN } f
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
 import { policyViolations } from "./policy";
+import { searchableName } from "./search-name";
 import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
 
 type Changes = Record<string, unknown>;
@@ -83,6 +84,7 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
         where: { id: key.id },
         data: {
           name: changes.name,
+          searchName: changes.name === undefined ? undefined : searchableName(changes.name),
           description: changes.description,
           expiresAt: changes.expiresAt,
           updatedById: by.actor.id,

@@ -31,7 +31,7 @@ export function policyViolations(policy: KeyPolicy, key: KeyConfig, now: Date): 
   }
   if (policy.policyForbidWildcardCidr && wildcardFamilies(key.cidrs).length > 0) {
     errors.cidrs =
-      "Your organization's key policy forbids allowing every address (0.0.0.0/0 or ::/0); list the networks this key is used from";
+      "Your organization's key policy forbids allowing every address (0.0.0.0/0 or ::/0, or ranges that add up to it); list the networks this key is used from";
   }
   if (policy.policyForbidFullAccess && isFullAccess(key.scopes)) {
     errors.scopes = "Your organization's key policy forbids full-access keys (any action on all resources)";

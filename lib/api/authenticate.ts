@@ -14,16 +14,42 @@ export interface ApiPrincipal {
   actor: KeyActor;
 }
 
-const INVALID = "Invalid API key";
+// One answer for every request that does not authenticate — missing, malformed, unknown, revoked, expired or
+// rotated-away — so a 401 never tells whoever holds a leaked secret that it once was real. The reason goes
+// to the organization's audit log and the key's usage instead (lib/api/refusals.ts).
+export const UNAUTHENTICATED_MESSAGE = "Missing or invalid API key: send a valid one as Authorization: Bearer <secret>";
 
-function unauthorized(message: string): ApiError {
-  return new ApiError("UNAUTHORIZED", message, undefined, { "www-authenticate": 'Bearer realm="keyward"' });
+function unauthorized(): ApiError {
+  return new ApiError("UNAUTHORIZED", UNAUTHENTICATED_MESSAGE, undefined, { "www-authenticate": 'Bearer realm="keyward"' });
+}
+
+export type RefusalReason = "REVOKED" | "EXPIRED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE";
+
+export interface RefusedKey {
+  orgId: string;
+  keyId: string;
+  label: string;
+}
+
+/** A refusal of a real key of an organization, which its reviewers should see (audit log, key usage). */
+export class KeyRefusedError extends ApiError {
+  constructor(
+    readonly key: RefusedKey,
+    readonly reason: RefusalReason,
+    readonly detail: string,
+    refusal: ApiError,
+  ) {
+    super(refusal.code, refusal.message, refusal.details, refusal.headers);
+  }
+}
+
+function deadKey(key: RefusedKey, reason: RefusalReason, detail: string): KeyRefusedError {
+  return new KeyRefusedError(key, reason, detail, unauthorized());
 }
 
 function bearerSecret(header: string | null): string {
-  if (!header) throw unauthorized("Missing API key: send it as Authorization: Bearer <secret>");
-  const match = /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(header);
-  if (!match) throw unauthorized("Malformed Authorization header: expected Bearer <secret>");
+  const match = header ? /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(header) : null;
+  if (!match) throw unauthorized();
   return match[1];
 }
 
@@ -56,18 +82,21 @@ function clientAllowed(cidrs: string[], ip: string | null): boolean {
 export async function authenticateApiKey(db: Db, headers: Pick<Headers, "get">, now = new Date()): Promise<ApiPrincipal> {
   const secret = bearerSecret(headers.get("authorization"));
   const row = await findSecret(db, secret);
-  if (!row) throw unauthorized(INVALID);
+  if (!row) throw unauthorized();
   const { key } = row;
   const status = keyStatus(key, now);
-  if (status === "revoked") throw unauthorized("This API key has been revoked");
-  if (status === "expired") throw unauthorized("This API key has expired");
+  const who = { orgId: key.orgId, keyId: key.id, label: `${key.name} (${displaySecret(key.displayPrefix, row.last4)})` };
+  if (status === "revoked") throw deadKey(who, "REVOKED", "The key is revoked");
+  if (status === "expired") throw deadKey(who, "EXPIRED", "The key has expired");
   if (row.supersededAt && !(row.validUntil && row.validUntil > now)) {
-    throw unauthorized("This secret was replaced when the key was rotated; use the new secret");
+    // As on the verify path: a secret past its rotation grace period counts as expired.
+    throw deadKey(who, "EXPIRED", "The secret was replaced by a rotation and its grace period is over");
   }
   const meta = requestMetaFrom(headers);
   const cidrs = key.cidrs.map((c) => c.cidr);
   if (!clientAllowed(cidrs, meta.ip)) {
-    throw new ApiError("FORBIDDEN", `This API key is not allowed from ${meta.ip ?? "an unknown address"}`);
+    const message = `This API key is not allowed from ${meta.ip ?? "an unknown address"}`;
+    throw new KeyRefusedError(who, "IP_NOT_ALLOWED", message, new ApiError("FORBIDDEN", message));
   }
   return {
     orgId: key.orgId,
@@ -76,7 +105,7 @@ export async function authenticateApiKey(db: Db, headers: Pick<Headers, "get">, 
     scopes: key.scopes.map((s) => ({ action: s.action as ScopeAction, resourceFilter: s.resourceFilter })),
     actor: {
       orgId: key.orgId,
-      actor: { type: "key", id: key.id, label: `${key.name} (${displaySecret(key.displayPrefix, row.last4)})` },
+      actor: { type: "key", id: key.id, label: who.label },
       meta: { ip: meta.ip, userAgent: meta.userAgent },
     },
   };

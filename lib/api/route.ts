@@ -4,9 +4,11 @@ import { getDb, type Db } from "../db/client";
 import { authorize } from "../keys";
 import { keyIdSchema } from "../validations/key";
 import { KEY_NOT_FOUND } from "../api-keys/load-key";
-import { authenticateApiKey, type ApiPrincipal } from "./authenticate";
+import { authenticateApiKey, KeyRefusedError, type ApiPrincipal } from "./authenticate";
 import { isPerKey, type Endpoint } from "./endpoints";
 import { ApiError, errorResponse, replyWith } from "./errors";
+import { requestMetaFrom } from "../http/request-meta";
+import { recordKeyRefusal } from "./refusals";
 import { apiBuckets } from "./rate-limit";
 import type { z } from "zod";
 
@@ -77,11 +79,18 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
       if (isPerKey(endpoint) && !keyIdSchema.safeParse(keyId).success) throw new ApiError("NOT_FOUND", KEY_NOT_FOUND);
       const { resource, shown } = scopeNeeded(endpoint, keyId);
       if (!authorize(principal.scopes, endpoint.action, resource).allowed) {
-        throw new ApiError("FORBIDDEN", `Insufficient scope: needs ${endpoint.action} on ${shown}`, {
+        const message = `Insufficient scope: needs ${endpoint.action} on ${shown}`;
+        const refusal = new ApiError("FORBIDDEN", message, {
           action: endpoint.action,
           resource: shown,
           example: `${endpoint.action}:keys/**`,
         });
+        throw new KeyRefusedError(
+          { orgId: principal.orgId, keyId: principal.keyId, label: principal.actor.actor.label },
+          "INSUFFICIENT_SCOPE",
+          message,
+          refusal,
+        );
       }
       const raw =
         endpoint.source === "query"
@@ -93,6 +102,7 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
       const result = await runAction(endpoint.input, raw, (input) => handler(ctx, input as z.output<E["input"]>));
       return replyWith(result, endpoint.status);
     } catch (error) {
+      if (error instanceof KeyRefusedError) await auditRefusal(error, endpoint, request, route);
       if (error instanceof ApiError) return errorResponse(error.code, error.message, error.details, error.headers);
       // Only the kind of failure is logged: messages of lower layers may quote input values.
       const e = error as { name?: string; code?: string };
@@ -100,6 +110,19 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
       return errorResponse("INTERNAL", "Something went wrong. Nothing was changed; try again.");
     }
   };
+}
+
+async function auditRefusal(refusal: KeyRefusedError, endpoint: Endpoint, request: Request, route: RouteParams) {
+  const { id } = (await route?.params) ?? {};
+  const keyId = typeof id === "string" && keyIdSchema.safeParse(id).success ? id : null;
+  const { resource } = scopeNeeded(endpoint, keyId ?? "");
+  try {
+    const targetKeyId = isPerKey(endpoint) ? keyId : null;
+    await recordKeyRefusal(getDb(), refusal, { action: endpoint.action, resource, targetKeyId, meta: requestMetaFrom(request.headers) });
+  } catch (error) {
+    // The refusal is answered either way; a failed audit write is logged, never turned into a 500.
+    console.error(`[keyward] api refusal not recorded: ${(error as Error)?.name ?? "Error"}`);
+  }
 }
 
 function asObject(value: unknown): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { KeyView } from "../api-keys/serialize";
 import { KEY_STATUSES, SCOPE_ACTIONS } from "../keys/universal";
 import { revokeKeySchema, rotateKeySchema } from "../validations/key";
+import { text } from "../validations/text";
 import type { KeyUsageReport } from "./key-usage";
 import { API_ERROR_CODES } from "./errors";
 
@@ -21,8 +22,7 @@ export const LEAK_TEXT_MAX = 1_000_000;
 
 /** POST /keys/revoke-leaked: any text (a log, a paste, a file); every key of the organization found in it is revoked. */
 export const revokeLeakedBodySchema = z.object({
-  text: z
-    .string({ error: "Send the text to scan as `text`" })
+  text: text({ error: "Send the text to scan as `text`" })
     .min(1, "Send the text to scan as `text`")
     .max(LEAK_TEXT_MAX, `The text can be at most ${LEAK_TEXT_MAX.toLocaleString("en")} characters`),
   reason: revokeKeySchema.shape.reason,

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   // organizations one belongs to is open to every member.
   "orgs:create": ["admin"],
   "orgs:switch": ["admin", "lead", "auditor"],
+  // One's own account (the password): every member.
+  "account:manage": ["admin", "lead", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

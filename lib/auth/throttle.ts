@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 
 // Failures allowed before backoff starts: an account is one person mistyping; an address may be an office.
 export const ACCOUNT_FREE_FAILURES = 5;
-export const IP_FREE_FAILURES = 30;
+export const IP_FREE_FAILURES = 10;
 export const BASE_LOCK_MS = 2_000;
 export const MAX_LOCK_MS = 15 * 60 * 1000;
 // A subject with no failure for this long starts again from zero.

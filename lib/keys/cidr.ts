@@ -72,11 +72,12 @@ function parsePrefix(raw: string, prefixText: string | undefined, family: IpFami
 /** Parses one allow-list entry (an address or a CIDR range) into canonical form. */
 export function parseCidr(entry: unknown): CidrParse {
   if (typeof entry !== "string") return { ok: false, error: "Each entry must be text" };
+  // The length of what was sent, before trimming: 4,000 spaces around an address are not a short entry.
+  if (entry.length > CIDR_ENTRY_MAX_LENGTH) {
+    return { ok: false, error: `"${entry.trim().slice(0, 24)}…" is too long to be an IP address or range` };
+  }
   const raw = entry.trim();
   if (raw === "") return { ok: false, error: "Enter an IP address or range" };
-  if (raw.length > CIDR_ENTRY_MAX_LENGTH) {
-    return { ok: false, error: `"${raw.slice(0, 24)}…" is too long to be an IP address or range` };
-  }
   if (/\s/.test(raw)) return { ok: false, error: `${raw} contains a space; write it as ${raw.replace(/\s+/g, "")}` };
   const pieces = raw.split("/");
   if (pieces.length > 2) return { ok: false, error: `${raw} has more than one "/"` };
@@ -166,7 +167,7 @@ export function parseCidrList(lines: readonly string[]): CidrListResult {
   let entries = 0;
 
   lines.forEach((line, index) => {
-    if (typeof line === "string" && line.trim() === "") return;
+    if (typeof line === "string" && line.length <= CIDR_ENTRY_MAX_LENGTH && line.trim() === "") return;
     entries++;
     const parsed = parseCidr(line);
     if (!parsed.ok) {
@@ -191,6 +192,12 @@ export function parseCidrList(lines: readonly string[]): CidrListResult {
     if (cover) warnings.push({ index, message: `${cidr.text} is already covered by ${cover.cidr.text}` });
   }
 
+  for (const family of coveredFamilies(accepted.map((a) => a.cidr))) {
+    if (accepted.some((a) => a.cidr.family === family && a.cidr.prefix === 0)) continue;
+    const parts = accepted.filter((a) => a.cidr.family === family).map((a) => a.cidr.text);
+    warnings.push({ index: null, message: `Together, ${listText(parts)} allow calls from any ${FAMILY_NAME[family]} address` });
+  }
+
   // Stable sort: an entry's remarks stay together, in the order of the lines.
   warnings.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
 
@@ -207,13 +214,31 @@ export function parseCidrList(lines: readonly string[]): CidrListResult {
   return { cidrs: accepted.map((a) => a.cidr.text), errors, warnings };
 }
 
-/** Families the list leaves fully open (a /0 range, or the empty allow-all list). */
+function listText(items: string[]): string {
+  if (items.length <= 4)
+    return items.length === 2 ? items.join(" and ") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return `${items.slice(0, 3).join(", ")} and ${items.length - 3} more ranges`;
+}
+
+/**
+ * Families whose whole address space the ranges cover together: a /0, or pieces such as 0.0.0.0/1 +
+ * 128.0.0.0/1. CIDR blocks are aligned, so sorting by start and walking the gaps is exact.
+ */
+export function coveredFamilies(cidrs: readonly Cidr[]): IpFamily[] {
+  return (["ipv4", "ipv6"] as const).filter((family) => {
+    const blocks = cidrs.filter((c) => c.family === family).sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
+    let next = 0n;
+    for (const block of blocks) {
+      if (block.network > next) return false;
+      const end = block.network + hostMask(family, block.prefix) + 1n;
+      if (end > next) next = end;
+    }
+    return next === 1n << BigInt(MAX_PREFIX[family]);
+  });
+}
+
+/** Families the list leaves fully open (a /0 range, ranges that add up to the whole family, or the empty allow-all list). */
 export function wildcardFamilies(cidrs: readonly string[]): IpFamily[] {
   if (cidrs.length === 0) return ["ipv4", "ipv6"];
-  const open = new Set(
-    parseValidCidrs(cidrs)
-      .filter((c) => c.prefix === 0)
-      .map((c) => c.family),
-  );
-  return (["ipv4", "ipv6"] as const).filter((family) => open.has(family));
+  return coveredFamilies(parseValidCidrs(cidrs));
 }

@@ -67,6 +67,7 @@ export {
   ALLOW_ALL_CIDRS,
   CIDR_ENTRY_MAX_LENGTH,
   cidrContains,
+  coveredFamilies,
   parseCidr,
   parseCidrList,
   parseValidCidrs,

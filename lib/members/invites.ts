@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { recordAudit } from "../audit";
 import { ActionError } from "../actions/errors";
 import { hashPassword, verifyPassword } from "../auth/password";
+import { assertStrongPassword } from "../auth/password-strength";
 import type { Role } from "../auth/permissions";
 import { createSession } from "../auth/sessions";
 import { checkPasswordThrottled } from "../auth/throttle";
@@ -110,6 +111,7 @@ export async function acceptInvite(db: Db, token: string, password: string, meta
   } else {
     const parsed = newPasswordSchema.safeParse(password);
     if (!parsed.success) throw new ActionError("VALIDATION", parsed.error.issues[0].message, { password: parsed.error.issues[0].message });
+    assertStrongPassword(password, [invite.email]);
     passwordHash = await hashPassword(password);
   }
   const userId = existing?.id ?? newId("usr");

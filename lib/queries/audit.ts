@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AUDIT_OUTCOMES, type AuditOutcome } from "../audit";
+import { text } from "../validations/text";
 import type { Db, Prisma } from "../db/client";
 
 // Reads of the append-only audit log (lib/audit.ts is its only writer and only inserts; nothing in the
@@ -13,6 +15,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "org.policy_updated": "Key policy changed",
   "user.signed_in": "Signed in",
   "user.signed_out": "Signed out",
+  "user.sign_in_failed": "Sign-in failed",
+  "user.sign_in_throttled": "Sign-in throttled",
+  "user.password_changed": "Password changed",
+  "user.password_change_failed": "Password change refused",
+  "action.refused": "Action refused",
+  "api.request_refused": "API request refused",
   "key.created": "Key created",
   "key.updated": "Key edited",
   "key.rotated": "Key rotated",
@@ -28,14 +36,17 @@ export function auditActionLabel(action: string): string {
   return AUDIT_ACTION_LABELS[action] ?? action;
 }
 
+export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = { success: "Succeeded", denied: "Denied", failed: "Failed" };
+
 const isoInstant = z.iso.datetime({ offset: true }).optional().catch(undefined);
-const shortText = z.string().trim().max(100).optional().catch(undefined);
+const shortText = text().trim().max(100).optional().catch(undefined);
 
 /** The audit view's filters as they live in the URL; anything unrecognised is dropped. */
 export const auditParamsSchema = z.object({
   actor: shortText,
   action: shortText,
   key: shortText,
+  outcome: z.enum(AUDIT_OUTCOMES).optional().catch(undefined),
   from: isoInstant,
   to: isoInstant,
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
@@ -48,6 +59,7 @@ export function parseAuditParams(search: Record<string, string | string[] | unde
     actor: first(search.actor),
     action: first(search.action),
     key: first(search.key),
+    outcome: first(search.outcome),
     from: first(search.from),
     to: first(search.to),
     page: first(search.page) ?? 1,
@@ -57,7 +69,7 @@ export function parseAuditParams(search: Record<string, string | string[] | unde
 /** The filters as a query string (without page), for links and the CSV export. */
 export function auditSearch(params: Partial<AuditParams>): URLSearchParams {
   const search = new URLSearchParams();
-  for (const name of ["actor", "action", "key", "from", "to"] as const) {
+  for (const name of ["actor", "action", "key", "outcome", "from", "to"] as const) {
     const value = params[name];
     if (value) search.set(name, value);
   }
@@ -71,6 +83,7 @@ export function auditWhere(orgId: string, params: AuditParams): Prisma.AuditEven
     orgId,
     ...(params.actor ? (params.actor === SYSTEM_ACTOR ? { actorType: "system" } : { actorId: params.actor }) : {}),
     ...(params.action ? { action: params.action } : {}),
+    ...(params.outcome ? { outcome: params.outcome } : {}),
     ...(params.key ? { targetType: "key", targetId: params.key } : {}),
     ...(params.from || params.to
       ? { at: { ...(params.from ? { gte: new Date(params.from) } : {}), ...(params.to ? { lt: new Date(params.to) } : {}) } }
@@ -86,6 +99,7 @@ export interface AuditRow {
   actorLabel: string;
   action: string;
   actionLabel: string;
+  outcome: string;
   targetType: string | null;
   targetId: string | null;
   targetName: string | null;
@@ -117,6 +131,7 @@ async function toRows(db: Db, orgId: string, events: EventRow[]): Promise<AuditR
     actorLabel: e.actorLabel,
     action: e.action,
     actionLabel: auditActionLabel(e.action),
+    outcome: e.outcome,
     targetType: e.targetType,
     targetId: e.targetId,
     targetName: e.targetType === "key" && e.targetId ? (names.get(e.targetId) ?? null) : null,
@@ -210,6 +225,7 @@ export const AUDIT_CSV_COLUMNS = [
   "actor",
   "actor_id",
   "action",
+  "outcome",
   "target_type",
   "target_id",
   "target_name",
@@ -225,6 +241,7 @@ export function auditCsvRecord(row: AuditRow): string[] {
     row.actorLabel,
     row.actorId ?? "",
     row.action,
+    row.outcome,
     row.targetType ?? "",
     row.targetId ?? "",
     row.targetName ?? "",

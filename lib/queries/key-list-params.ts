@@ -1,6 +1,7 @@
 // The keys list's URL state: no database imports, so client components (filters, links) can use it too.
 import { z } from "zod";
 import { looksLikeKeywardSecret } from "../keys/universal";
+import { text } from "../validations/text";
 
 export const KEY_LIST_FILTERS = ["active", "expired", "revoked", "all"] as const;
 export type KeyListFilter = (typeof KEY_LIST_FILTERS)[number];
@@ -12,8 +13,7 @@ export const KEY_PAGE_SIZE = 25;
 export const keyListParamsSchema = z.object({
   status: z.enum(KEY_LIST_FILTERS).catch("active"),
   // A secret is looked up by hash (a POST from the search box), never searched for or echoed from a URL.
-  q: z
-    .string()
+  q: text()
     .trim()
     .max(100)
     .transform((q) => (looksLikeKeywardSecret(q) ? "" : q))

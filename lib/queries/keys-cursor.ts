@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
+import { nameSearchText } from "../api-keys/search-name";
 import { keyInclude, toKeyView, type KeyView } from "../api-keys/serialize";
 import { KEY_LIST_FILTERS } from "./key-list-params";
 import { statusWhere } from "./keys";
 import { providerOfDb } from "../db/client";
+import { text } from "../validations/text";
 
 // The management API's list: newest first, paged by a cursor over (createdAt desc, id asc) so a page never
 // repeats or skips a key when keys are created or revoked between requests (offset paging would).
@@ -40,9 +42,8 @@ const DISPLAY = /^([a-z][a-z0-9]{1,7}_(?:live|test)_)(?:(?:…|\.\.\.)([A-Za-z0-
 /** The query string of GET /api/v1/keys. Unlike the console's URL state, bad values are refused, not defaulted. */
 export const keyCursorQuerySchema = z.object({
   status: z.enum(KEY_LIST_FILTERS, { error: "Use one of: active, expired, revoked, all" }).default("all"),
-  name: z.string().trim().max(100, "Keep the name filter to 100 characters").optional().meta({ description: "Name contains this text" }),
-  prefix: z
-    .string()
+  name: text().trim().max(100, "Keep the name filter to 100 characters").optional().meta({ description: "Name contains this text" }),
+  prefix: text()
     .trim()
     .regex(DISPLAY, "Use a key prefix such as kw_live_ or a display form such as kw_live_…a1b2")
     .optional()
@@ -53,8 +54,7 @@ export const keyCursorQuerySchema = z.object({
     .min(1, "The limit must be at least 1")
     .max(KEY_CURSOR_PAGE_MAX, `The limit can be at most ${KEY_CURSOR_PAGE_MAX}`)
     .default(KEY_CURSOR_PAGE_DEFAULT),
-  cursor: z
-    .string()
+  cursor: text()
     .optional()
     .refine(
       (text) => text === undefined || decodeKeyCursor(text) !== null,
@@ -74,7 +74,8 @@ function filtersWhere(db: Db, query: KeyCursorQuery): Prisma.ApiKeyWhereInput[] 
   const and: Prisma.ApiKeyWhereInput[] = [];
   if (query.name) {
     const insensitive = providerOfDb(db) === "postgres" ? ({ mode: "insensitive" } as const) : {};
-    and.push({ name: { contains: query.name, ...insensitive } });
+    const text = nameSearchText(query.name);
+    and.push(text === null ? { id: { in: [] } } : { searchName: { contains: text, ...insensitive } });
   }
   const display = query.prefix ? DISPLAY.exec(query.prefix) : null;
   if (display) and.push(display[2] ? { displayPrefix: display[1], last4: display[2] } : { displayPrefix: display[1] });

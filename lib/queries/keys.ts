@@ -1,6 +1,7 @@
 import type { Db, Prisma } from "../db/client";
 import { providerOfDb, type DatabaseProvider } from "../db/client";
 import type { KeyStatus } from "../keys";
+import { nameSearchText } from "../api-keys/search-name";
 import { keyDetailInclude, keyInclude, toKeyView, type KeyView } from "../api-keys/serialize";
 import { KEY_PAGE_SIZE, type KeyListFilter, type KeyListParams, type KeySort } from "./key-list-params";
 
@@ -30,14 +31,18 @@ export function statusWhere(status: KeyStatus | "all", now: Date): Prisma.ApiKey
 export function searchWhere(q: string, provider: DatabaseProvider): Prisma.ApiKeyWhereInput {
   if (!q) return {};
   const insensitive = provider === "postgres" ? ({ mode: "insensitive" } as const) : {};
-  const or: Prisma.ApiKeyWhereInput[] = [{ name: { contains: q, ...insensitive } }];
+  const text = nameSearchText(q);
+  const or: Prisma.ApiKeyWhereInput[] = text === null ? [] : [{ searchName: { contains: text, ...insensitive } }];
   const display = /^([a-z][a-z0-9]{1,7}_(?:live|test)_)?(?:…|\.\.\.)?([A-Za-z0-9]{4})$/.exec(q);
   if (display) {
     or.push(display[1] ? { displayPrefix: display[1], last4: display[2] } : { last4: display[2] });
   } else if (/^[a-z][a-z0-9]{1,7}_(live|test)_?$/.test(q)) {
-    or.push({ displayPrefix: { startsWith: q } });
+    // Every key's displayPrefix is one of the two "<prefix>_<env>_" forms: the match is exact, no LIKE.
+    const prefix = q.endsWith("_") ? q : `${q}_`;
+    or.push({ displayPrefix: prefix });
   }
-  return { OR: or };
+  // Prisma reads an empty OR as no condition at all: say "nothing matches" outright.
+  return or.length > 0 ? { OR: or } : { id: { in: [] } };
 }
 
 type NullsOrder = "first" | "last";

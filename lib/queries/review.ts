@@ -81,7 +81,10 @@ export function riskReasons(key: KeyRiskInput, policy: Policy, now: Date): RiskR
   for (const message of Object.values(policyViolations(policy, key, key.createdAt))) add("policy", message);
   if (isFullAccess(key.scopes)) add("full_access", "Any action on all resources; narrow it to what the client needs");
   for (const family of wildcardFamilies(key.cidrs)) {
-    add(family === "ipv4" ? "internet_ipv4" : "internet_ipv6", family === "ipv4" ? "0.0.0.0/0 is allowed" : "::/0 is allowed");
+    add(
+      family === "ipv4" ? "internet_ipv4" : "internet_ipv6",
+      family === "ipv4" ? "Every IPv4 address is allowed (0.0.0.0/0)" : "Every IPv6 address is allowed (::/0)",
+    );
   }
   if (key.expiresAt === null) add("never_expires", "Set an expiry so a forgotten key stops working on its own");
   const age = now.getTime() - key.createdAt.getTime();

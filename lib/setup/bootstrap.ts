@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit";
 import { ActionError } from "../actions/errors";
 import { hashPassword } from "../auth/password";
+import { assertStrongPassword } from "../auth/password-strength";
 import type { Db } from "../db/client";
 import { newId } from "../ids";
 import { newSealedSigningSecret } from "../orgs/signing-secret";
@@ -20,6 +21,7 @@ export async function isInstalled(db: Db): Promise<boolean> {
  */
 export async function bootstrapInstallation(db: Db, input: SetupInput, meta: RequestMeta) {
   if (await isInstalled(db)) throw new ActionError("CONFLICT", ALREADY_SET_UP);
+  assertStrongPassword(input.password, [input.email, input.orgName]);
   const passwordHash = await hashPassword(input.password);
   const orgId = newId("org");
   const userId = newId("usr");

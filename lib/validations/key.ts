@@ -2,6 +2,7 @@
 // Imports only the browser-safe parts of lib/keys (never node:crypto), so client
 // components can use these schemas too.
 import { z } from "zod";
+import { text } from "./text";
 import { parseCidrList } from "../keys/cidr";
 import { EXPIRY_PRESET_VALUES, parseCustomExpiry, parseExpiry, InvalidExpiryError } from "../keys/expiry";
 import { keyEnvironmentSchema, keyPrefixSchema, type KeyEnvironment } from "../keys/key-prefix";
@@ -20,7 +21,7 @@ export const BULK_REVOKE_MAX = 100;
 
 export const KEY_ID_PATTERN = /^key_[A-Za-z0-9]{20}$/;
 
-export const keyIdSchema = z.string({ error: "A key id is required" }).regex(KEY_ID_PATTERN, "That is not a valid key id");
+export const keyIdSchema = text({ error: "A key id is required" }).regex(KEY_ID_PATTERN, "That is not a valid key id");
 
 // Control characters, private-use and unpaired surrogates, line/paragraph separators and
 // invisible format characters (zero-width spaces, bidi overrides). The zero-width joiner
@@ -36,14 +37,12 @@ export const keyNameSchema = z
   .refine((name) => !UNPRINTABLE_NAME.test(name), "The name can't contain control or invisible characters")
   .normalize("NFC");
 
-export const descriptionSchema = z
-  .string({ error: "The description must be text" })
+export const descriptionSchema = text({ error: "The description must be text" })
   .trim()
   .max(DESCRIPTION_MAX, { error: `Keep the description to ${DESCRIPTION_MAX} characters or fewer`, abort: true })
   .refine((text) => !UNPRINTABLE_TEXT.test(text), "The description can't contain control characters");
 
-const reasonSchema = z
-  .string({ error: "The reason must be text" })
+const reasonSchema = text({ error: "The reason must be text" })
   .trim()
   .max(REASON_MAX, { error: `Keep the reason to ${REASON_MAX} characters or fewer`, abort: true })
   .refine((text) => !UNPRINTABLE_TEXT.test(text), "The reason can't contain control characters");
@@ -55,7 +54,7 @@ function expirySchemaAt(now: () => Date) {
   return z
     .object({
       preset: z.enum(EXPIRY_CHOICES, { error: "Choose when the key expires" }),
-      customAt: z.string({ error: "Pick a date and time" }).optional(),
+      customAt: text({ error: "Pick a date and time" }).optional(),
     })
     .superRefine((expiry, ctx) => {
       if (expiry.preset !== "custom") return;
@@ -66,8 +65,7 @@ function expirySchemaAt(now: () => Date) {
 
 export const scopeInputSchema = z.object({
   action: z.enum(SCOPE_ACTIONS, { error: "Choose an action: read, write, admin or any action (*)" }),
-  resourceFilter: z
-    .string({ error: "Enter a resource filter, or leave it blank for all resources" })
+  resourceFilter: text({ error: "Enter a resource filter, or leave it blank for all resources" })
     .trim()
     .superRefine((filter, ctx) => {
       const result = validateResourceFilter(filter);
@@ -86,7 +84,7 @@ function isBlank(line: string): boolean {
 
 /** Allowed IPs, one entry per item; blank items are ignored and an empty list allows every address. */
 export const cidrsSchema = z
-  .array(z.string({ error: "Each entry must be text" }), { error: "Allowed IPs must be a list" })
+  .array(text({ error: "Each entry must be text" }), { error: "Allowed IPs must be a list" })
   .superRefine((lines, ctx) => {
     const count = lines.filter((line) => !isBlank(line)).length;
     if (count > MAX_CIDRS) {
@@ -177,8 +175,7 @@ export type ExpireGraceSecretValues = z.output<typeof expireGraceSecretSchema>;
 /** Shapes the request only; the server checks confirmNameMatches against the stored name. */
 export const revokeKeySchema = z.object({
   keyId: keyIdSchema,
-  confirmName: z
-    .string({ error: "Type the key's name to confirm" })
+  confirmName: text({ error: "Type the key's name to confirm" })
     .trim()
     .min(1, { error: "Type the key's name to confirm", abort: true })
     .max(KEY_NAME_MAX, { error: "That doesn't match the key's name", abort: true })
@@ -214,7 +211,7 @@ export const bulkRevokeSchema = z
           seen.add(id);
         });
       }),
-    confirmation: z.string({ error: "Type the confirmation phrase" }).max(40, {
+    confirmation: text({ error: "Type the confirmation phrase" }).max(40, {
       error: "That doesn't match the confirmation phrase",
       abort: true,
     }),

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { keyPrefixSchema } from "../keys/key-prefix";
 import { orgNameSchema } from "./auth";
+import { text } from "./text";
 
 export const createOrganizationSchema = z.object({ name: orgNameSchema, keyPrefix: keyPrefixSchema });
 export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;
 export type CreateOrganizationFormValues = z.input<typeof createOrganizationSchema>;
 
 export const switchOrganizationSchema = z.object({
-  orgId: z.string({ error: "Choose an organization" }).regex(/^org_[A-Za-z0-9]{20}$/, "Choose an organization"),
+  orgId: text({ error: "Choose an organization" }).regex(/^org_[A-Za-z0-9]{20}$/, "Choose an organization"),
 });
 
 export const MAX_LIFETIME_DAYS_LIMIT = 3650;

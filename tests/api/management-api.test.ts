@@ -52,13 +52,15 @@ describe("authentication (401 UNAUTHORIZED)", () => {
   it("refuses a revoked key, an expired key and a secret replaced by rotation", async () => {
     const revoked = await seedKey(db, acme.actor, { name: "Soon revoked", scopes: [{ action: "read", resourceFilter: "" }] });
     expect((await api(acme.admin.secret, "POST", `/api/v1/keys/${revoked.id}/revoke`)).status).toBe(200);
-    expect((await api(revoked.secret, "GET", "/api/v1/keys")).body.error.message).toMatch(/revoked/);
+    // One answer for every unauthenticated request: it does not say the secret once was real.
+    const unknown = (await api("kw_live_not-a-key", "GET", "/api/v1/keys")).body;
+    expect((await api(revoked.secret, "GET", "/api/v1/keys")).body).toEqual(unknown);
 
     const expired = await seedKey(db, acme.actor, { name: "Expired", scopes: [{ action: "read", resourceFilter: "" }] });
     await db.apiKey.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const expiredReply = await api(expired.secret, "GET", "/api/v1/keys");
     expectError(expiredReply, 401, "UNAUTHORIZED");
-    expect(expiredReply.body.error.message).toMatch(/expired/);
+    expect(expiredReply.body).toEqual(unknown);
 
     const rotated = await seedKey(db, acme.actor, { name: "Rotated", scopes: [{ action: "write", resourceFilter: "keys/**" }] });
     const rotation = await api(rotated.secret, "POST", `/api/v1/keys/${rotated.id}/rotate`, {});

@@ -72,6 +72,21 @@ describe("login throttling", () => {
     expect(await attempt("user1@example.com", "right", "192.0.2.51", verify, now)).toBe("ok");
   });
 
+  it("throttles an address after at most 10 failures across accounts, with back-off rather than lockout", async () => {
+    const { calls, verify } = countingVerify("right");
+    const t0 = new Date("2030-04-01T00:00:00Z");
+    const ip = "192.0.2.77";
+    for (let i = 0; i < 10; i++) expect(await attempt(`spray${i}@example.com`, "password1", ip, verify, t0)).toBe("wrong");
+    expect(await attempt("spray-next@example.com", "password1", ip, verify, t0)).toBe("RATE_LIMITED");
+    expect(calls.count).toBe(10);
+    // Back-off, not lockout: once the lock has passed the address may try again (and a right password works).
+    const later = new Date(t0.getTime() + BASE_LOCK_MS + 1);
+    expect(await attempt("spray0@example.com", "right", ip, verify, later)).toBe("ok");
+    // The per-account rule still holds on its own: 5 failures for one account from 5 addresses lock it.
+    for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) await attempt("one@example.com", "x", `198.51.100.${200 + i}`, verify, later);
+    expect(await attempt("one@example.com", "right", "198.51.100.250", verify, later)).toBe("RATE_LIMITED");
+  });
+
   it("refuses parallel guesses for one account while one is being checked", async () => {
     const { calls, verify } = countingVerify("right");
     const now = new Date("2030-03-01T00:00:00Z");

@@ -56,7 +56,7 @@ describe("keyward keys: the rotation workflow (seed 000)", () => {
 
     const fails = await runCli(["keys", "list"], { env: as(old.secret) });
     expect(fails.code).toBe(2);
-    expect(fails.stderr).toContain("This API key has been revoked (UNAUTHORIZED)");
+    expect(fails.stderr).toContain("Missing or invalid API key: send a valid one as Authorization: Bearer <secret> (UNAUTHORIZED)");
     expect(fails.stdout).toBe("");
     const audit = await db.auditEvent.findFirstOrThrow({ where: { targetId: old.id, action: "key.revoked" } });
     expect(audit.actorLabel).toBe(`CI Pipeline v2 (${key.display})`);

@@ -2,9 +2,10 @@
 // runAction + createKey path the console action and the API take, with a message naming the rule.
 import { describe, expect, it } from "vitest";
 import { createKey } from "@/lib/api-keys/create-key";
+import { editKey } from "@/lib/api-keys/edit-key";
 import { runAction } from "@/lib/actions/run-action";
 import { getKeyPolicy, updateKeyPolicy } from "@/lib/orgs/key-policy";
-import { createKeySchema, type CreateKeyInput } from "@/lib/validations/key";
+import { createKeySchema, editKeySchema, type CreateKeyInput } from "@/lib/validations/key";
 import { keyPolicySchema, type KeyPolicyInput } from "@/lib/validations/org-admin";
 import { setUpTestDb } from "../support/db";
 import { baseKeyInput, createOrg } from "../support/fixtures";
@@ -21,6 +22,20 @@ const rules: [string, Partial<KeyPolicyInput>, Partial<CreateKeyInput>, string, 
   ["max lifetime (no expiry)", { maxLifetimeDays: 30 }, { expiry: { preset: "never" } }, "expiry", /limits keys to 30 days/],
   ["forbid wildcard CIDR (0.0.0.0/0)", { forbidWildcardCidr: true }, { cidrs: ["0.0.0.0/0"] }, "cidrs", /forbids allowing every address/],
   ["forbid wildcard CIDR (::/0)", { forbidWildcardCidr: true }, { cidrs: ["::/0"] }, "cidrs", /forbids allowing every address/],
+  [
+    "forbid wildcard CIDR (0.0.0.0/1 + 128.0.0.0/1)",
+    { forbidWildcardCidr: true },
+    { cidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+    "cidrs",
+    /forbids allowing every address/,
+  ],
+  [
+    "forbid wildcard CIDR (::/1 + 8000::/1)",
+    { forbidWildcardCidr: true },
+    { cidrs: ["::/1", "8000::/1"] },
+    "cidrs",
+    /forbids allowing every address/,
+  ],
   ["forbid wildcard CIDR (empty list)", { forbidWildcardCidr: true }, { cidrs: [] }, "cidrs", /forbids allowing every address/],
   [
     "forbid full access",
@@ -48,6 +63,21 @@ describe("key policy", () => {
 
     const ok = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, name: "Compliant" }, (i) => createKey(db, org.actor, i));
     expect(ok.ok).toBe(true);
+  });
+
+  it("refuses an edit whose ranges add up to every address", async () => {
+    const org = await createOrg(db);
+    await updateKeyPolicy(db, adminActor(org), { ...NONE, forbidWildcardCidr: true });
+    const made = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, name: "Edited" }, (i) => createKey(db, org.actor, i));
+    if (!made.ok) throw new Error(made.error);
+    for (const cidrs of [
+      ["0.0.0.0/1", "128.0.0.0/1"],
+      ["::/1", "8000::/1", "10.0.0.0/8"],
+    ]) {
+      const edited = await runAction(editKeySchema, { keyId: made.data.key.id, cidrs }, (i) => editKey(db, org.actor, i));
+      expect(edited.ok ? null : edited.fieldErrors?.cidrs).toMatch(/forbids allowing every address/);
+    }
+    expect((await db.keyCidr.findMany({ where: { keyId: made.data.key.id } })).map((c) => c.cidr)).toEqual(["203.0.113.0/24"]);
   });
 
   it("saves with before/after in the audit log and never touches existing keys", async () => {

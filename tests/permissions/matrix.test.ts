@@ -184,6 +184,20 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     input: async () => ({ keyId: (await make.key()).id, grace: "1h" }),
     otherOrg: NOT_FOUND,
   },
+  "lib/actions/account/change-password.ts#changePasswordAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    // Each caller changes their own password: every candidate caller starts from the same known one.
+    input: async () => {
+      await db.user.updateMany({
+        where: { id: { in: [...Object.values(members), otherAdmin].map((m) => m.userId) } },
+        data: { passwordHash },
+      });
+      return { currentPassword: PASSWORD, newPassword: `Matrix ${unique("pw")} quartz lantern` };
+    },
+    otherOrg: "own-org",
+  },
   "lib/actions/keys/expire-grace-secret.ts#expireGraceSecretAction": {
     auth: "session",
     permission: "keys:revoke",
@@ -275,6 +289,7 @@ export const PAGE_MATRIX: Record<string, { url: string; expect: Record<Who, Expe
   "app/(console)/settings/page.tsx": { url: "/settings", expect: consolePage(ALL) },
   "app/(console)/settings/organizations/new/page.tsx": { url: "/settings/organizations/new", expect: consolePage(ADMIN) },
   "app/(console)/api-reference/page.tsx": { url: "/api-reference", expect: consolePage(ALL) },
+  "app/(console)/account/page.tsx": { url: "/account", expect: consolePage(ALL) },
 };
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";

@@ -5,7 +5,9 @@ import { fromLocalInputValue } from "@/components/charts/time-format";
 import { useIsClient } from "@/components/charts/use-is-client";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
-import type { AuditFilterOptions, AuditParams } from "@/lib/queries/audit";
+import { AUDIT_OUTCOME_LABELS, type AuditFilterOptions, type AuditParams } from "@/lib/queries/audit";
+
+const OUTCOME_OPTIONS = Object.entries(AUDIT_OUTCOME_LABELS).map(([value, label]) => ({ value, label }));
 
 // Dates are picked in the viewer's zone and put into the URL as UTC instants ("to" = the end of that day).
 function localDate(iso: string | undefined, endOfDay = false): string {
@@ -37,7 +39,7 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const search = new URLSearchParams();
-    for (const name of ["actor", "action", "key"] as const) {
+    for (const name of ["actor", "action", "key", "outcome"] as const) {
       const value = form.get(name);
       if (typeof value === "string" && value) search.set(name, value);
     }
@@ -49,7 +51,13 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
   };
   const setDate = (name: "from" | "to") => (e: React.ChangeEvent<HTMLInputElement>) => setDates((d) => ({ ...d, [name]: e.target.value }));
 
-  const select = (id: string, label: string, name: "actor" | "action" | "key", list: { value: string; label: string }[], all: string) => (
+  const select = (
+    id: string,
+    label: string,
+    name: "actor" | "action" | "key" | "outcome",
+    list: { value: string; label: string }[],
+    all: string,
+  ) => (
     <div className="min-w-0">
       <label htmlFor={id} className="block text-xs font-medium text-slate-700">
         {label}
@@ -72,11 +80,12 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
       key={JSON.stringify(params)}
       onSubmit={apply}
       aria-label="Filter the audit log"
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(6,minmax(0,1fr))_auto] lg:items-end"
     >
       {select("audit-actor", "Actor", "actor", options.actors, "Anyone")}
       {select("audit-action", "Action", "action", options.actions, "All actions")}
       {select("audit-key", "Key", "key", options.keys, "All keys")}
+      {select("audit-outcome", "Outcome", "outcome", OUTCOME_OPTIONS, "Any outcome")}
       <div>
         <label htmlFor="audit-from" className="block text-xs font-medium text-slate-700">
           From

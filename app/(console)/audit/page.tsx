@@ -6,7 +6,15 @@ import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { db } from "@/lib/db";
-import { auditSearch, describeAuditChanges, getAuditFilterOptions, listAuditEvents, parseAuditParams } from "@/lib/queries/audit";
+import type { AuditOutcome } from "@/lib/audit";
+import {
+  AUDIT_OUTCOME_LABELS,
+  auditSearch,
+  describeAuditChanges,
+  getAuditFilterOptions,
+  listAuditEvents,
+  parseAuditParams,
+} from "@/lib/queries/audit";
 import { AuditFilters } from "./audit-filters";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -25,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Audit log"
-        description="Every change to keys, sign-ins and organization settings: who, when (in your time zone) and from where. The log is append-only."
+        description="Every change to keys, sign-ins (and failed ones), refusals and organization settings: who, when (in your time zone), from where and with what outcome. The log is append-only."
         actions={
           <a href={`/audit/export${filters.size ? `?${filters}` : ""}`} className={buttonClass("secondary")} download>
             Export CSV
@@ -78,11 +86,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     {row.actorLabel}
                   </span>
                   {row.actorType !== "user" && (
-                    <span className="text-xs text-slate-500">{row.actorType === "key" ? "API key" : "System"}</span>
+                    <span className="text-xs text-slate-500">
+                      {row.actorType === "key" ? "API key" : row.actorType === "anonymous" ? "No such account" : "System"}
+                    </span>
                   )}
                 </td>
                 <td className="px-4 py-2 whitespace-nowrap">
                   <span className="font-medium">{row.actionLabel}</span>
+                  {row.outcome !== "success" && (
+                    <span
+                      className={`ml-2 rounded px-1.5 py-0.5 text-xs font-medium ${row.outcome === "denied" ? "bg-amber-100 text-amber-900" : "bg-red-100 text-red-800"}`}
+                      data-testid="audit-outcome"
+                    >
+                      {AUDIT_OUTCOME_LABELS[row.outcome as AuditOutcome] ?? row.outcome}
+                    </span>
+                  )}
                   <span className="block font-mono text-xs text-slate-500">{row.action}</span>
                 </td>
                 <td className="max-w-48 px-4 py-2">

@@ -1,0 +1,33 @@
+import { zxcvbn, zxcvbnOptions } from "@zxcvbn-ts/core";
+import * as common from "@zxcvbn-ts/language-common";
+import * as en from "@zxcvbn-ts/language-en";
+import { ActionError } from "../actions/errors";
+
+// New passwords are checked offline against common and breached passwords, names, keyboard walks, dates and
+// l33t variants by zxcvbn-ts with its common and English dictionaries (no network, no list of ours to keep).
+// Server-side only: the dictionaries are ~1.5 MB, not something to ship to every sign-in form.
+zxcvbnOptions.setOptions({
+  translations: en.translations,
+  graphs: common.adjacencyGraphs,
+  dictionary: { ...common.dictionary, ...en.dictionary },
+});
+
+/** zxcvbn's scale: 3 = "safely unguessable" (about 10^8 guesses and more). */
+export const MIN_PASSWORD_SCORE = 3;
+// zxcvbn's cost grows with the length; the first 64 characters of a strong password are strong on their own.
+const ESTIMATE_MAX_CHARS = 64;
+
+/** Null when the password is strong enough, else the field error to show. `related` are the user's own words (email, organization). */
+export function weakPasswordMessage(password: string, related: string[] = []): string | null {
+  const words = related.flatMap((text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length >= 3);
+  const result = zxcvbn(password.slice(0, ESTIMATE_MAX_CHARS), words);
+  if (result.score >= MIN_PASSWORD_SCORE) return null;
+  const why = result.feedback.warning ? ` (${result.feedback.warning.replace(/\.$/, "")})` : "";
+  return `This password is too easy to guess${why}. Use a longer phrase of unrelated words.`;
+}
+
+/** Throws a VALIDATION ActionError on `field` when the new password is weak. */
+export function assertStrongPassword(password: string, related: string[], field = "password"): void {
+  const message = weakPasswordMessage(password, related);
+  if (message) throw new ActionError("VALIDATION", message, { [field]: message });
+}
