@@ -54,6 +54,7 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
     },
   ],
   rotateKeySchema: [key.rotateKeySchema, { keyId: KEY_ID, grace: "1h" }],
+  expireGraceSecretSchema: [key.expireGraceSecretSchema, { keyId: KEY_ID, secretId: "sec_ABCDEFGHIJ0123456789" }],
   revokeKeySchema: [key.revokeKeySchema, { keyId: KEY_ID, confirmName: "n", reason: "r" }],
   bulkRevokeSchema: [key.bulkRevokeSchema, { keyIds: [KEY_ID], confirmation: "revoke 1 key", reason: "r" }],
   inviteMemberSchema: [member.inviteMemberSchema, { email: "ada@example.com", role: "lead" }],
