@@ -214,10 +214,13 @@ describe("conflict (409) and validation (422)", () => {
 describe("rate limit (429) and internal errors (500)", () => {
   it("limits each key on its own with a token bucket", async () => {
     const busy = await seedKey(db, acme.actor, { name: "Busy script", scopes: [{ action: "read", resourceFilter: "keys/**" }] });
+    const started = Date.now();
     const replies = await Promise.all(Array.from({ length: RATE_LIMIT + 15 }, () => api(busy.secret, "GET", `/api/v1/keys/${busy.id}`)));
+    // The bucket refills RATE_LIMIT tokens a minute while the burst is answered (slowly on a loaded machine).
+    const refilled = Math.ceil(((Date.now() - started) / 60_000) * RATE_LIMIT);
     const limited = replies.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expect(replies.filter((r) => r.status === 200).length).toBeLessThanOrEqual(RATE_LIMIT + 2);
+    expect(replies.filter((r) => r.status === 200).length).toBeLessThanOrEqual(RATE_LIMIT + refilled + 1);
     expectError(limited[0], 429, "RATE_LIMITED");
     expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Another key is not affected.
