@@ -14,6 +14,8 @@ const START_TIMEOUT_MS = 15 * 60_000;
 
 export interface KeywardServer {
   url: string;
+  /** The server process (scripts/start.mjs imports server.ts into itself), e.g. to read its memory. */
+  pid: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -132,6 +134,7 @@ export async function startKeyward({
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     output,
     stop: async () => {
       if (child.exitCode === null) {
