@@ -109,12 +109,12 @@ describe("request bodies are counted as they stream and cut at their limit", () 
       const before = rssBytes(server.pid);
       const upload = await chunkedUpload(path, headers);
       const grown = rssBytes(server.pid) - before;
-      expect(upload.status, kind).toBe(413);
-      expect(upload.body, kind).toMatch(/too large|limited to/);
-      if (path.startsWith("/api/")) expect(upload.contentType, kind).toBe("application/json; charset=utf-8");
+      expect.soft(upload.status, kind).toBe(413);
+      expect.soft(upload.body, kind).toMatch(/too large|limited to/);
+      if (path.startsWith("/api/")) expect.soft(upload.contentType, kind).toBe("application/json; charset=utf-8");
       // Socket buffers on both sides hold a few MB more than the server read.
-      expect(upload.sent, kind).toBeLessThan(limit + 16 * 1024 * 1024);
-      expect(grown, `${kind}: RSS grew by ${Math.round(grown / 1e6)} MB`).toBeLessThan(40 * 1024 * 1024);
+      expect.soft(upload.sent, kind).toBeLessThan(limit + 16 * 1024 * 1024);
+      expect.soft(grown, `${kind}: RSS grew by ${Math.round(grown / 1e6)} MB`).toBeLessThan(40 * 1024 * 1024);
     }
   });
 
