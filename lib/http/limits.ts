@@ -33,7 +33,7 @@ export function httpTimeouts(): HttpTimeouts {
   return {
     requestMs,
     headersMs: Math.min(requestMs, ms("KEYWARD_HEADERS_TIMEOUT_MS", 10_000)),
-    keepAliveMs: ms("KEYWARD_KEEP_ALIVE_TIMEOUT_MS", 5_000),
+    keepAliveMs: ms("KEYWARD_KEEPALIVE_TIMEOUT_MS", 5_000),
     checkEveryMs: 1_000,
     upstreamIdleMs: ms("KEYWARD_UPSTREAM_TIMEOUT_MS", 60_000),
   };
