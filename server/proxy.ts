@@ -1,5 +1,6 @@
 import { Agent, request, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
+import { answerBeforeBody } from "../lib/http/answer-before-body";
 
 // Meaningful for one connection only (RFC 9110 §7.6.1): never forwarded.
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
@@ -53,19 +54,11 @@ export interface LocalProxyOptions {
 const PLAIN = { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" };
 const JSON_TYPE = { ...PLAIN, "content-type": "application/json; charset=utf-8" };
 
-/** Answers 413 and closes the connection without reading the rest of the body. */
+/** Answers 413 without reading the rest of the body. */
 export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number) {
   const message = `The request body is too large: at most ${limit} bytes`;
   const json = req.url?.startsWith("/api/");
-  const body = json ? JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }) : message;
-  if (!res.headersSent) {
-    res.writeHead(413, { ...(json ? JSON_TYPE : PLAIN), connection: "close", "content-length": Buffer.byteLength(body) });
-    res.end(body);
-  } else res.destroy();
-  req.removeAllListeners("data");
-  req.unpipe();
-  req.pause();
-  res.once("finish", () => req.socket.destroySoon());
+  answerBeforeBody(req, res, 413, json ? JSON_TYPE : PLAIN, json ? JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }) : message);
 }
 
 /**

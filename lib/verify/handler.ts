@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerBeforeBody } from "../http/answer-before-body";
 import { clientAddress } from "../http/client-address";
 import type { UsageRecorder } from "../usage/recorder";
 import { USAGE_USER_AGENT_MAX } from "../usage/event";
@@ -137,12 +138,9 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     else res.destroy();
   }
 
-  // Answer at once and close: the rest of the body is never read into memory.
+  // Answer at once: the rest of the body is never read into memory.
   function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) {
-    sendError(res, status, code, message, { connection: "close" });
-    req.removeAllListeners("data");
-    req.pause();
-    res.once("finish", () => req.socket.destroySoon());
+    answerBeforeBody(req, res, status, BASE_HEADERS, JSON.stringify({ error: { code, message } }));
   }
 
   function tooLarge(req: IncomingMessage, res: ServerResponse) {
