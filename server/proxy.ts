@@ -58,7 +58,13 @@ const JSON_TYPE = { ...PLAIN, "content-type": "application/json; charset=utf-8" 
 export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number) {
   const message = `The request body is too large: at most ${limit} bytes`;
   const json = req.url?.startsWith("/api/");
-  answerBeforeBody(req, res, 413, json ? JSON_TYPE : PLAIN, json ? JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }) : message);
+  answerBeforeBody(
+    req,
+    res,
+    413,
+    json ? JSON_TYPE : PLAIN,
+    json ? JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }) : message,
+  );
 }
 
 /**
