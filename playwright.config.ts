@@ -48,6 +48,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir },
+    // 127.0.0.1 is trusted as a proxy: e2e/browser-defences.spec.ts puts a TLS terminator (nginx) there.
+    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir, KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32" },
   },
 });

@@ -8,8 +8,10 @@ import { assertDatabaseReady } from "./lib/db/health";
 import { databaseUrl } from "./lib/db-url";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "./lib/http/request-meta";
 import { clientAddress, isSecureRequest } from "./lib/http/client-address";
+import { bodyLimitFor, httpTimeouts } from "./lib/http/limits";
 import { createVerifyService } from "./lib/verify/service";
 import { startNextThread } from "./server/next-thread";
+import { allowedMethods, isKnownMethod, refuseMethod } from "./server/methods";
 import { createLocalProxy } from "./server/proxy";
 
 const port = Number(process.env.PORT || 3000);
@@ -24,22 +26,41 @@ async function main() {
   // Where this app's own protected routes (lib/client) send verifications, unless configured elsewhere.
   process.env.KEYWARD_VERIFY_URL ||= `http://${hosts[0].includes(":") ? `[${hosts[0]}]` : hosts[0]}:${port}/api/v1/keys/verify`;
   const verify = await createVerifyService({ db: getDb(), url: databaseUrl() });
-  const nextThread = await startNextThread({ dir: process.cwd(), hostname: hosts[0], port });
-  const handle = createLocalProxy({ socketPath: nextThread.socketPath, beforeResponse: nextThread.takeKeyChanges });
+  const timeouts = httpTimeouts();
+  const nextThread = await startNextThread({ dir: process.cwd(), hostname: hosts[0], port, timeouts });
+  const handle = createLocalProxy({
+    socketPath: nextThread.socketPath,
+    beforeResponse: nextThread.takeKeyChanges,
+    bodyLimit: (req) => bodyLimitFor(req.url),
+    idleTimeoutMs: timeouts.upstreamIdleMs,
+    allowFor: (path) => allowedMethods(nextThread.socketPath, path),
+  });
 
   let closing = false;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (closing) res.setHeader("connection", "close");
+    const secure = isSecureRequest(req);
+    // Behind TLS the browser is told to come back only over TLS (two years, the preload lists' minimum is one).
+    if (secure) res.setHeader("strict-transport-security", "max-age=63072000; includeSubDomains");
     if (verify.handles(req)) return verify.handle(req, res);
+    // Next.js answers 500 to a method it does not know (TRACE, PROPFIND, …): they stop here.
+    if (!isKnownMethod(req.method)) return refuseMethod(req, res, nextThread.socketPath);
     // A client must never choose these: they are how the server tells Next who is calling.
     delete req.headers[CLIENT_IP_HEADER];
     delete req.headers[SECURE_HEADER];
     req.headers[CLIENT_IP_HEADER] = clientAddress(req);
-    if (isSecureRequest(req)) req.headers[SECURE_HEADER] = "1";
+    if (secure) req.headers[SECURE_HEADER] = "1";
     handle(req, res);
   };
 
-  const servers = hosts.map((host) => createServer(onRequest).listen(port, host));
+  // Slow clients (a body byte every few seconds) are cut: the whole request must arrive within requestMs.
+  const serverOptions = {
+    requestTimeout: timeouts.requestMs,
+    headersTimeout: timeouts.headersMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkEveryMs,
+  };
+  const servers = hosts.map((host) => createServer(serverOptions, onRequest).listen(port, host));
   await Promise.all(servers.map((s) => new Promise((resolve) => s.once("listening", resolve))));
   console.log(`Keyward ready on ${hosts.map((h) => `http://${h.includes(":") ? `[${h}]` : h}:${port}`).join(", ")}`);
 

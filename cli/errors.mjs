@@ -20,7 +20,7 @@ export class CliError extends Error {
 export function exitCodeForStatus(status) {
   if (status === 401 || status === 403) return EXIT.AUTH;
   if (status === 404) return EXIT.NOT_FOUND;
-  if (status === 400 || status === 409 || status === 413 || status === 422) return EXIT.VALIDATION;
+  if (status === 400 || status === 409 || status === 413 || status === 415 || status === 422) return EXIT.VALIDATION;
   if (status >= 500) return EXIT.SERVER;
   return EXIT.GENERIC;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { announceKeyChange, type KeyChange } from "../lib/api-keys/key-changes";
+import type { HttpTimeouts } from "../lib/http/limits";
 
 export interface NextThread {
   socketPath: string;
@@ -17,7 +18,12 @@ export interface NextThread {
  * posted before the answer that reports it is written, so taking changes before relaying an answer means
  * no client can learn of a change the cache has not.
  */
-export async function startNextThread(options: { dir: string; hostname: string; port: number }): Promise<NextThread> {
+export async function startNextThread(options: {
+  dir: string;
+  hostname: string;
+  port: number;
+  timeouts: HttpTimeouts;
+}): Promise<NextThread> {
   const socketDir = mkdtempSync(path.join(tmpdir(), "keyward-next-"));
   const socketPath = path.join(socketDir, "next.sock");
   const { port1: changes, port2: changesForWorker } = new MessageChannel();

@@ -16,7 +16,13 @@ changes.on("change", (change) => workerData.keyChanges.postMessage(change));
 const app = next({ dev: false, dir: workerData.dir, hostname: workerData.hostname, port: workerData.port });
 await app.prepare();
 const handle = app.getRequestHandler();
-const server = createServer((req, res) => void handle(req, res));
+// Only the main thread connects here, and it enforces the clients' time limits; these are a backstop a little
+// longer than those, and the keep-alive outlives the proxy's idle sockets so a reused socket is never closing.
+const { requestMs, headersMs } = workerData.timeouts;
+const server = createServer(
+  { requestTimeout: requestMs + 5_000, headersTimeout: headersMs + 5_000, keepAliveTimeout: 65_000 },
+  (req, res) => void handle(req, res),
+);
 server.listen(workerData.socketPath, () => parentPort.postMessage({ type: "ready" }));
 
 parentPort.on("message", (message) => {

@@ -20,6 +20,11 @@ beforeAll(async () => {
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      if (req.url === "/stall") return;
+      if (req.url === "/no-allow") {
+        res.writeHead(405);
+        return res.end();
+      }
       if (req.url === "/stream") {
         res.writeHead(200, { "content-type": "text/plain" });
         res.write("first,");
@@ -39,7 +44,13 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => upstream.listen(socketPath, resolve));
-  const proxy = createLocalProxy({ socketPath, beforeResponse: () => (answered += 1) });
+  const proxy = createLocalProxy({
+    socketPath,
+    beforeResponse: () => (answered += 1),
+    bodyLimit: () => 1000,
+    idleTimeoutMs: 300,
+    allowFor: (path) => Promise.resolve(path === "/no-allow" ? "GET, HEAD" : ""),
+  });
   front = createServer(proxy);
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
@@ -98,5 +109,37 @@ describe("createLocalProxy", () => {
     expect(await res.text()).toMatch(/not available/);
     orphan.closeAllConnections();
     await new Promise((resolve) => orphan.close(resolve));
+  });
+
+  it("cuts a chunked body with 413 once it passes the limit, and closes the connection", async () => {
+    const res = await new Promise<{ status?: number; closed: boolean }>((resolve, reject) => {
+      let status: number | undefined;
+      const req = request(`${base}/api/x`, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (r) => {
+        status = r.statusCode;
+        r.resume();
+      });
+      req.on("error", () => resolve({ status, closed: true }));
+      req.on("close", () => resolve({ status, closed: true }));
+      const pump = () => {
+        for (let i = 0; i < 2000 && !req.destroyed; i++) if (!req.write("x".repeat(100))) return void req.once("drain", pump);
+        req.end();
+      };
+      pump();
+      setTimeout(() => reject(new Error("not cut")), 5000);
+    });
+    expect(res).toEqual({ status: 413, closed: true });
+  });
+
+  it("answers 504 when the upstream stays silent past the idle timeout", async () => {
+    const started = Date.now();
+    const res = await fetch(`${base}/stall`);
+    expect(res.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("adds Allow to an upstream 405 that has none", async () => {
+    const res = await fetch(`${base}/no-allow`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
   });
 });

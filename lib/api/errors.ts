@@ -1,13 +1,27 @@
 import type { ActionErrorCode, ActionResult, FieldErrors } from "../actions/errors";
 
-export const API_ERROR_CODES = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION", "RATE_LIMITED", "INTERNAL"] as const;
+export const API_ERROR_CODES = [
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "VALIDATION",
+  "RATE_LIMITED",
+  "INTERNAL",
+] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -42,8 +56,10 @@ const FROM_ACTION: Record<ActionErrorCode, ApiErrorCode> = {
 // Responses are never cached: they carry key state that changes with every mutation.
 const NO_STORE = { "cache-control": "no-store" };
 
+const JSON_UTF8 = { "content-type": "application/json; charset=utf-8" };
+
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+  return Response.json(body, { status, headers: { ...JSON_UTF8, ...NO_STORE, ...headers } });
 }
 
 export function errorResponse(

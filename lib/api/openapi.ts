@@ -21,7 +21,10 @@ export const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   UNAUTHORIZED: "Missing, invalid, revoked or expired API key",
   FORBIDDEN: "Insufficient scope (the message names the scope needed), or the key is not allowed from this IP",
   NOT_FOUND: "No key with this id in the API key's organization",
+  METHOD_NOT_ALLOWED: "The path does not answer this method; Allow lists those it does",
   CONFLICT: "Key name taken, or the key is revoked",
+  PAYLOAD_TOO_LARGE: "The body is over 4 MiB (counted as it arrives; the connection is closed)",
+  UNSUPPORTED_MEDIA_TYPE: "A body without Content-Type: application/json (or text/plain where documented)",
   VALIDATION: "Invalid input; `details` maps each field to its message",
   RATE_LIMITED: "Too many requests for this API key; see Retry-After",
   INTERNAL: "Unexpected failure; nothing was changed",
@@ -111,6 +114,7 @@ function errorCodesFor(endpoint: Endpoint): ApiErrorCode[] {
   const codes: ApiErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
   if (isPerKey(endpoint)) codes.push("NOT_FOUND");
   if (endpoint.method !== "GET" && endpoint.operationId !== "revokeLeakedKeys") codes.push("CONFLICT");
+  if (endpoint.source !== "query") codes.push("PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");
   codes.push("VALIDATION", "RATE_LIMITED", "INTERNAL");
   return codes;
 }

@@ -10,6 +10,7 @@ import { ApiError, errorResponse, replyWith } from "./errors";
 import { requestMetaFrom } from "../http/request-meta";
 import { recordKeyRefusal } from "./refusals";
 import { apiBuckets } from "./rate-limit";
+import { API_BODY_MAX_BYTES } from "../http/limits";
 import type { z } from "zod";
 
 export interface ApiContext {
@@ -23,24 +24,28 @@ export interface ApiContext {
 // Next passes no params to a route without dynamic segments.
 type RouteParams = { params?: Promise<Record<string, string | string[] | undefined>> } | undefined;
 
-// Generous for a 1,000,000-character leak scan in multi-byte UTF-8; anything larger is refused unread.
-const BODY_MAX_BYTES = 4 * 1024 * 1024;
+const TOO_LARGE = `The request body is too large: at most ${API_BODY_MAX_BYTES} bytes`;
 
+// server.ts cuts a longer body as it streams in; this holds wherever else the app is served (next start, dev).
 async function readBody(request: Request, acceptsText: boolean): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > BODY_MAX_BYTES)
-    throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
+  if (Number(request.headers.get("content-length") ?? 0) > API_BODY_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", TOO_LARGE);
   const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > BODY_MAX_BYTES)
-    throw new ApiError("VALIDATION", "The request body is too large", { body: `At most ${BODY_MAX_BYTES} bytes` });
-  const type = request.headers.get("content-type") ?? "";
-  if (acceptsText && type.startsWith("text/plain")) return { text };
+  if (Buffer.byteLength(text, "utf8") > API_BODY_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", TOO_LARGE);
   if (text.trim() === "") return {};
+  const type = mediaType(request.headers.get("content-type"));
+  if (acceptsText && type === "text/plain") return { text };
+  if (type !== "application/json") {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Send the body as Content-Type: application/json${acceptsText ? " or text/plain" : ""}`);
+  }
   try {
     return JSON.parse(text);
   } catch {
     throw new ApiError("VALIDATION", "The request body is not valid JSON", { body: "Send a JSON object" });
   }
+}
+
+function mediaType(header: string | null): string {
+  return (header ?? "").split(";")[0].trim().toLowerCase();
 }
 
 function queryOf(request: Request): Record<string, string> {

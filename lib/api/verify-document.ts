@@ -50,6 +50,7 @@ export const VERIFY_ERRORS = {
   403: 'FORBIDDEN: "ip" sent with a caller key that is not valid here or lacks admin on keys/verify',
   405: "METHOD_NOT_ALLOWED: only POST",
   413: `PAYLOAD_TOO_LARGE: the body is limited to ${VERIFY_BODY_MAX_BYTES} bytes`,
+  415: "UNSUPPORTED_MEDIA_TYPE: the body must be sent with Content-Type: application/json",
   500: "INTERNAL: verification failed; retry",
 } as const;
 

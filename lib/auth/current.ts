@@ -1,5 +1,5 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "../db";
@@ -7,14 +7,13 @@ import { requestMetaFrom } from "../http/request-meta";
 import { isInstalled } from "../setup/bootstrap";
 import { can, type Permission } from "./permissions";
 import { loadSessionContext, type SessionContext } from "./session-context";
-import { SESSION_COOKIE } from "./sessions";
+import { readSessionCookie } from "./session-cookie";
 
 export type { SessionContext } from "./session-context";
 
 /** The signed-in user and their active organization, once per request; null when signed out. */
 export const getSessionContext = cache(async (): Promise<SessionContext | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  return loadSessionContext(db, token);
+  return loadSessionContext(db, await readSessionCookie());
 });
 
 /** For pages: leads to /setup before first run, to /login when signed out, and 403 without the permission. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerBeforeBody } from "../http/answer-before-body";
 import { clientAddress } from "../http/client-address";
 import type { UsageRecorder } from "../usage/recorder";
 import { USAGE_USER_AGENT_MAX } from "../usage/event";
@@ -20,6 +21,15 @@ const BASE_HEADERS = {
 } as const;
 
 const QUESTION_MARK = 63;
+const JSON_TYPE = "application/json";
+
+// Media types are case-insensitive and may carry parameters; what every client sends matches at the first test.
+function isJsonType(type: string | undefined): boolean {
+  if (type === JSON_TYPE) return true;
+  if (type === undefined) return false;
+  const lower = type.toLowerCase();
+  return lower.startsWith(JSON_TYPE) && /^[ \t]*(;|$)/.test(lower.slice(JSON_TYPE.length));
+}
 
 export function isVerifyRequest(req: IncomingMessage): boolean {
   const url = req.url ?? "";
@@ -128,12 +138,13 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     else res.destroy();
   }
 
+  // Answer at once: the rest of the body is never read into memory.
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) {
+    answerBeforeBody(req, res, status, BASE_HEADERS, JSON.stringify({ error: { code, message } }));
+  }
+
   function tooLarge(req: IncomingMessage, res: ServerResponse) {
-    // Answer at once and close: the rest of the body is never read into memory.
-    sendError(res, 413, "PAYLOAD_TOO_LARGE", `The body is limited to ${VERIFY_BODY_MAX_BYTES} bytes`, { connection: "close" });
-    req.removeAllListeners("data");
-    req.pause();
-    res.once("finish", () => req.socket.destroySoon());
+    refuse(req, res, 413, "PAYLOAD_TOO_LARGE", `The body is limited to ${VERIFY_BODY_MAX_BYTES} bytes`);
   }
 
   return function handleVerify(req, res) {
@@ -143,6 +154,9 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     }
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > VERIFY_BODY_MAX_BYTES) return tooLarge(req, res);
+    if (!isJsonType(req.headers["content-type"])) {
+      return refuse(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json");
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let rejected = false;

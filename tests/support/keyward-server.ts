@@ -16,6 +16,8 @@ export interface KeywardServer {
   url: string;
   /** KEYWARD_DATA_DIR of the server: its master key, and its database when started without DATABASE_URL. */
   dataDir: string;
+  /** The server process (scripts/start.mjs imports server.ts into itself), e.g. to read its memory. */
+  pid: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -139,6 +141,7 @@ export async function startKeyward({
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    pid: child.pid!,
     output,
     stop: async () => {
       if (child.exitCode === null) {

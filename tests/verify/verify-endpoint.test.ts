@@ -201,10 +201,14 @@ describe("bad input", () => {
   it("answers 413 to a chunked body once it passes the limit", async () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${v4}/api/v1/keys/verify`, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${v4}/api/v1/keys/verify`,
+        { method: "POST", headers: { "transfer-encoding": "chunked", "content-type": "application/json" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       const chunk = `{"key":"${"k".repeat(1000)}`;
       for (let i = 0; i < 8; i++) req.write(chunk);

@@ -3,12 +3,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getSessionContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { sessionRoute } from "@/lib/http/session-route";
 import { AUDIT_CSV_COLUMNS, auditCsvRecord, exportAuditEvents, parseAuditParams } from "@/lib/queries/audit";
 
 export const dynamic = "force-dynamic";
 
 /** The filtered audit log as CSV; cells that a spreadsheet would run as a formula are neutralized. */
-export async function GET(request: NextRequest) {
+export const GET = sessionRoute(async function GET(request: NextRequest) {
   const ctx = await getSessionContext();
   if (!ctx) return NextResponse.json({ code: "UNAUTHENTICATED", error: "Sign in again." }, { status: 401 });
   if (!can(ctx.role, "audit:read"))
@@ -24,4 +25,4 @@ export async function GET(request: NextRequest) {
       "cache-control": "no-store",
     },
   });
-}
+});

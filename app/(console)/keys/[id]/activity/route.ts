@@ -2,9 +2,10 @@ import { NextResponse } from "next/server";
 import { getSessionContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { sessionRoute } from "@/lib/http/session-route";
 
 /** A key's last use, for the detail page to poll; never anything secret. */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = sessionRoute(async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const ctx = await getSessionContext();
   if (!ctx) return NextResponse.json({ code: "UNAUTHENTICATED", error: "Sign in again" }, { status: 401 });
   if (!can(ctx.role, "keys:read")) return NextResponse.json({ code: "FORBIDDEN", error: "Not allowed" }, { status: 403 });
@@ -18,4 +19,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     { lastUsedAt: key.lastUsedAt?.toISOString() ?? null, lastUsedIp: key.lastUsedIp, lastUsedUserAgent: key.lastUsedUserAgent },
     { headers: { "cache-control": "no-store" } },
   );
-}
+});

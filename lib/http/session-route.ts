@@ -1,0 +1,19 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { isRefusedCrossSite } from "./fetch-metadata";
+
+/**
+ * Wraps every route handler that authenticates by the session cookie: a cross-site request is refused before
+ * the session is even read, so another site cannot make a signed-in browser fetch the console's data.
+ */
+export function sessionRoute<R extends Request, A extends unknown[]>(handler: (request: R, ...rest: A) => Promise<Response>) {
+  return async (request: R, ...rest: A): Promise<Response> => {
+    if (isRefusedCrossSite(request.method, request.headers)) {
+      return NextResponse.json(
+        { code: "CROSS_SITE", error: "Cross-site requests to the console are refused." },
+        { status: 403, headers: { "cache-control": "no-store", vary: "sec-fetch-site, origin" } },
+      );
+    }
+    return handler(request, ...rest);
+  };
+}
