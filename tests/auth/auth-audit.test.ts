@@ -68,13 +68,12 @@ describe("refusals are collapsed per minute, only ever inserted", () => {
     const auditor = await addMember(db, org.orgId, "auditor");
     const ctx = (await loadSessionContext(db, auditor.token))!;
     const keyId = "key_ABCDEFGHIJ0123456789";
-    for (let i = 0; i < 5; i++)
-      await auditActionRefusal(db, ctx, "keys:revoke", { keyId, confirmName: "x" }, { ...testMeta, secure: false });
-    await auditActionRefusal(db, ctx, "settings:manage", { name: "other" }, { ...testMeta, secure: false });
+    for (let i = 0; i < 5; i++) await auditActionRefusal(db, ctx, "keys:revoke", { keyId, confirmName: "x" }, testMeta);
+    await auditActionRefusal(db, ctx, "settings:manage", { name: "other" }, testMeta);
     let refused = await rows(org.orgId, { action: "action.refused" });
     expect(refused.map((e) => [e.outcome, e.targetType, e.targetId, JSON.parse(e.data)])).toEqual([
-      ["denied", "key", keyId, { permission: "keys:revoke", role: "auditor", count: 1 }],
-      ["denied", null, null, { permission: "settings:manage", role: "auditor", count: 1 }],
+      ["denied", "key", keyId, { permission: "keys:revoke", role: "auditor", reason: "FORBIDDEN", count: 1 }],
+      ["denied", null, null, { permission: "settings:manage", role: "auditor", reason: "FORBIDDEN", count: 1 }],
     ]);
     expect(await flushCollapsedRefusals({ now: new Date(Date.now() + 60_000) })).toBeGreaterThanOrEqual(1);
     refused = await rows(org.orgId, { action: "action.refused" });
@@ -102,7 +101,7 @@ describe("new passwords are checked against common and breached passwords", () =
     const setup = await runAction(
       setupSchema,
       { orgName: "Weak", keyPrefix: "kw", email: "weak@example.com", password: "password1234" },
-      (i) => bootstrapInstallation(db, i, { ...testMeta, secure: false }),
+      (i) => bootstrapInstallation(db, i, testMeta),
     );
     expect(setup).toMatchObject({ ok: false, code: "VALIDATION", fieldErrors: { password: expect.stringMatching(/too easy to guess/) } });
     expect(await db.installation.count()).toBe(0);
