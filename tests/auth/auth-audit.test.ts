@@ -57,8 +57,18 @@ describe("sign-in, sign-out and throttling are audited with an outcome", () => {
     }
     const lock = { failures: 10, lockedUntil: new Date(Date.now() + BASE_LOCK_MS * 10) };
     await db.loginThrottle.upsert({ where: { subject: `ip:${ip}` }, create: { subject: `ip:${ip}`, ...lock }, update: lock });
-    await expect(signIn(db, email, "x", { ip, userAgent: "t" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
-    expect(await rows(a.orgId, { action: "user.sign_in_throttled" })).toEqual([expect.objectContaining({ outcome: "denied" })]);
+    // Throttled attempts with made-up addresses from one address collapse into one actor per minute.
+    for (const spray of [email, "a@example.com", "b@example.com"]) {
+      await expect(signIn(db, spray, "x", { ip, userAgent: "t" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    }
+    expect(await rows(a.orgId, { action: "user.sign_in_throttled" })).toEqual([
+      expect.objectContaining({
+        outcome: "denied",
+        actorType: "anonymous",
+        actorLabel: "unknown account",
+        data: JSON.stringify({ address: ip, count: 1 }),
+      }),
+    ]);
   });
 });
 
