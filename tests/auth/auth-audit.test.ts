@@ -160,3 +160,15 @@ describe("changing one's password", () => {
     ]);
   });
 });
+
+describe("the password estimate", () => {
+  it("stays fast on crafted input (l33t-heavy, repeated, at the length limit) and still catches l33t variants", async () => {
+    const { weakPasswordMessage } = await import("@/lib/auth/password-strength");
+    weakPasswordMessage("warm up the dictionaries");
+    const started = performance.now();
+    for (const crafted of ["p4$$w0rd".repeat(32), "aB3$".repeat(64), "!1|i".repeat(64)]) weakPasswordMessage(crafted);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(weakPasswordMessage("p@ssw0rd1234")).toMatch(/too easy to guess/);
+    expect(weakPasswordMessage("correct horse battery staple")).toBeNull();
+  });
+});
