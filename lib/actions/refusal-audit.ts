@@ -27,8 +27,18 @@ export function refusalTarget(raw: unknown): { type: string; id: string } | unde
   return undefined;
 }
 
-/** A signed-in member's server action refused for their role: who, which permission, aimed at what. */
-export async function auditActionRefusal(db: Db, session: SessionContext, permission: Permission, raw: unknown, meta: RequestMeta) {
+/**
+ * A signed-in member's server action refused — for their role (FORBIDDEN) or because its target is not in their
+ * organization (NOT_FOUND): who, which permission, aimed at what.
+ */
+export async function auditActionRefusal(
+  db: Db,
+  session: SessionContext,
+  permission: Permission,
+  raw: unknown,
+  meta: Pick<RequestMeta, "ip" | "userAgent">,
+  reason: "FORBIDDEN" | "NOT_FOUND" = "FORBIDDEN",
+) {
   try {
     await recordRefusal(db, {
       orgId: session.org.id,
@@ -38,7 +48,7 @@ export async function auditActionRefusal(db: Db, session: SessionContext, permis
       target: refusalTarget(raw),
       ip: meta.ip,
       userAgent: meta.userAgent,
-      data: { permission, role: session.role },
+      data: { permission, role: session.role, reason },
     });
   } catch (error) {
     // The refusal stands either way; only the kind of failure is logged.

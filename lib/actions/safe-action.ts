@@ -34,12 +34,17 @@ export function authedAction<S extends z.ZodType, T>(
       const session = await getSessionContext();
       const refusal = authorize(session, permission);
       if (refusal) {
-        if (session) await auditActionRefusal(db, session, permission, raw, await currentRequestMeta());
+        if (session) await auditActionRefusal(db, session, permission, raw, await currentRequestMeta(), "FORBIDDEN");
         return refusal;
       }
       // authorize refuses a null session, so one is here.
       const ctx = { ...(session as SessionContext), meta: await currentRequestMeta() };
-      return runAction(schema, raw, (input) => handler(ctx, input), unstable_rethrow);
+      const result = await runAction(schema, raw, (input) => handler(ctx, input), unstable_rethrow);
+      // Another organization's id (or one that does not exist) is answered as not found; the attempt is audited.
+      if (!result.ok && (result.code === "NOT_FOUND" || result.code === "FORBIDDEN")) {
+        await auditActionRefusal(db, ctx, permission, raw, ctx.meta, result.code);
+      }
+      return result;
     } catch (error) {
       unstable_rethrow(error);
       return errorResult(error);

@@ -23,7 +23,7 @@ function unauthorized(): ApiError {
   return new ApiError("UNAUTHORIZED", UNAUTHENTICATED_MESSAGE, undefined, { "www-authenticate": 'Bearer realm="keyward"' });
 }
 
-export type RefusalReason = "REVOKED" | "EXPIRED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE";
+export type RefusalReason = "REVOKED" | "EXPIRED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "NOT_FOUND";
 
 export interface RefusedKey {
   orgId: string;

@@ -105,6 +105,16 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
             : await readBody(request, endpoint.acceptsText === true);
       const ctx: ApiContext = { db, principal, keyId, now };
       const result = await runAction(endpoint.input, raw, (input) => handler(ctx, input as z.output<E["input"]>));
+      if (!result.ok && result.code === "NOT_FOUND" && isPerKey(endpoint)) {
+        // Another organization's key id: answered as not found, audited as a refusal of this key.
+        const who = { orgId: principal.orgId, keyId: principal.keyId, label: principal.actor.actor.label };
+        await auditRefusal(
+          new KeyRefusedError(who, "NOT_FOUND", result.error, new ApiError("NOT_FOUND", result.error)),
+          endpoint,
+          request,
+          route,
+        );
+      }
       return replyWith(result, endpoint.status);
     } catch (error) {
       if (error instanceof KeyRefusedError) await auditRefusal(error, endpoint, request, route);

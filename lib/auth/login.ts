@@ -19,9 +19,13 @@ type KnownUser = { id: string; email: string; memberships: { orgId: string }[] }
  */
 async function auditSignInRefusal(db: Db, email: string, user: KnownUser, action: string, outcome: "failed" | "denied", meta: Meta) {
   const orgIds = user ? user.memberships.map((m) => m.orgId) : (await db.organization.findMany({ select: { id: true } })).map((o) => o.id);
-  const actor: AuditActor = user ? { type: "user", id: user.id, label: user.email } : { type: "anonymous", label: email };
+  // A throttled attempt hashes nothing and costs nothing, so an address may make many, each with another made-up
+  // email: for unknown accounts those are one actor ("unknown account", per address) and collapse per minute.
+  const anonymous = outcome === "denied" ? "unknown account" : email;
+  const actor: AuditActor = user ? { type: "user", id: user.id, label: user.email } : { type: "anonymous", label: anonymous };
+  const data = user || outcome !== "denied" ? { email } : { address: meta.ip };
   for (const orgId of orgIds) {
-    await recordRefusal(db, { orgId, actor, action, outcome, ip: meta.ip, userAgent: meta.userAgent, data: { email } });
+    await recordRefusal(db, { orgId, actor, action, outcome, ip: meta.ip, userAgent: meta.userAgent, data });
   }
 }
 

@@ -83,7 +83,9 @@ export function riskReasons(key: KeyRiskInput, policy: Policy, now: Date): RiskR
   for (const family of wildcardFamilies(key.cidrs)) {
     add(
       family === "ipv4" ? "internet_ipv4" : "internet_ipv6",
-      family === "ipv4" ? "Every IPv4 address is allowed (0.0.0.0/0)" : "Every IPv6 address is allowed (::/0)",
+      family === "ipv4"
+        ? "Every IPv4 address is allowed (0.0.0.0/0, or ranges that add up to it)"
+        : "Every IPv6 address is allowed (::/0, or ranges that add up to it)",
     );
   }
   if (key.expiresAt === null) add("never_expires", "Set an expiry so a forgotten key stops working on its own");

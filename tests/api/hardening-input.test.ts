@@ -177,4 +177,15 @@ describe("refused API calls are audited (point 6)", () => {
     expect(rows[0]).toMatchObject({ outcome: "denied", actorType: "key", targetType: "key", targetId: target.id });
     expect(JSON.parse(rows[0].data)).toMatchObject({ reason: "INSUFFICIENT_SCOPE", permission: `admin on keys/${target.id}`, count: 1 });
   });
+
+  it("records a request for another organization's key (answered 404) as a refusal", async () => {
+    const other = await seedApiOrg(db, { name: "Other org" });
+    const theirs = await seedKey(db, other.actor, { name: "Their key" });
+    const reply = await api(acme.admin.secret, "GET", `/api/v1/keys/${theirs.id}`);
+    expect(reply.status).toBe(404);
+    const [row] = await db.auditEvent.findMany({ where: { orgId: acme.orgId, actorId: acme.admin.id, action: "api.request_refused" } });
+    expect(row).toMatchObject({ outcome: "denied", targetType: "key", targetId: theirs.id });
+    expect(JSON.parse(row.data)).toMatchObject({ reason: "NOT_FOUND", permission: `read on keys/${theirs.id}` });
+    expect(await db.auditEvent.count({ where: { orgId: other.orgId, action: "api.request_refused" } })).toBe(0);
+  });
 });

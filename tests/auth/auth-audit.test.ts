@@ -57,8 +57,18 @@ describe("sign-in, sign-out and throttling are audited with an outcome", () => {
     }
     const lock = { failures: 10, lockedUntil: new Date(Date.now() + BASE_LOCK_MS * 10) };
     await db.loginThrottle.upsert({ where: { subject: `ip:${ip}` }, create: { subject: `ip:${ip}`, ...lock }, update: lock });
-    await expect(signIn(db, email, "x", { ip, userAgent: "t" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
-    expect(await rows(a.orgId, { action: "user.sign_in_throttled" })).toEqual([expect.objectContaining({ outcome: "denied" })]);
+    // Throttled attempts with made-up addresses from one address collapse into one actor per minute.
+    for (const spray of [email, "a@example.com", "b@example.com"]) {
+      await expect(signIn(db, spray, "x", { ip, userAgent: "t" })).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    }
+    expect(await rows(a.orgId, { action: "user.sign_in_throttled" })).toEqual([
+      expect.objectContaining({
+        outcome: "denied",
+        actorType: "anonymous",
+        actorLabel: "unknown account",
+        data: JSON.stringify({ address: ip, count: 1 }),
+      }),
+    ]);
   });
 });
 
@@ -68,13 +78,12 @@ describe("refusals are collapsed per minute, only ever inserted", () => {
     const auditor = await addMember(db, org.orgId, "auditor");
     const ctx = (await loadSessionContext(db, auditor.token))!;
     const keyId = "key_ABCDEFGHIJ0123456789";
-    for (let i = 0; i < 5; i++)
-      await auditActionRefusal(db, ctx, "keys:revoke", { keyId, confirmName: "x" }, { ...testMeta, secure: false });
-    await auditActionRefusal(db, ctx, "settings:manage", { name: "other" }, { ...testMeta, secure: false });
+    for (let i = 0; i < 5; i++) await auditActionRefusal(db, ctx, "keys:revoke", { keyId, confirmName: "x" }, testMeta);
+    await auditActionRefusal(db, ctx, "settings:manage", { name: "other" }, testMeta);
     let refused = await rows(org.orgId, { action: "action.refused" });
     expect(refused.map((e) => [e.outcome, e.targetType, e.targetId, JSON.parse(e.data)])).toEqual([
-      ["denied", "key", keyId, { permission: "keys:revoke", role: "auditor", count: 1 }],
-      ["denied", null, null, { permission: "settings:manage", role: "auditor", count: 1 }],
+      ["denied", "key", keyId, { permission: "keys:revoke", role: "auditor", reason: "FORBIDDEN", count: 1 }],
+      ["denied", null, null, { permission: "settings:manage", role: "auditor", reason: "FORBIDDEN", count: 1 }],
     ]);
     expect(await flushCollapsedRefusals({ now: new Date(Date.now() + 60_000) })).toBeGreaterThanOrEqual(1);
     refused = await rows(org.orgId, { action: "action.refused" });
@@ -102,7 +111,7 @@ describe("new passwords are checked against common and breached passwords", () =
     const setup = await runAction(
       setupSchema,
       { orgName: "Weak", keyPrefix: "kw", email: "weak@example.com", password: "password1234" },
-      (i) => bootstrapInstallation(db, i, { ...testMeta, secure: false }),
+      (i) => bootstrapInstallation(db, i, testMeta),
     );
     expect(setup).toMatchObject({ ok: false, code: "VALIDATION", fieldErrors: { password: expect.stringMatching(/too easy to guess/) } });
     expect(await db.installation.count()).toBe(0);
@@ -149,5 +158,17 @@ describe("changing one's password", () => {
     expect(await rows(org.orgId, { action: "user.password_changed" })).toEqual([
       expect.objectContaining({ outcome: "success", actorId: member.userId }),
     ]);
+  });
+});
+
+describe("the password estimate", () => {
+  it("stays fast on crafted input (l33t-heavy, repeated, at the length limit) and still catches l33t variants", async () => {
+    const { weakPasswordMessage } = await import("@/lib/auth/password-strength");
+    weakPasswordMessage("warm up the dictionaries");
+    const started = performance.now();
+    for (const crafted of ["p4$$w0rd".repeat(32), "aB3$".repeat(64), "!1|i".repeat(64)]) weakPasswordMessage(crafted);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(weakPasswordMessage("p@ssw0rd1234")).toMatch(/too easy to guess/);
+    expect(weakPasswordMessage("correct horse battery staple")).toBeNull();
   });
 });

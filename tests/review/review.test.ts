@@ -35,6 +35,9 @@ describe("risk rules", () => {
     expect(codes({ cidrs: ["0.0.0.0/0"] })).toEqual(["internet_ipv4"]);
     expect(codes({ cidrs: ["10.0.0.0/8", "::/0"] })).toEqual(["internet_ipv6"]);
     expect(codes({ cidrs: [] })).toEqual(["internet_ipv4", "internet_ipv6"]);
+    // Ranges that add up to a whole family are as open as a /0.
+    expect(codes({ cidrs: ["0.0.0.0/1", "128.0.0.0/1", "10.0.0.0/8"] })).toEqual(["internet_ipv4"]);
+    expect(codes({ cidrs: ["10.0.0.0/8", "::/1", "8000::/1"] })).toEqual(["internet_ipv6"]);
     expect(codes({ scopes: [{ action: "*", resourceFilter: "" }] })).toEqual(["full_access"]);
     expect(codes({ lastUsedAt: new Date(NOW.getTime() - 90 * DAY) })).toEqual(["unused"]);
     expect(codes({ lastUsedAt: new Date(NOW.getTime() - 89 * DAY) })).toEqual([]);

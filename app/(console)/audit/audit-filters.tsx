@@ -80,7 +80,7 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
       key={JSON.stringify(params)}
       onSubmit={apply}
       aria-label="Filter the audit log"
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(6,minmax(0,1fr))_auto] lg:items-end"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4 lg:items-end 2xl:grid-cols-[repeat(6,minmax(0,1fr))_auto]"
     >
       {select("audit-actor", "Actor", "actor", options.actors, "Anyone")}
       {select("audit-action", "Action", "action", options.actions, "All actions")}
