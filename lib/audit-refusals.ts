@@ -5,8 +5,8 @@ import { recordAudit, type AuditInput } from "./audit";
 // organization, actor, action, outcome, target and details) within one clock minute are collapsed in memory.
 // The first is inserted at once (count 1), so it is visible immediately; the repeats of that minute are
 // inserted as one more row with their count when the minute is over. Rows are only ever inserted, never
-// updated (the audit table is append-only). Repeats still pending when the process dies are lost; the first
-// of each minute never is.
+// updated (the audit table is append-only). Repeats still pending are written when the server stops (SIGTERM);
+// on a crash they are lost, the first of each minute never is.
 
 const MINUTE_MS = 60_000;
 
@@ -17,8 +17,15 @@ interface Pending {
   repeats: number;
 }
 
-const pending = new Map<string, Pending>();
-let timer: ReturnType<typeof setTimeout> | null = null;
+// Process-wide (per thread): Next bundles this module once per layer (route handlers, pages and actions), and
+// every copy must collapse into, and flush, the same groups.
+interface RefusalState {
+  pending: Map<string, Pending>;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+const refusalGlobal = globalThis as { keywardRefusals?: RefusalState };
+const shared: RefusalState = (refusalGlobal.keywardRefusals ??= { pending: new Map<string, Pending>(), timer: null });
+const pending = shared.pending;
 
 function identity(event: AuditInput, minute: number): string {
   const { actor, target } = event;
@@ -36,13 +43,13 @@ function identity(event: AuditInput, minute: number): string {
 }
 
 function schedule(now: number) {
-  if (timer) return;
+  if (shared.timer) return;
   const wait = MINUTE_MS - (now % MINUTE_MS) + 50;
-  timer = setTimeout(() => {
-    timer = null;
+  shared.timer = setTimeout(() => {
+    shared.timer = null;
     void flushCollapsedRefusals().catch(() => {});
   }, wait);
-  timer.unref?.();
+  shared.timer.unref?.();
 }
 
 /** Records a refusal or failure, collapsing identical ones per minute per actor. Returns whether a row was inserted now. */
@@ -79,3 +86,7 @@ export async function flushCollapsedRefusals({ now = new Date(), all = false } =
   if (pending.size > 0) schedule(now.getTime());
   return written;
 }
+
+// Keyward's shutdown (server/next-worker.mjs, in the thread that runs Next and so this module) writes the
+// repeats still collapsed here before the thread ends. A global: Next's bundle holds its own copy of this module.
+(globalThis as { keywardFlushRefusals?: () => Promise<number> }).keywardFlushRefusals = () => flushCollapsedRefusals({ all: true });

@@ -27,6 +27,11 @@ server.listen(workerData.socketPath, () => parentPort.postMessage({ type: "ready
 
 parentPort.on("message", (message) => {
   if (message.type !== "close") return;
-  server.close(() => parentPort.postMessage({ type: "closed" }));
+  server.close(() => {
+    // Audit refusals still collapsed in memory (lib/audit-refusals.ts) are written before the thread ends.
+    Promise.resolve(globalThis.keywardFlushRefusals?.())
+      .catch((error) => console.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`))
+      .finally(() => parentPort.postMessage({ type: "closed" }));
+  });
   server.closeIdleConnections();
 });

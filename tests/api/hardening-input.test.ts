@@ -188,4 +188,14 @@ describe("refused API calls are audited (point 6)", () => {
     expect(JSON.parse(row.data)).toMatchObject({ reason: "NOT_FOUND", permission: `read on keys/${theirs.id}` });
     expect(await db.auditEvent.count({ where: { orgId: other.orgId, action: "api.request_refused" } })).toBe(0);
   });
+
+  // Last in the file: it stops the server.
+  it("writes the repeats still collapsed in memory when the server stops (SIGTERM)", async () => {
+    const reader = await seedKey(db, acme.actor, { name: "Shutdown reader", scopes: [{ action: "read", resourceFilter: "keys/**" }] });
+    const target = await seedKey(db, acme.actor, { name: "Shutdown target" });
+    for (let i = 0; i < 3; i++) expect((await api(reader.secret, "POST", `/api/v1/keys/${target.id}/revoke`, {})).status).toBe(403);
+    await server.stop();
+    const rows = await db.auditEvent.findMany({ where: { orgId: acme.orgId, actorId: reader.id, action: "api.request_refused" } });
+    expect(rows.reduce((sum, row) => sum + (JSON.parse(row.data) as { count: number }).count, 0)).toBe(3);
+  });
 });
