@@ -2,10 +2,10 @@
 import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
 import type { ActionResult } from "../actions/errors";
 
-/** Puts a failed action's field errors on their fields; returns the message for everything else. */
+/** Puts a failed action's field errors on their fields (focusing the first); returns the message for everything else. */
 export function applyActionErrors<T extends FieldValues>(result: ActionResult<unknown>, setError: UseFormSetError<T>): string | null {
   if (result.ok) return null;
   const fields = Object.entries(result.fieldErrors ?? {});
-  for (const [name, message] of fields) setError(name as Path<T>, { type: "server", message });
+  fields.forEach(([name, message], i) => setError(name as Path<T>, { type: "server", message }, { shouldFocus: i === 0 }));
   return fields.length > 0 && result.code === "VALIDATION" ? null : result.error;
 }
