@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { ADMIN } from "./support/admin";
 import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret } from "./support/keys";
 
 // Issue 15 §5 and §6: the audit trail as sentences (log and key page), the phone navigation, the skip link,
@@ -167,4 +168,32 @@ test("at 390 px the menu reaches every section; the skip link jumps to the conte
     await expect(h1).toBeFocused();
   }
   expect(await focusedText(page)).toContain("API keys");
+});
+
+test.describe("signed out", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("sign-in follows a same-origin deep link and refuses other origins; a failed sign-in focuses its error", async ({ page }) => {
+    const signIn = async (next: string, password = ADMIN.password) => {
+      await page.goto(`/login?next=${encodeURIComponent(next)}`);
+      await page.getByLabel("Email").fill(ADMIN.email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+    };
+    await signIn("/audit", "not-the-password");
+    await expect(page.getByRole("alert").filter({ hasText: "Email or password is incorrect" })).toBeFocused();
+
+    await signIn("/audit?outcome=failed");
+    await expect(page).toHaveURL(/\/audit\?outcome=failed$/);
+    for (const evil of ["//evil.example", "https://evil.example", "/\\evil.example"]) {
+      await page.context().clearCookies();
+      await signIn(evil);
+      await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/keys$/);
+    }
+    // Already signed in: the link is followed at once, and still only on this site.
+    await page.goto(`/login?next=${encodeURIComponent("/usage")}`);
+    await expect(page).toHaveURL(/\/usage$/);
+    await page.goto(`/login?next=${encodeURIComponent("//evil.example")}`);
+    await expect(page).toHaveURL(/\/keys$/);
+  });
 });

@@ -27,9 +27,11 @@ export function AuditWhat({ row }: { row: AuditRow }) {
         <span className="font-medium">{row.actionLabel}</span>
         {row.outcome !== "success" && <AuditOutcomeBadge outcome={row.outcome} />}
       </span>
-      <span className="mt-0.5 block break-words text-slate-700" data-testid="audit-sentence">
-        {row.sentence}
-      </span>
+      {row.sentence !== row.actionLabel && (
+        <span className="mt-0.5 block break-words text-slate-700" data-testid="audit-sentence">
+          {row.sentence}
+        </span>
+      )}
     </>
   );
 }

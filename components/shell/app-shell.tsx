@@ -72,7 +72,7 @@ export function AppShell({
         </main>
       </div>
       <RouteFocus />
-      <Toaster position="top-center" richColors closeButton />
+      <Toaster position="top-center" closeButton />
     </div>
   );
 }

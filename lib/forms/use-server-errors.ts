@@ -7,5 +7,7 @@ export function applyActionErrors<T extends FieldValues>(result: ActionResult<un
   if (result.ok) return null;
   const fields = Object.entries(result.fieldErrors ?? {});
   fields.forEach(([name, message], i) => setError(name as Path<T>, { type: "server", message }, { shouldFocus: i === 0 }));
-  return fields.length > 0 && result.code === "VALIDATION" ? null : result.error;
+  // A message its field already shows is not repeated above the form.
+  const shownOnField = fields.some(([, message]) => message === result.error);
+  return fields.length > 0 && (result.code === "VALIDATION" || shownOnField) ? null : result.error;
 }

@@ -12,7 +12,8 @@ describe("describeAuditEvent", () => {
         cidrs: ["203.0.113.0/24"],
         expiresAt: "2027-01-01T00:00:00.000Z",
       },
-      after: { scopes: [{ action: "read", resourceFilter: "carts/**" }], cidrs: ["203.0.113.0/28"], expiresAt: null },
+      // edit-key records fields in its own order; the sentence keeps one order
+      after: { expiresAt: null, scopes: [{ action: "read", resourceFilter: "carts/**" }], cidrs: ["203.0.113.0/28"] },
     };
     expect(describeAuditEvent("key.updated", data)).toBe(
       "Removed scope write on carts/**; narrowed allowed IPs 203.0.113.0/24 → 203.0.113.0/28; expiry 2027-01-01 → never",
@@ -22,6 +23,18 @@ describe("describeAuditEvent", () => {
   it("says widened, and 'any address' for an empty allow-list", () => {
     expect(describeAuditEvent("key.updated", { before: { cidrs: ["10.0.0.0/8"] }, after: { cidrs: [] } })).toBe(
       "Widened allowed IPs 10.0.0.0/8 → any address",
+    );
+  });
+
+  it("reads the whole-internet ranges as any address", () => {
+    const after = {
+      environment: "test",
+      scopes: [{ action: "read", resourceFilter: "carts/**" }],
+      cidrs: ["0.0.0.0/0", "::/0"],
+      expiresAt: null,
+    };
+    expect(describeAuditEvent("key.created", { after })).toBe(
+      "Created (test) with read on carts/**; allowed IPs any address; expires never",
     );
   });
 

@@ -32,7 +32,8 @@ const scopeTexts = (v: unknown) =>
     .map(scopeText)
     .filter((s): s is string => s !== null);
 const cidrTexts = (v: unknown) => list(v).filter((c): c is string => typeof c === "string");
-const cidrList = (cidrs: string[]) => (cidrs.length ? cidrs.join(", ") : "any address");
+// An empty list and the whole-internet ranges (0.0.0.0/0, ::/0) both mean any address.
+const cidrList = (cidrs: string[]) => (parseValidCidrs(cidrs).every((c) => c.prefix === 0) ? "any address" : cidrs.join(", "));
 
 function scopeChange(before: unknown, after: unknown): string[] {
   const old = scopeTexts(before);
@@ -76,9 +77,14 @@ function plain(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "bigint" ? v.toString() : "";
 }
 
+const KEY_FIELD_ORDER = ["name", "description", "scopes", "cidrs", "expiresAt"];
+const fieldRank = (field: string) => (KEY_FIELD_ORDER.includes(field) ? KEY_FIELD_ORDER.indexOf(field) : KEY_FIELD_ORDER.length);
+
 function keyChanges(before: Data, after: Data): string {
   const parts: string[] = [];
-  for (const field of Object.keys(after)) {
+  // A fixed order (what it is called, what it may do, from where, until when), whatever order the writer used.
+  const fields = Object.keys(after).sort((a, b) => fieldRank(a) - fieldRank(b));
+  for (const field of fields) {
     if (field === "scopes") parts.push(...scopeChange(before.scopes, after.scopes));
     else if (field === "cidrs") parts.push(cidrChange(before.cidrs, after.cidrs));
     else if (field === "expiresAt") parts.push(`expiry ${day(before.expiresAt)} → ${day(after.expiresAt)}`);

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { RelativeTime } from "@/components/charts/local-time";
+import { LocalTime, RelativeTime } from "@/components/charts/local-time";
 import { PageHeader } from "@/components/page-header";
 import { buttonClass } from "@/components/ui/button";
 import { AuditWhat } from "@/components/audit/audit-parts";
@@ -76,6 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               >
                 <td className="col-span-2 text-xs text-slate-600 md:table-cell md:px-4 md:py-2 md:text-sm md:text-slate-700">
                   <RelativeTime iso={row.at} />
+                  <LocalTime iso={row.at} seconds className="block text-xs text-slate-500 md:mt-0.5" />
                 </td>
                 <td className="col-span-2 min-w-0 md:table-cell md:px-4 md:py-2">
                   <AuditWhat row={row} />
