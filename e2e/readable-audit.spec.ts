@@ -109,6 +109,8 @@ test("the audit log: sentences, the raw before/after behind an expander, no null
 
 test("the edit form: a field error takes focus (checked in the browser and by the server)", async ({ page }) => {
   await page.goto(`${keyUrl}/edit`);
+  // Typing before hydration would be reset by the form's default values.
+  await page.waitForLoadState("networkidle");
   const name = page.getByLabel("Name", { exact: true });
   await name.fill("");
   await page.getByRole("button", { name: "Save changes" }).click();

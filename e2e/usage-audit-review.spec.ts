@@ -102,9 +102,9 @@ test("audit: filter by action, and the CSV export holds the same events, formula
   const csv = readFileSync((await download.path())!, "utf8")
     .trim()
     .split("\n");
-  expect(csv[0]).toBe("time_utc,actor_type,actor,actor_id,action,target_type,target_id,target_name,ip,user_agent,details");
+  expect(csv[0]).toBe("time_utc,actor_type,actor,actor_id,action,outcome,target_type,target_id,target_name,ip,user_agent,details");
   expect(csv).toHaveLength(count + 1);
-  for (const line of csv.slice(1)) expect(line).toContain(",key.revoked,key,");
+  for (const line of csv.slice(1)) expect(line).toContain(",key.revoked,success,key,");
   expect(csv.join("\n")).toContain("Contract ended");
 
   // The leak key's creation carries a formula-shaped user agent: exported as text, never as a formula.
