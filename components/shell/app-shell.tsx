@@ -2,7 +2,10 @@ import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import Link from "next/link";
 import { signOutAction } from "@/lib/actions/auth/sign-out";
-import { NavLinks } from "./nav-links";
+import { LogOut } from "lucide-react";
+import { Toaster } from "sonner";
+import { MobileNav, NavLinks } from "./nav-links";
+import { RouteFocus } from "./route-focus";
 import { OrgSwitcher, type SwitcherOrg } from "./org-switcher";
 
 export function AppShell({
@@ -22,9 +25,18 @@ export function AppShell({
 }) {
   return (
     <div className="min-h-screen lg:grid lg:grid-cols-[15rem_1fr]">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
       <aside className="border-b border-slate-200 bg-white lg:min-h-screen lg:border-r lg:border-b-0">
         <div className="flex items-center justify-between gap-3 px-4 py-3 lg:block lg:px-5 lg:py-5">
-          <Logo />
+          <div className="flex items-center gap-3">
+            <MobileNav />
+            <Logo />
+          </div>
           <OrgSwitcher orgs={orgs} activeOrgId={activeOrgId} canCreate={canCreateOrg} />
         </div>
         <NavLinks />
@@ -45,13 +57,22 @@ export function AppShell({
             </p>
           </div>
           <form action={signOutAction}>
-            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+            <button
+              type="submit"
+              className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+            >
+              <LogOut aria-hidden="true" className="size-4" />
               Sign out
             </button>
           </form>
         </header>
-        <main className="min-w-0 flex-1 px-4 py-6 sm:px-8">{children}</main>
+        {/* tabIndex -1: the skip link and route changes can move focus here without a tab stop. */}
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-8">
+          {children}
+        </main>
       </div>
+      <RouteFocus />
+      <Toaster position="top-center" closeButton />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AUDIT_OUTCOMES, type AuditOutcome } from "../audit";
 import { text } from "../validations/text";
+import { describeAuditEvent } from "./audit-sentence";
 import type { Db, Prisma } from "../db/client";
 
 // Reads of the append-only audit log (lib/audit.ts is its only writer and only inserts; nothing in the
@@ -13,6 +14,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "org.bootstrapped": "Organization set up",
   "org.renamed": "Organization renamed",
   "org.policy_updated": "Key policy changed",
+  "org.key_policy_updated": "Key policy changed",
   "user.signed_in": "Signed in",
   "user.signed_out": "Signed out",
   "user.sign_in_failed": "Sign-in failed",
@@ -27,6 +29,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.secret_expired": "Old secret ended",
   "key.revoked": "Key revoked",
   "member.invited": "Member invited",
+  "member.invite_revoked": "Invite withdrawn",
   "member.joined": "Member joined",
   "member.role_changed": "Member role changed",
   "member.removed": "Member removed",
@@ -106,6 +109,8 @@ export interface AuditRow {
   ip: string | null;
   userAgent: string | null;
   data: Record<string, unknown>;
+  /** What happened, as a sentence (never JSON); the raw data stays in `data`. */
+  sentence: string;
 }
 
 function parseData(text: string): Record<string, unknown> {
@@ -123,22 +128,26 @@ async function toRows(db: Db, orgId: string, events: EventRow[]): Promise<AuditR
   const keyIds = [...new Set(events.filter((e) => e.targetType === "key" && e.targetId).map((e) => e.targetId!))];
   const keys = keyIds.length ? await db.apiKey.findMany({ where: { orgId, id: { in: keyIds } }, select: { id: true, name: true } }) : [];
   const names = new Map(keys.map((k) => [k.id, k.name]));
-  return events.map((e) => ({
-    id: e.id,
-    at: e.at.toISOString(),
-    actorType: e.actorType,
-    actorId: e.actorId,
-    actorLabel: e.actorLabel,
-    action: e.action,
-    actionLabel: auditActionLabel(e.action),
-    outcome: e.outcome,
-    targetType: e.targetType,
-    targetId: e.targetId,
-    targetName: e.targetType === "key" && e.targetId ? (names.get(e.targetId) ?? null) : null,
-    ip: e.ip,
-    userAgent: e.userAgent,
-    data: parseData(e.data),
-  }));
+  return events.map((e) => {
+    const data = parseData(e.data);
+    return {
+      id: e.id,
+      at: e.at.toISOString(),
+      actorType: e.actorType,
+      actorId: e.actorId,
+      actorLabel: e.actorLabel,
+      action: e.action,
+      actionLabel: auditActionLabel(e.action),
+      outcome: e.outcome,
+      targetType: e.targetType,
+      targetId: e.targetId,
+      targetName: e.targetType === "key" && e.targetId ? (names.get(e.targetId) ?? null) : null,
+      ip: e.ip,
+      userAgent: e.userAgent,
+      data,
+      sentence: describeAuditEvent(e.action, data, auditActionLabel(e.action)),
+    };
+  });
 }
 
 export interface AuditPage {
@@ -146,6 +155,16 @@ export interface AuditPage {
   total: number;
   page: number;
   pageCount: number;
+}
+
+/** A key's own trail for its detail page: its latest events, newest first. */
+export async function listKeyAuditEvents(db: Db, orgId: string, keyId: string, take = 20): Promise<AuditRow[]> {
+  const events = await db.auditEvent.findMany({
+    where: { orgId, targetType: "key", targetId: keyId },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take,
+  });
+  return toRows(db, orgId, events);
 }
 
 /** Newest first, offset pagination (the log is append-only, so a page only shifts when new events arrive). */
@@ -195,18 +214,6 @@ export async function exportAuditEvents(db: Db, orgId: string, params: AuditPara
     take: AUDIT_EXPORT_MAX,
   });
   return toRows(db, orgId, events);
-}
-
-/** One line per changed field of a before/after event, e.g. `name: "CI" → "CI pipeline"`. */
-export function describeAuditChanges(data: Record<string, unknown>): string[] {
-  const before = (data.before ?? {}) as Record<string, unknown>;
-  const after = (data.after ?? {}) as Record<string, unknown>;
-  const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
-  if (data.after && typeof data.after === "object") {
-    const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return fields.map((f) => (f in before ? `${f}: ${show(before[f])} → ${show(after[f])}` : `${f}: ${show(after[f])}`));
-  }
-  return Object.entries(data).map(([k, v]) => `${k}: ${show(v)}`);
 }
 
 // Spreadsheets run a cell that starts with one of these as a formula; user agents and resources come

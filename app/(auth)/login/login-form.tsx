@@ -10,7 +10,7 @@ import { signInAction } from "@/lib/actions/auth/sign-in";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { EMAIL_MAX, loginSchema, PASSWORD_MAX, type LoginFormValues, type LoginInput } from "@/lib/validations/auth";
 
-export function LoginForm() {
+export function LoginForm({ next }: { next?: string | null }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<LoginFormValues, unknown, LoginInput>({
@@ -24,7 +24,7 @@ export function LoginForm() {
     setFormError(null);
     const result = await signInAction(values);
     if (result.ok) {
-      router.replace("/keys");
+      router.replace(next ?? "/keys");
       return;
     }
     setFormError(applyActionErrors(result, form.setError));

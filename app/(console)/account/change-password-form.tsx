@@ -8,6 +8,7 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { changePasswordAction } from "@/lib/actions/account/change-password";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { changePasswordSchema, PASSWORD_MAX, PASSWORD_MIN, type ChangePasswordInput } from "@/lib/validations/auth";
+import { toast } from "sonner";
 
 const EMPTY: ChangePasswordInput = { currentPassword: "", newPassword: "" };
 
@@ -22,6 +23,7 @@ export function ChangePasswordForm() {
     if (result.ok) {
       form.reset(EMPTY);
       const n = result.data.otherSessionsEnded;
+      toast.success("Password changed");
       setMessage({ error: false, text: `Password changed. ${n === 1 ? "1 other session was" : `${n} other sessions were`} signed out.` });
       return;
     }

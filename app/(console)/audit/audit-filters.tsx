@@ -80,7 +80,7 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
       key={JSON.stringify(params)}
       onSubmit={apply}
       aria-label="Filter the audit log"
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4 lg:items-end 2xl:grid-cols-[repeat(6,minmax(0,1fr))_auto]"
+      className="grid grid-cols-2 items-end gap-3 lg:grid-cols-4 2xl:grid-cols-[repeat(6,minmax(0,1fr))_auto]"
     >
       {select("audit-actor", "Actor", "actor", options.actors, "Anyone")}
       {select("audit-action", "Action", "action", options.actions, "All actions")}
@@ -98,7 +98,7 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
         </label>
         <input id="audit-to" type="date" value={to} onChange={setDate("to")} className={inputClass(false, "mt-1")} />
       </div>
-      <div className="flex gap-2">
+      <div className="col-span-2 flex gap-2">
         <Button type="submit" disabled={pending}>
           Apply filters
         </Button>

@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { LocalTime } from "@/components/charts/local-time";
+import { LocalTime, RelativeTime } from "@/components/charts/local-time";
 import { PageHeader } from "@/components/page-header";
 import { buttonClass } from "@/components/ui/button";
+import { AuditWhat } from "@/components/audit/audit-parts";
+import { AuditRaw } from "@/components/audit/audit-raw";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { db } from "@/lib/db";
-import type { AuditOutcome } from "@/lib/audit";
-import {
-  AUDIT_OUTCOME_LABELS,
-  auditSearch,
-  describeAuditChanges,
-  getAuditFilterOptions,
-  listAuditEvents,
-  parseAuditParams,
-} from "@/lib/queries/audit";
+import { auditSearch, getAuditFilterOptions, listAuditEvents, parseAuditParams } from "@/lib/queries/audit";
 import { AuditFilters } from "./audit-filters";
+import { Download } from "lucide-react";
 
 export const metadata: Metadata = { title: "Audit log" };
+
+const TARGET_LABELS: Record<string, string> = { user: "Member", org: "Organization", invite: "Invite" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requirePageContext("audit:read");
@@ -36,6 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         description="Every change to keys, sign-ins (and failed ones), refusals and organization settings: who, when (in your time zone), from where and with what outcome. The log is append-only."
         actions={
           <a href={`/audit/export${filters.size ? `?${filters}` : ""}`} className={buttonClass("secondary")} download>
+            <Download aria-hidden="true" className="size-4" />
             Export CSV
           </a>
         }
@@ -43,92 +41,77 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Card className="mb-4 p-4">
         <AuditFilters key={filters.toString()} options={options} params={params} />
       </Card>
-      <Card className="overflow-x-auto">
-        <table className="w-full min-w-[56rem] text-left text-sm" data-testid="audit-table">
+      {/* A table from md up; below that each row is a card (same markup, so one set of tests and labels). */}
+      <div className="md:rounded-lg md:border md:border-slate-200 md:bg-white md:shadow-sm">
+        <table className="block w-full table-fixed text-left text-sm md:table" data-testid="audit-table">
           <caption className="sr-only">Audit events, newest first</caption>
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600">
+          <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs text-slate-600 md:table-header-group">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
+              <th scope="col" className="w-36 px-4 py-2 font-medium">
                 Time
               </th>
               <th scope="col" className="px-4 py-2 font-medium">
-                Actor
+                What happened
               </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Action
+              <th scope="col" className="w-52 px-4 py-2 font-medium">
+                Who
               </th>
-              <th scope="col" className="px-4 py-2 font-medium">
+              <th scope="col" className="w-44 px-4 py-2 font-medium">
                 Target
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Client IP
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Details
               </th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="block space-y-3 md:table-row-group md:space-y-0 md:divide-y md:divide-slate-100">
             {page.rows.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
+              <tr className="block rounded-lg border border-slate-200 bg-white md:table-row md:border-0">
+                <td colSpan={4} className="block px-4 py-10 text-center text-slate-500 md:table-cell">
                   No audit events match these filters.
                 </td>
               </tr>
             )}
             {page.rows.map((row) => (
-              <tr key={row.id} className="align-top">
-                <td className="px-4 py-2 whitespace-nowrap text-slate-700">
-                  <LocalTime iso={row.at} />
+              <tr
+                key={row.id}
+                className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 rounded-lg border border-slate-200 bg-white p-3 shadow-sm md:table-row md:rounded-none md:border-0 md:p-0 md:align-top md:shadow-none"
+              >
+                <td className="col-span-2 text-xs text-slate-600 md:table-cell md:px-4 md:py-2 md:text-sm md:text-slate-700">
+                  <RelativeTime iso={row.at} />
+                  <LocalTime iso={row.at} seconds className="block text-xs text-slate-500 md:mt-0.5" />
                 </td>
-                <td className="max-w-48 px-4 py-2">
-                  <span className="block truncate" title={row.actorLabel}>
+                <td className="col-span-2 min-w-0 md:table-cell md:px-4 md:py-2">
+                  <AuditWhat row={row} />
+                  <AuditRaw action={row.action} data={row.data} />
+                </td>
+                <td className="min-w-0 text-xs text-slate-600 md:table-cell md:px-4 md:py-2 md:text-sm md:text-slate-900">
+                  <span className="md:hidden">By </span>
+                  <span className="break-words" title={row.actorLabel}>
                     {row.actorLabel}
                   </span>
                   {row.actorType !== "user" && (
-                    <span className="text-xs text-slate-500">
+                    <span className="block text-xs text-slate-500">
                       {row.actorType === "key" ? "API key" : row.actorType === "anonymous" ? "No such account" : "System"}
                     </span>
                   )}
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <span className="font-medium">{row.actionLabel}</span>
-                  {row.outcome !== "success" && (
-                    <span
-                      className={`ml-2 rounded px-1.5 py-0.5 text-xs font-medium ${row.outcome === "denied" ? "bg-amber-100 text-amber-900" : "bg-red-100 text-red-800"}`}
-                      data-testid="audit-outcome"
-                    >
-                      {AUDIT_OUTCOME_LABELS[row.outcome as AuditOutcome] ?? row.outcome}
+                  {row.ip && (
+                    <span className="block font-mono text-xs text-slate-500" title={row.userAgent ?? undefined}>
+                      from {row.ip}
                     </span>
                   )}
-                  <span className="block font-mono text-xs text-slate-500">{row.action}</span>
                 </td>
-                <td className="max-w-48 px-4 py-2">
+                <td className="min-w-0 text-right text-xs md:table-cell md:px-4 md:py-2 md:text-left md:text-sm">
                   {row.targetType === "key" && row.targetId ? (
-                    <Link href={`/keys/${row.targetId}`} className="block truncate text-indigo-700 hover:underline">
+                    <Link href={`/keys/${row.targetId}`} className="break-words text-indigo-700 hover:underline">
                       {row.targetName ?? row.targetId}
                     </Link>
                   ) : (
-                    <span className="text-slate-500">{row.targetType ?? "—"}</span>
+                    <span className="text-slate-500">{TARGET_LABELS[row.targetType ?? ""] ?? "—"}</span>
                   )}
-                </td>
-                <td className="px-4 py-2 font-mono text-xs whitespace-nowrap text-slate-700" title={row.userAgent ?? undefined}>
-                  {row.ip ?? "—"}
-                </td>
-                <td className="min-w-64 px-4 py-2">
-                  <ul className="space-y-0.5 font-mono text-xs break-words text-slate-700">
-                    {describeAuditChanges(row.data)
-                      .slice(0, 6)
-                      .map((line, i) => (
-                        <li key={i}>{line}</li>
-                      ))}
-                  </ul>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </Card>
+      </div>
       <nav aria-label="Audit log pages" className="mt-4 flex items-center justify-between text-sm text-slate-600">
         <p data-testid="audit-count">
           {page.total.toLocaleString("en-US")} event{page.total === 1 ? "" : "s"} · page {page.page} of {page.pageCount}

@@ -11,6 +11,7 @@ import { getSparklines } from "@/lib/queries/usage";
 import { keyListHref } from "./_components/list-url";
 import { KeyFilters } from "./key-filters";
 import { KeysTable } from "./keys-table";
+import { Plus } from "lucide-react";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -30,6 +31,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   const canCreate = can(ctx.role, "keys:create");
   const createButton = canCreate ? (
     <Link href="/keys/new" className={buttonClass("primary")}>
+      <Plus aria-hidden="true" className="size-4" />
       Create key
     </Link>
   ) : null;

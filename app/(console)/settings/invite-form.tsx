@@ -10,6 +10,8 @@ import { inviteMemberAction } from "@/lib/actions/members/invite-member";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { EMAIL_MAX } from "@/lib/validations/auth";
 import { inviteMemberSchema, type InviteMemberFormValues, type InviteMemberInput } from "@/lib/validations/member";
+import { toast } from "sonner";
+import { LocalTime, RelativeTime } from "@/components/charts/local-time";
 
 interface CreatedInvite {
   email: string;
@@ -34,6 +36,7 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
     setCopied(false);
     const result = await inviteMemberAction(values);
     if (result.ok) {
+      toast.success(`Invite created for ${result.data.email}`);
       // Built in the browser from the one-time token; the server keeps only its hash.
       setCreated({
         email: result.data.email,
@@ -85,7 +88,9 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
         <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm" role="status">
           <p className="font-medium text-emerald-900">Invite link for {created.email}</p>
           <p className="mt-0.5 text-emerald-800">
-            Shown only now — copy it and send it to them. It works once and expires {new Date(created.expiresAt).toUTCString()}.
+            Shown only now — copy it and send it to them. It works once and expires <RelativeTime iso={created.expiresAt} /> (
+            <LocalTime iso={created.expiresAt} />
+            ).
           </p>
           <div className="mt-2 flex gap-2">
             <label htmlFor="invite-link" className="sr-only">

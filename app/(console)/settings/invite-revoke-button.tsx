@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { revokeInviteAction } from "@/lib/actions/members/revoke-invite";
+import { toast } from "sonner";
 
 export function InviteRevokeButton({ inviteId, email }: { inviteId: string; email: string }) {
   const router = useRouter();
@@ -23,6 +24,7 @@ export function InviteRevokeButton({ inviteId, email }: { inviteId: string; emai
           startTransition(async () => {
             const result = await revokeInviteAction({ inviteId });
             setError(result.ok ? null : result.error);
+            if (result.ok) toast.success("Invite revoked");
             router.refresh();
           })
         }

@@ -9,6 +9,7 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { updateKeyPolicyAction } from "@/lib/actions/settings/update-key-policy";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { keyPolicySchema, MAX_LIFETIME_DAYS_LIMIT, type KeyPolicyInput } from "@/lib/validations/org-admin";
+import { toast } from "sonner";
 
 const RULES = [
   { name: "requireExpiry", label: "Require an expiry date", hint: "Keys that never expire are refused." },
@@ -44,6 +45,7 @@ export function KeyPolicyForm({ policy }: { policy: KeyPolicyInput }) {
     if (result.ok) {
       form.reset(result.data);
       setMessage({ error: false, text: "Policy saved" });
+      toast.success("Key policy saved");
       router.refresh();
       return;
     }

@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { changeMemberRoleAction } from "@/lib/actions/members/change-member-role";
 import { removeMemberAction } from "@/lib/actions/members/remove-member";
 import type { Role } from "@/lib/auth/permissions";
+import { toast } from "sonner";
 
 export function MemberControls({
   memberId,
@@ -22,11 +23,12 @@ export function MemberControls({
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const run = (action: () => Promise<{ ok: boolean; error?: string }>) => {
+  const run = (action: () => Promise<{ ok: boolean; error?: string }>, done: string) => {
     setError(null);
     startTransition(async () => {
       const result = await action();
       if (!result.ok) setError(result.error ?? "Something went wrong");
+      else toast.success(done);
       setConfirming(false);
       router.refresh();
     });
@@ -41,7 +43,7 @@ export function MemberControls({
         id={`role-${memberId}`}
         value={role}
         disabled={pending}
-        onChange={(e) => run(() => changeMemberRoleAction({ memberId, role: e.target.value }))}
+        onChange={(e) => run(() => changeMemberRoleAction({ memberId, role: e.target.value }), "Role changed")}
         className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       >
         {roleOptions.map((o) => (
@@ -55,7 +57,7 @@ export function MemberControls({
           <Button
             variant="danger"
             disabled={pending}
-            onClick={() => run(() => removeMemberAction({ memberId }))}
+            onClick={() => run(() => removeMemberAction({ memberId }), "Member removed")}
             aria-label={`Confirm removing ${email}`}
           >
             Remove

@@ -10,6 +10,7 @@ import { renameOrganizationAction } from "@/lib/actions/orgs/rename-organization
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { ORG_NAME_MAX } from "@/lib/validations/auth";
 import { renameOrganizationSchema, type RenameOrganizationInput } from "@/lib/validations/org";
+import { toast } from "sonner";
 
 export function OrgNameForm({ name }: { name: string }) {
   const router = useRouter();
@@ -23,6 +24,7 @@ export function OrgNameForm({ name }: { name: string }) {
     if (result.ok) {
       form.reset({ name: result.data.name });
       setMessage({ error: false, text: "Saved" });
+      toast.success(`Organization renamed to ${result.data.name}`);
       router.refresh();
       return;
     }

@@ -13,6 +13,7 @@ import { InviteRevokeButton } from "./invite-revoke-button";
 import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
 import { MemberControls } from "./member-controls";
 import { OrgNameForm } from "./org-name-form";
+import { RelativeTime } from "@/components/charts/local-time";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -26,7 +27,6 @@ export default async function SettingsPage() {
     getKeyPolicy(db, ctx.org.id),
   ]);
   const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
-  const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
   return (
     <>
@@ -95,7 +95,8 @@ export default async function SettingsPage() {
                         <span className="min-w-0 truncate">
                           {invite.email}
                           <span className="ml-2 text-slate-500">
-                            {isRole(invite.role) ? ROLE_LABELS[invite.role] : invite.role} · expires {dateFormat.format(invite.expiresAt)}
+                            {isRole(invite.role) ? ROLE_LABELS[invite.role] : invite.role} · expires{" "}
+                            <RelativeTime iso={invite.expiresAt.toISOString()} />
                           </span>
                         </span>
                         <InviteRevokeButton inviteId={invite.id} email={invite.email} />

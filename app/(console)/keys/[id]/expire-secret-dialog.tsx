@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/form-alert";
 import { expireGraceSecretAction } from "@/lib/actions/keys/expire-grace-secret";
+import { toast } from "sonner";
 
 /** "Expire now" on a rotated-out secret still in its grace period: for when that old secret leaked. */
 export function ExpireSecretButton({ keyId, secretId, display }: { keyId: string; secretId: string; display: string }) {
@@ -23,6 +24,7 @@ export function ExpireSecretButton({ keyId, secretId, display }: { keyId: string
       return;
     }
     setOpen(false);
+    toast.success(`Ended the old secret ${display}`);
     router.refresh();
   };
 

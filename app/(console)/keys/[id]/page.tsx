@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { LocalTime, RelativeTime } from "@/components/charts/local-time";
 import { PageHeader } from "@/components/page-header";
 import { KeyUsage } from "@/components/usage/key-usage";
 import { buttonClass } from "@/components/ui/button";
@@ -10,22 +11,27 @@ import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { describeScope } from "@/lib/keys";
+import { listKeyAuditEvents } from "@/lib/queries/audit";
 import { getKeyDetail } from "@/lib/queries/keys";
 import { summarizeCidrs } from "../_components/cidr-summary";
-import { exactTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
 import { ExpireSecretButton } from "./expire-secret-dialog";
+import { KeyAuditTrail } from "./key-audit-trail";
 import { LastUsed } from "./last-used";
 import { RevokeKeyButton } from "../_components/revoke-key-dialog";
 import { RotateKeyButton } from "../_components/rotate-key-dialog";
+import { Pencil } from "lucide-react";
 
 export const metadata: Metadata = { title: "API key" };
 
-function When({ iso, now, by }: { iso: string | null; now: Date; by?: string | null }) {
+function When({ iso, by }: { iso: string | null; by?: string | null }) {
   if (!iso) return <>—</>;
   return (
     <>
-      {exactTime(iso)} <span className="text-slate-500">({relativeTime(iso, now)})</span>
+      <LocalTime iso={iso} />{" "}
+      <span className="text-slate-500">
+        (<RelativeTime iso={iso} />)
+      </span>
       {by && <span className="block text-xs text-slate-500">by {by}</span>}
     </>
   );
@@ -52,11 +58,13 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
     orderBy: { at: "desc" },
     select: { actorLabel: true, at: true },
   });
+  const trail = can(ctx.role, "audit:read") ? await listKeyAuditEvents(db, ctx.org.id, key.id) : null;
   const live = key.status !== "revoked";
   const actions = live ? (
     <>
       {can(ctx.role, "keys:edit") && (
         <Link href={`/keys/${key.id}/edit`} className={buttonClass("secondary")}>
+          <Pencil aria-hidden="true" className="size-4" />
           Edit
         </Link>
       )}
@@ -87,19 +95,19 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
             <dd>{key.environment}</dd>
             <dt className="text-slate-500">Created</dt>
             <dd>
-              <When iso={key.createdAt} now={now} by={key.createdBy} />
+              <When iso={key.createdAt} by={key.createdBy} />
             </dd>
             <dt className="text-slate-500">Last changed</dt>
             <dd>
-              <When iso={lastChange?.at.toISOString() ?? key.updatedAt} now={now} by={lastChange?.actorLabel} />
+              <When iso={lastChange?.at.toISOString() ?? key.updatedAt} by={lastChange?.actorLabel} />
             </dd>
             <dt className="text-slate-500">Expires</dt>
-            <dd>{key.expiresAt ? <When iso={key.expiresAt} now={now} /> : "Never"}</dd>
+            <dd>{key.expiresAt ? <When iso={key.expiresAt} /> : "Never"}</dd>
             {key.revokedAt && (
               <>
                 <dt className="text-slate-500">Revoked</dt>
                 <dd>
-                  <When iso={key.revokedAt} now={now} by={key.revokedBy} />
+                  <When iso={key.revokedAt} by={key.revokedBy} />
                   {key.revokeReason && <span className="block text-xs text-slate-600">Reason: {key.revokeReason}</span>}
                 </dd>
               </>
@@ -137,8 +145,18 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
                   <span className="font-mono">{secret.display}</span>
                   <span className="flex items-center gap-3">
                     <span className="text-slate-600">
-                      {secret.current ? "Current" : graceLeft ? `Superseded · works until ${exactTime(secret.validUntil)}` : "Superseded"}
-                      <span className="block text-xs text-slate-500">issued {exactTime(secret.createdAt)}</span>
+                      {secret.current ? (
+                        "Current"
+                      ) : graceLeft ? (
+                        <>
+                          Superseded · works until <LocalTime iso={secret.validUntil!} />
+                        </>
+                      ) : (
+                        "Superseded"
+                      )}
+                      <span className="block text-xs text-slate-500">
+                        issued <LocalTime iso={secret.createdAt} />
+                      </span>
                     </span>
                     {graceLeft && live && can(ctx.role, "keys:revoke") && (
                       <ExpireSecretButton keyId={key.id} secretId={secret.id} display={secret.display} />
@@ -150,8 +168,11 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
           </ul>
         </Section>
       </div>
-      <div className="mt-6">
-        <KeyUsage keyId={key.id} />
+      <div className="mt-6 grid items-start gap-4 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <div className="min-w-0">
+          <KeyUsage keyId={key.id} />
+        </div>
+        {trail && <KeyAuditTrail keyId={key.id} rows={trail} />}
       </div>
     </>
   );

@@ -18,6 +18,7 @@ import { KeyWarnings, keyWarnings } from "../../_components/key-warnings";
 import { ScopeRows } from "../../_components/scope-rows";
 import { describeScopeChange } from "../../_components/scope-change";
 import { ConfirmChangesDialog } from "./confirm-changes-dialog";
+import { toast } from "sonner";
 
 interface CurrentKey {
   name: string;
@@ -56,6 +57,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
     const result = await editKeyAction(values);
     setPending(null);
     if (result.ok) {
+      toast.success(`Saved changes to ${values.name}`);
       router.push(`/keys/${keyId}`);
       router.refresh();
       return;

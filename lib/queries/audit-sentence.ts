@@ -1,0 +1,204 @@
+import { ALLOW_ALL_CIDRS, cidrContains, parseValidCidrs } from "../keys/universal";
+
+// One readable sentence per audit event, built from the data each writer records (lib/api-keys, lib/members,
+// lib/orgs, lib/auth, lib/api/refusals). The raw data stays available beside it; this never shows JSON,
+// and a missing or null value is left out rather than printed.
+
+type Data = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const obj = (v: unknown): Data => (v && typeof v === "object" && !Array.isArray(v) ? (v as Data) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** A stored instant as a date (UTC, yyyy-MM-dd), or "never" for a missing one. */
+function day(v: unknown): string {
+  const text = str(v);
+  if (!text) return "never";
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? text : date.toISOString().slice(0, 10);
+}
+
+function scopeText(v: unknown): string | null {
+  const s = obj(v);
+  const action = str(s.action);
+  const resource = str(s.resourceFilter);
+  return action && resource ? `${action} on ${resource}` : null;
+}
+
+const scopeTexts = (v: unknown) =>
+  list(v)
+    .map(scopeText)
+    .filter((s): s is string => s !== null);
+const cidrTexts = (v: unknown) => list(v).filter((c): c is string => typeof c === "string");
+// An empty list and the whole-internet ranges (0.0.0.0/0, ::/0) both mean any address.
+const cidrList = (cidrs: string[]) => (parseValidCidrs(cidrs).every((c) => c.prefix === 0) ? "any address" : cidrs.join(", "));
+
+function scopeChange(before: unknown, after: unknown): string[] {
+  const old = scopeTexts(before);
+  const next = scopeTexts(after);
+  const removed = old.filter((s) => !next.includes(s));
+  const added = next.filter((s) => !old.includes(s));
+  const parts: string[] = [];
+  if (removed.length) parts.push(`removed ${removed.length === 1 ? "scope" : "scopes"} ${removed.join(", ")}`);
+  if (added.length) parts.push(`added ${added.length === 1 ? "scope" : "scopes"} ${added.join(", ")}`);
+  return parts;
+}
+
+function cidrChange(before: unknown, after: unknown): string {
+  const old = cidrTexts(before);
+  const next = cidrTexts(after);
+  const was = parseValidCidrs(old.length ? old : ALLOW_ALL_CIDRS);
+  const now = parseValidCidrs(next.length ? next : ALLOW_ALL_CIDRS);
+  const within = (inner: typeof was, outer: typeof was) => inner.every((c) => outer.some((o) => cidrContains(o, c)));
+  const verb = within(now, was) ? "narrowed" : within(was, now) ? "widened" : "changed";
+  return `${verb} allowed IPs ${cidrList(old)} → ${cidrList(next)}`;
+}
+
+const POLICY_LABELS: Record<string, string> = {
+  requireExpiry: "require an expiry",
+  maxLifetimeDays: "longest lifetime (days)",
+  forbidWildcardCidr: "forbid any-address IP lists",
+  forbidFullAccess: "forbid full access",
+};
+
+function plain(v: unknown): string {
+  if (v === null || v === undefined || v === "") return "none";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (Array.isArray(v)) return v.length ? v.map(plain).join(", ") : "none";
+  if (typeof v === "object")
+    return (
+      scopeText(v) ??
+      Object.entries(v as Data)
+        .map(([k, x]) => `${k} ${plain(x)}`)
+        .join(", ")
+    );
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "bigint" ? v.toString() : "";
+}
+
+const KEY_FIELD_ORDER = ["name", "description", "scopes", "cidrs", "expiresAt"];
+const fieldRank = (field: string) => (KEY_FIELD_ORDER.includes(field) ? KEY_FIELD_ORDER.indexOf(field) : KEY_FIELD_ORDER.length);
+
+function keyChanges(before: Data, after: Data): string {
+  const parts: string[] = [];
+  // A fixed order (what it is called, what it may do, from where, until when), whatever order the writer used.
+  const fields = Object.keys(after).sort((a, b) => fieldRank(a) - fieldRank(b));
+  for (const field of fields) {
+    if (field === "scopes") parts.push(...scopeChange(before.scopes, after.scopes));
+    else if (field === "cidrs") parts.push(cidrChange(before.cidrs, after.cidrs));
+    else if (field === "expiresAt") parts.push(`expiry ${day(before.expiresAt)} → ${day(after.expiresAt)}`);
+    else if (field === "name") parts.push(`renamed “${plain(before.name)}” → “${plain(after.name)}”`);
+    else if (field === "description") parts.push(str(after.description) ? "changed the description" : "removed the description");
+    else parts.push(`${field} ${plain(before[field])} → ${plain(after[field])}`);
+  }
+  return parts.length ? capitalize(parts.join("; ")) : "Edited (no visible change)";
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const GRACE_TEXT: Record<string, string> = { "1h": "1 hour", "24h": "24 hours", "7d": "7 days" };
+
+function sentenceFor(action: string, data: Data, label: string): string {
+  const before = obj(data.before);
+  const after = obj(data.after);
+  switch (action) {
+    case "key.created": {
+      const scopes = scopeTexts(after.scopes);
+      const env = str(after.environment);
+      return [
+        `Created${env ? ` (${env})` : ""} with ${scopes.length ? scopes.join(", ") : "no scopes"}`,
+        `allowed IPs ${cidrList(cidrTexts(after.cidrs))}`,
+        `expires ${day(after.expiresAt)}`,
+      ].join("; ");
+    }
+    case "key.updated":
+      return keyChanges(before, after);
+    case "key.rotated": {
+      const grace = str(data.grace);
+      const old = str(before.last4);
+      const next = str(after.last4);
+      const secrets = old && next ? ` …${old} → …${next}` : next ? ` (new secret …${next})` : "";
+      const tail =
+        !grace || grace === "none"
+          ? "the old secret stopped at once"
+          : `the old secret works until ${day(data.previousSecretValidUntil)} (${GRACE_TEXT[grace] ?? grace} grace)`;
+      return `Rotated the secret${secrets}; ${tail}`;
+    }
+    case "key.secret_expired": {
+      const last4 = str(data.last4);
+      const until = str(data.graceWasUntil);
+      return `Ended the old secret${last4 ? ` …${last4}` : ""} early${until ? ` (its grace ran until ${day(until)})` : ""}`;
+    }
+    case "key.revoked": {
+      const reason = str(data.reason);
+      const source = str(data.source);
+      const from = source === "leak" ? " from a leak report" : source === "api" ? " through the API" : "";
+      return `Revoked${from}${reason ? ` — reason: ${reason}` : ""}`;
+    }
+    case "user.signed_in":
+      return "Signed in";
+    case "user.signed_out":
+      return "Signed out";
+    // The address tried is the event's actor, shown beside the sentence.
+    case "user.sign_in_failed":
+      return "Wrong email or password";
+    case "user.sign_in_throttled":
+      return "Too many attempts: refused without checking the password";
+    case "user.password_changed": {
+      const ended = num(data.otherSessionsEnded);
+      return `Changed their password${ended ? `; ${plural(ended, "other session")} signed out` : ""}`;
+    }
+    case "user.password_change_failed":
+      return "Password change refused (wrong current password)";
+    case "action.refused": {
+      const permission = str(data.permission);
+      const role = str(data.role);
+      return `Refused${permission ? `: needs ${permission}` : ""}${role ? `, which the ${role} role does not have` : ""}`;
+    }
+    case "api.request_refused": {
+      const permission = str(data.permission);
+      const reason = str(data.reason);
+      const detail = str(data.detail);
+      return `Refused API request${permission ? ` for ${permission}` : ""}${reason ? `: ${reason}` : ""}${detail ? ` (${detail})` : ""}`;
+    }
+    case "member.invited":
+      return `Invited ${str(data.email) ?? "someone"} as ${str(data.role) ?? "member"}; the invite expires ${day(data.expiresAt)}`;
+    case "member.invite_revoked":
+      return `Withdrew the invite for ${str(data.email) ?? "someone"}`;
+    case "member.joined":
+      return `Joined as ${str(data.role) ?? "member"}${data.newAccount === true ? " with a new account" : ""}`;
+    case "member.role_changed":
+      return `Changed ${str(data.email) ?? "a member"}’s role ${plain(before.role)} → ${plain(after.role)}`;
+    case "member.removed": {
+      const ended = num(data.endedSessions);
+      const role = str(data.role);
+      return `Removed ${str(data.email) ?? "a member"}${role ? ` (${role})` : ""}${ended ? `; ${plural(ended, "session")} ended` : ""}`;
+    }
+    case "org.bootstrapped": {
+      const name = str(data.name);
+      const prefix = str(data.keyPrefix);
+      return `Set up ${name ? `“${name}”` : "the organization"}${prefix ? ` with key prefix ${prefix}` : ""}`;
+    }
+    case "org.renamed":
+      return `Renamed the organization “${plain(before.name)}” → “${plain(after.name)}”`;
+    case "org.key_policy_updated":
+    case "org.policy_updated": {
+      const parts = Object.keys(after).map((k) => `${POLICY_LABELS[k] ?? k} ${plain(before[k])} → ${plain(after[k])}`);
+      return `Key policy: ${parts.join("; ") || "unchanged"}`;
+    }
+    default: {
+      const parts = Object.entries(data)
+        .filter(([k, v]) => v !== null && v !== undefined && v !== "" && k !== "count" && k !== "repeated")
+        .map(([k, v]) => `${k} ${plain(v)}`);
+      return parts.length ? `${label}: ${parts.join("; ")}` : label;
+    }
+  }
+}
+
+/** "Removed scope write on carts/**; narrowed allowed IPs 203.0.113.0/24 → 203.0.113.0/28; expiry 2027-01-01 → never". */
+export function describeAuditEvent(action: string, data: Data, label = action): string {
+  const sentence = sentenceFor(action, data, label);
+  const count = num(data.count);
+  return count && count > 1 ? `${sentence} (${count} times in that minute)` : sentence;
+}
