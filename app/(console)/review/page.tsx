@@ -8,17 +8,19 @@ import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { getRiskyKeys, type RiskCode } from "@/lib/queries/review";
+import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
+import { AcceptRiskButton } from "./accept-risk-dialog";
 import { LeakScanForm } from "./leak-scan-form";
-import { RevokeRiskyKeyButton } from "./revoke-risky-key-button";
 
 export const metadata: Metadata = { title: "Security review" };
 
-const URGENT: RiskCode[] = ["denials_24h", "policy", "full_access"];
+const URGENT: RiskCode[] = ["revoked_in_use", "denials_24h", "policy", "full_access"];
 
 export default async function ReviewPage() {
   const ctx = await requirePageContext("review:read");
   const risky = await getRiskyKeys(db, ctx.org.id);
   const canRevoke = can(ctx.role, "keys:revoke");
+  const canAccept = can(ctx.role, "keys:edit");
   return (
     <>
       <PageHeader
@@ -34,7 +36,7 @@ export default async function ReviewPage() {
           <LeakScanForm canRevoke={canRevoke} />
         </Card>
         <section aria-labelledby="risky-heading">
-          <h2 id="risky-heading" className="mb-3 text-base font-semibold">
+          <h2 id="risky-heading" tabIndex={-1} className="mb-3 text-base font-semibold focus:outline-none">
             Risky keys <span className="font-normal text-slate-500">({risky.length})</span>
           </h2>
           {risky.length === 0 ? (
@@ -64,6 +66,7 @@ export default async function ReviewPage() {
                               {reason.label}
                             </span>
                             <span className="text-slate-600">{reason.detail}</span>
+                            {canAccept && <AcceptRiskButton keyId={key.id} keyName={key.name} code={reason.code} label={reason.label} />}
                           </li>
                         ))}
                       </ul>
@@ -81,7 +84,7 @@ export default async function ReviewPage() {
                       <Link href={`/keys/${key.id}`} className={buttonClass("secondary")}>
                         Open<span className="sr-only"> {key.name}</span>
                       </Link>
-                      {canRevoke && <RevokeRiskyKeyButton keyId={key.id} name={key.name} />}
+                      {canRevoke && key.status !== "revoked" && <RevokeKeyButton keyId={key.id} keyName={key.name} />}
                     </div>
                   </li>
                 ))}
