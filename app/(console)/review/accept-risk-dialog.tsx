@@ -65,71 +65,70 @@ export function AcceptRiskButton({ keyId, keyName, code, label }: { keyId: strin
         </span>
       </Button>
       <Dialog open={open} onOpenChange={setOpen}>
-        {open && (
-          <DialogContent
-            title="Accept this risk?"
-            description={
-              <>
-                “{label}” on <strong>{keyName}</strong> leaves the review until the end date, then comes back. The acceptance, with your
-                justification, is recorded in the audit log.
-              </>
-            }
-            onCloseAutoFocus={(event) => {
-              // The finding (and this button) is gone from the list: the review's heading takes the focus.
-              if (!accepted) return;
-              event.preventDefault();
-              const heading = document.getElementById("risky-heading");
-              heading?.focus();
-            }}
-          >
-            <form onSubmit={onSubmit} noValidate className="space-y-4">
-              <div id="accept-risk-alert" tabIndex={-1} className="focus:outline-none">
-                <FormAlert message={formError} />
-              </div>
-              <Field
+        {/* Not conditional on `open`: the closing render must carry onCloseAutoFocus with the outcome. */}
+        <DialogContent
+          title="Accept this risk?"
+          description={
+            <>
+              “{label}” on <strong>{keyName}</strong> leaves the review until the end date, then comes back. The acceptance, with your
+              justification, is recorded in the audit log.
+            </>
+          }
+          onCloseAutoFocus={(event) => {
+            // The finding (and this button) is gone from the list: the review's heading takes the focus.
+            if (!accepted) return;
+            event.preventDefault();
+            const heading = document.getElementById("risky-heading");
+            heading?.focus();
+          }}
+        >
+          <form onSubmit={onSubmit} noValidate className="space-y-4">
+            <div id="accept-risk-alert" tabIndex={-1} className="focus:outline-none">
+              <FormAlert message={formError} />
+            </div>
+            <Field
+              id="accept-justification"
+              label="Justification"
+              hint="Why this is acceptable, and who owns it."
+              error={errors.justification?.message}
+            >
+              <textarea
                 id="accept-justification"
-                label="Justification"
-                hint="Why this is acceptable, and who owns it."
-                error={errors.justification?.message}
-              >
-                <textarea
-                  id="accept-justification"
-                  rows={3}
-                  maxLength={JUSTIFICATION_MAX}
-                  className={inputClass(!!errors.justification)}
-                  aria-invalid={!!errors.justification}
-                  aria-describedby={describedBy("accept-justification", errors.justification?.message, true)}
-                  {...form.register("justification")}
-                />
-              </Field>
-              <Field
+                rows={3}
+                maxLength={JUSTIFICATION_MAX}
+                className={inputClass(!!errors.justification)}
+                aria-invalid={!!errors.justification}
+                aria-describedby={describedBy("accept-justification", errors.justification?.message, true)}
+                {...form.register("justification")}
+              />
+            </Field>
+            <Field
+              id="accept-until"
+              label="Accepted until"
+              hint="At most a year; the finding returns after this day."
+              error={errors.until?.message}
+            >
+              <input
                 id="accept-until"
-                label="Accepted until"
-                hint="At most a year; the finding returns after this day."
-                error={errors.until?.message}
-              >
-                <input
-                  id="accept-until"
-                  type="date"
-                  min={day(1)}
-                  max={day(365)}
-                  className={inputClass(!!errors.until)}
-                  aria-invalid={!!errors.until}
-                  aria-describedby={describedBy("accept-until", errors.until?.message, true)}
-                  {...form.register("until")}
-                />
-              </Field>
-              <div className="flex justify-end gap-2">
-                <Button variant="secondary" onClick={() => setOpen(false)}>
-                  Cancel
-                </Button>
-                <Button type="submit" disabled={isSubmitting}>
-                  {isSubmitting ? "Accepting…" : "Accept risk"}
-                </Button>
-              </div>
-            </form>
-          </DialogContent>
-        )}
+                type="date"
+                min={day(1)}
+                max={day(365)}
+                className={inputClass(!!errors.until)}
+                aria-invalid={!!errors.until}
+                aria-describedby={describedBy("accept-until", errors.until?.message, true)}
+                {...form.register("until")}
+              />
+            </Field>
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={isSubmitting}>
+                {isSubmitting ? "Accepting…" : "Accept risk"}
+              </Button>
+            </div>
+          </form>
+        </DialogContent>
       </Dialog>
     </>
   );

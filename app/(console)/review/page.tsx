@@ -25,7 +25,7 @@ export default async function ReviewPage() {
     <>
       <PageHeader
         title="Security review"
-        description="Working keys that carry risk, with the reason and the way to act — and a fast path when a secret has leaked."
+        description="Keys that carry risk (and dead keys still being called), with the reason and the way to act — and a fast path when a secret has leaked."
       />
       <div className="grid gap-6">
         <Card className="p-5">

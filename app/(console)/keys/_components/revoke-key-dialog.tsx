@@ -118,109 +118,110 @@ export function RevokeKeyDialog({
   return (
     <>
       <Dialog open={open} onOpenChange={onOpenChange}>
-        {open && (
-          <DialogContent
-            title={`Revoke “${keyName}”?`}
-            description="Revoking is permanent. Calls with this key's secrets are refused from now on; the key stays listed under Revoked."
-            onCloseAutoFocus={(event) => {
-              // The trigger (a row menu item, the key page's button) is gone once the key is revoked.
-              if (revoked) {
-                event.preventDefault();
-                focusHeading();
-              }
-            }}
-          >
-            <form onSubmit={onSubmit} noValidate className="space-y-4">
-              <div id="revoke-key-alert" tabIndex={-1} className="focus:outline-none">
-                <FormAlert message={formError} />
-              </div>
-              <section
-                aria-label="Recent use of this key"
-                className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200"
-                data-testid="revoke-context"
-              >
-                {context === "loading" && <p className="text-slate-600">Loading recent use…</p>}
-                {context === "unavailable" && <p className="text-slate-600">Recent use could not be loaded.</p>}
-                {typeof context === "object" && (
-                  <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
-                    <dt className="text-slate-600">Requests, last 7 days</dt>
-                    <dd className="font-medium text-slate-900">{context.requests7d.toLocaleString("en-US")}</dd>
-                    <dt className="text-slate-600">Last used</dt>
-                    <dd className="text-slate-900">
-                      {context.lastUsedAt ? (
-                        <span title={exactTime(context.lastUsedAt)}>{relativeTime(context.lastUsedAt, at)}</span>
-                      ) : (
-                        "never"
-                      )}
-                      {context.lastUsedIp && (
-                        <>
-                          {" "}
-                          from <span className="font-mono">{context.lastUsedIp}</span>
-                        </>
-                      )}
-                    </dd>
-                    {context.lastUsedUserAgent && (
+        {/* Not conditional on `open`: the closing render must carry onCloseAutoFocus with the outcome. */}
+        <DialogContent
+          title={`Revoke “${keyName}”?`}
+          description="Revoking is permanent. Calls with this key's secrets are refused from now on; the key stays listed under Revoked."
+          onCloseAutoFocus={(event) => {
+            // The trigger (a row menu item, the key page's button) is gone once the key is revoked.
+            if (revoked) {
+              event.preventDefault();
+              focusHeading();
+            }
+          }}
+        >
+          <form onSubmit={onSubmit} noValidate className="space-y-4">
+            <div id="revoke-key-alert" tabIndex={-1} className="focus:outline-none">
+              <FormAlert message={formError} />
+            </div>
+            <section
+              aria-label="Recent use of this key"
+              className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200"
+              data-testid="revoke-context"
+            >
+              {context === "loading" && <p className="text-slate-600">Loading recent use…</p>}
+              {context === "unavailable" && <p className="text-slate-600">Recent use could not be loaded.</p>}
+              {typeof context === "object" && (
+                <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 max-sm:grid-cols-1">
+                  <dt className="text-slate-600">Requests, last 7 days</dt>
+                  <dd className="font-medium text-slate-900">{context.requests7d.toLocaleString("en-US")}</dd>
+                  <dt className="text-slate-600">Last used</dt>
+                  <dd className="text-slate-900">
+                    {context.lastUsedAt ? (
+                      <span title={exactTime(context.lastUsedAt)}>{relativeTime(context.lastUsedAt, at)}</span>
+                    ) : (
+                      "never"
+                    )}
+                    {context.lastUsedIp && (
                       <>
-                        <dt className="text-slate-600">Client</dt>
-                        <dd className="font-mono text-xs break-all text-slate-900">{context.lastUsedUserAgent}</dd>
+                        {" "}
+                        from <span className="font-mono">{context.lastUsedIp}</span>
                       </>
                     )}
-                  </dl>
-                )}
-              </section>
-              {canRotate && (
-                <p className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-700">
-                  <span>Still needed by a client? Give it a new secret instead.</span>
-                  <Button
-                    variant="secondary"
-                    onClick={() => {
-                      onOpenChange(false);
-                      setRotateOpen(true);
-                    }}
-                  >
-                    Rotate instead
-                  </Button>
-                </p>
+                  </dd>
+                  {context.lastUsedUserAgent && (
+                    <>
+                      <dt className="text-slate-600">Client</dt>
+                      <dd className="line-clamp-2 font-mono text-xs break-all text-slate-900" title={context.lastUsedUserAgent}>
+                        {context.lastUsedUserAgent}
+                      </dd>
+                    </>
+                  )}
+                </dl>
               )}
-              <Field
+            </section>
+            {canRotate && (
+              <p className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-700">
+                <span>Still needed by a client? Give it a new secret instead.</span>
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    onOpenChange(false);
+                    setRotateOpen(true);
+                  }}
+                >
+                  Rotate instead
+                </Button>
+              </p>
+            )}
+            <Field
+              id="confirm-name"
+              label={
+                <>
+                  Type the key&apos;s name, <span className="font-mono">{keyName}</span>, to confirm
+                </>
+              }
+              error={errors.confirmName?.message}
+            >
+              <input
                 id="confirm-name"
-                label={
-                  <>
-                    Type the key&apos;s name, <span className="font-mono">{keyName}</span>, to confirm
-                  </>
-                }
-                error={errors.confirmName?.message}
-              >
-                <input
-                  id="confirm-name"
-                  autoComplete="off"
-                  maxLength={KEY_NAME_MAX}
-                  className={inputClass(!!errors.confirmName)}
-                  aria-invalid={!!errors.confirmName}
-                  aria-describedby={describedBy("confirm-name", errors.confirmName?.message)}
-                  {...form.register("confirmName")}
-                />
-              </Field>
-              <Field id="revoke-reason" label="Reason (optional)" error={errors.reason?.message}>
-                <input
-                  id="revoke-reason"
-                  maxLength={REASON_MAX}
-                  placeholder="e.g. posted in a public channel"
-                  className={inputClass(!!errors.reason)}
-                  {...form.register("reason")}
-                />
-              </Field>
-              <div className="flex justify-end gap-2">
-                <Button variant="secondary" onClick={() => onOpenChange(false)}>
-                  Cancel
-                </Button>
-                <Button type="submit" variant="danger" disabled={isSubmitting || !confirmNameMatches(typed, keyName)}>
-                  {isSubmitting ? "Revoking…" : "Revoke key"}
-                </Button>
-              </div>
-            </form>
-          </DialogContent>
-        )}
+                autoComplete="off"
+                maxLength={KEY_NAME_MAX}
+                className={inputClass(!!errors.confirmName)}
+                aria-invalid={!!errors.confirmName}
+                aria-describedby={describedBy("confirm-name", errors.confirmName?.message)}
+                {...form.register("confirmName")}
+              />
+            </Field>
+            <Field id="revoke-reason" label="Reason (optional)" error={errors.reason?.message}>
+              <input
+                id="revoke-reason"
+                maxLength={REASON_MAX}
+                placeholder="e.g. posted in a public channel"
+                className={inputClass(!!errors.reason)}
+                {...form.register("reason")}
+              />
+            </Field>
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={() => onOpenChange(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="danger" disabled={isSubmitting || !confirmNameMatches(typed, keyName)}>
+                {isSubmitting ? "Revoking…" : "Revoke key"}
+              </Button>
+            </div>
+          </form>
+        </DialogContent>
       </Dialog>
       <RotateKeyDialog keyId={keyId} keyName={keyName} leaked={leaked} open={rotateOpen} onOpenChange={setRotateOpen} />
     </>
