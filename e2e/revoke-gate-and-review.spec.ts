@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret, verifyKey } from "./support/keys";
+import path from "node:path";
+import { expectAccessible, fillKeyForm, screenshotBoth, screenshotDir, takeSecret, verifyKey } from "./support/keys";
 
 // Issue 15 §2 and §8: every revoke entry point (key page, list row menu, review, leak lookup, bulk) is the same
 // typed gate with the key's recent use and "Rotate instead", ending with verify answering REVOKED; a review
@@ -80,8 +81,15 @@ test("keys list row menu: open, copy id, rotate, revoke — the same gate; a sta
   await trigger.click();
   const menu = page.getByRole("menu");
   await expect(menu.getByRole("menuitem")).toHaveText(["Open", "Copy key id", "Rotate secret…", "Revoke…"]);
-  await expectAccessible(page);
-  await screenshotBoth(page, "keys-row-menu");
+  // Opened at each width (a menu left open across a resize keeps its old position).
+  for (const width of [390, 1280]) {
+    await page.keyboard.press("Escape");
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await trigger.click();
+    await expect(menu).toBeVisible();
+    await expectAccessible(page);
+    await page.screenshot({ path: path.join(screenshotDir, `keys-row-menu-${width}.png`) });
+  }
   // Keyboard: Escape closes back to the trigger, Enter opens on the first item, arrows move, Enter picks one.
   await page.keyboard.press("Escape");
   await expect(menu).toBeHidden();
@@ -170,8 +178,9 @@ test("leak lookup in the keys search and the review's scan: the same gate", asyn
   await expect(bulk.getByRole("button", { name: "Revoke 2 keys" })).toBeDisabled();
   await bulk.getByLabel(/to confirm/).fill("revoke 2 keys");
   await bulk.getByRole("button", { name: "Revoke 2 keys" }).click();
-  await expect(bulk.getByTestId("bulk-revoke-results")).toBeFocused();
-  await bulk.getByRole("button", { name: "Close" }).click();
+  const results = page.getByRole("dialog", { name: "Revoke results" });
+  await expect(results.getByTestId("bulk-revoke-results")).toBeFocused();
+  await results.getByRole("button", { name: "Close" }).click();
   await revokedByVerify(page, one.secret);
   await revokedByVerify(page, two.secret);
 });
@@ -181,13 +190,18 @@ test("bulk: the bar stays on screen while scrolled, the button waits for the phr
   const key = await createKey(page, name);
   for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 420 });
-    await page.goto("/keys");
+    // Every key (the revoked ones from the tests above too): a list taller than the window.
+    await page.goto("/keys?status=all");
     await page.getByRole("checkbox", { name: `Select ${name}`, exact: true }).check();
     const bar = page.getByTestId("bulk-bar");
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    // Scrolled into the middle of the list: the bar's own place is above the window, yet it is on screen.
+    await page.evaluate(() => {
+      const list = document.querySelector<HTMLElement>('[data-testid="bulk-bar"]')!.parentElement!.getBoundingClientRect();
+      window.scrollTo(0, window.scrollY + list.top + list.height / 2 - 50);
+    });
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(100);
     await expect(bar).toBeInViewport();
-    await expect((await bar.boundingBox())!.y).toBeLessThanOrEqual(1);
+    expect((await bar.boundingBox())!.y).toBeLessThanOrEqual(1);
     await page.evaluate(() => document.querySelector('[role="region"][aria-label="API keys"]')?.scrollTo({ left: 400 }));
     await expect(bar).toBeInViewport();
   }
@@ -200,7 +214,7 @@ test("bulk: the bar stays on screen while scrolled, the button waits for the phr
   await expect(submit).toBeDisabled();
   await dialog.getByLabel(/to confirm/).fill("revoke 1 key");
   await submit.click();
-  await expect(dialog.getByTestId("bulk-revoke-results")).toBeFocused();
+  await expect(page.getByRole("dialog", { name: "Revoke results" }).getByTestId("bulk-revoke-results")).toBeFocused();
   await revokedByVerify(page, key.secret);
 });
 

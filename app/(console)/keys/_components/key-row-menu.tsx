@@ -6,10 +6,10 @@ import { cn } from "@/lib/cn";
 import { RevokeKeyDialog } from "./revoke-key-dialog";
 import { RotateKeyDialog } from "./rotate-key-dialog";
 
-const itemClass = cn(
-  "flex cursor-default items-center rounded px-2.5 py-1.5 text-sm text-slate-800 outline-none select-none",
-  "data-[highlighted]:bg-indigo-50 data-[highlighted]:text-indigo-900",
-);
+const baseItem = "flex cursor-default items-center rounded px-2.5 py-1.5 text-sm outline-none select-none";
+const itemClass = cn(baseItem, "text-slate-800 data-[highlighted]:bg-indigo-50 data-[highlighted]:text-indigo-900");
+// Set apart from the others: the one permanent action.
+const dangerClass = cn(baseItem, "text-red-700 data-[highlighted]:bg-red-50 data-[highlighted]:text-red-800");
 
 /**
  * A key's actions in its list row: open, copy the key id, rotate, revoke. Radix's menu gives the keyboard
@@ -63,11 +63,9 @@ export function KeyRowMenu({
                 Rotate secret…
               </Menu.Item>
             )}
+            {canRevoke && status !== "revoked" && <Menu.Separator className="my-1 h-px bg-slate-200" />}
             {canRevoke && status !== "revoked" && (
-              <Menu.Item
-                className={cn(itemClass, "text-red-700 data-[highlighted]:bg-red-50 data-[highlighted]:text-red-800")}
-                onSelect={() => setDialog("revoke")}
-              >
+              <Menu.Item className={dangerClass} onSelect={() => setDialog("revoke")}>
                 Revoke…
               </Menu.Item>
             )}
