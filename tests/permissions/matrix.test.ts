@@ -509,7 +509,7 @@ describe("server actions, called over HTTP as each role", () => {
 // without it, or with the wrong text, is refused and revokes nothing, even for an admin.
 const GATE_FIELDS = ["confirmName", "confirmation"];
 const revokeActions = Object.entries(ACTION_MATRIX)
-  .filter(([key, entry]) => entry.auth === "session" && entry.permission === "keys:revoke" && /^revoke|Revoke/.test(key.split("#")[1]))
+  .filter(([key, entry]) => entry.auth === "session" && entry.permission === "keys:revoke" && /^(bulkR|r)evoke/.test(key.split("#")[1]))
   .map(([key]) => key);
 
 describe("every revoke action refuses a replay without its typed gate", () => {
@@ -524,8 +524,9 @@ describe("every revoke action refuses a replay without its typed gate", () => {
     const gate = GATE_FIELDS.find((field) => field in valid);
     expect(gate, `${key} has no typed confirmation field`).toBeDefined();
     for (const replay of [Object.fromEntries(Object.entries(valid).filter(([field]) => field !== gate)), { ...valid, [gate!]: "yes" }]) {
+      const token = await sessionFor("admin");
       const before = await snapshot(db);
-      const reply = await callAction(server.url, builtAction(key), await sessionFor("admin"), [replay]);
+      const reply = await callAction(server.url, builtAction(key), token, [replay]);
       expect(reply.result, `${key}: ${reply.text.slice(0, 300)}`).toMatchObject({ ok: false, code: "VALIDATION" });
       expectUnchanged(before, await snapshot(db), key);
     }

@@ -48,9 +48,9 @@ export function AcceptRiskButton({ keyId, keyName, code, label }: { keyId: strin
 
   return (
     <>
-      <Button
-        variant="ghost"
-        className="px-2 py-1 text-xs"
+      <button
+        type="button"
+        className="ml-2 rounded text-xs font-medium text-indigo-700 underline hover:text-indigo-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
         onClick={() => {
           form.reset({ keyId, code, justification: "", until: day(90) });
           setFormError(null);
@@ -63,7 +63,7 @@ export function AcceptRiskButton({ keyId, keyName, code, label }: { keyId: strin
           {" "}
           {label} on {keyName}
         </span>
-      </Button>
+      </button>
       <Dialog open={open} onOpenChange={setOpen}>
         {/* Not conditional on `open`: the closing render must carry onCloseAutoFocus with the outcome. */}
         <DialogContent

@@ -8,6 +8,7 @@ import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { getRiskyKeys, type RiskCode } from "@/lib/queries/review";
+import { KeyStatusBadge } from "../keys/_components/key-status-badge";
 import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
 import { AcceptRiskButton } from "./accept-risk-dialog";
 import { LeakScanForm } from "./leak-scan-form";
@@ -52,6 +53,7 @@ export default async function ReviewPage() {
                           {key.name}
                         </Link>
                         <span className="font-mono text-xs text-slate-500">{key.display}</span>
+                        {key.status !== "active" && <KeyStatusBadge status={key.status} />}
                       </p>
                       <ul className="mt-2 space-y-1.5">
                         {key.reasons.map((reason, i) => (
