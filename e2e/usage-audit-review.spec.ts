@@ -142,8 +142,12 @@ test("review: risky keys with reasons; a pasted log line finds and revokes a liv
   await expect(results).toContainText("1 secret in the text is not a key of this organization.");
   await expect(results).not.toContainText(leak.secret);
   await screenshotBoth(page, "review");
-  await page.getByRole("button", { name: "Revoke this key" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Revoke now" }).click();
+  await results.getByRole("button", { name: `Revoke… ${leak.name}` }).click();
+  await page
+    .getByRole("dialog")
+    .getByLabel(/Type the key's name/)
+    .fill(leak.name);
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
   await expect(page.getByRole("status").filter({ hasText: `Revoked ${leak.name}` })).toBeVisible();
   await expect(page.getByLabel("Text that may contain a secret")).toHaveValue("");
 

@@ -53,17 +53,23 @@ export async function revokeKey(db: Db, by: KeyActor, input: RevokeKeyValues, no
   if (!confirmNameMatches(input.confirmName, key.name)) {
     throw new ActionError("VALIDATION", "That doesn't match the key's name", { confirmName: "That doesn't match the key's name" });
   }
-  const result = await revokeKeyById(db, by, key.id, input.reason, now);
+  const result = await revokeKeyById(db, by, key.id, input.reason, now, input.fromLeak ? "leak" : "console");
   if (result.outcome === "not_found") throw new ActionError("NOT_FOUND", KEY_NOT_FOUND);
   if (!result.key) throw new ActionError("CONFLICT", "This key is already revoked");
   return result.key;
 }
 
 /** Each key on its own: the result says, per key, what happened — never all-or-nothing over a partial change. */
-export async function bulkRevokeKeys(db: Db, by: KeyActor, input: BulkRevokeValues, now = new Date()) {
+export async function bulkRevokeKeys(
+  db: Db,
+  by: KeyActor,
+  input: BulkRevokeValues,
+  now = new Date(),
+  source: "console" | "leak" = "console",
+) {
   const results: { keyId: string; outcome: RevokeOutcome; name?: string }[] = [];
   for (const keyId of input.keyIds) {
-    const { outcome, key } = await revokeKeyById(db, by, keyId, input.reason, now);
+    const { outcome, key } = await revokeKeyById(db, by, keyId, input.reason, now, source);
     results.push({ keyId, outcome, name: key?.name });
   }
   return results;

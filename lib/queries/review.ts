@@ -3,7 +3,10 @@ import { policyViolations } from "../api-keys/policy";
 import { isFullAccess, wildcardFamilies, type Scope } from "../keys";
 import { HOUR_MS, hourOf } from "../usage/rollup";
 import { ALLOWED_OUTCOME } from "../usage/outcomes";
+import { RISK_CODES, type RiskCode } from "../validations/review";
 import { statusWhere } from "./keys";
+
+export type { RiskCode };
 
 // The security review: which working keys carry risk, and why. Each rule is a plain predicate over the
 // key and its last 24 h of denials, so a reviewer can read exactly what triggered it.
@@ -14,10 +17,8 @@ export const DENIALS_24H_THRESHOLD = 20;
 export const UNUSED_DAYS = 90;
 export const NEVER_USED_DAYS = 30;
 
-export type RiskCode =
-  "denials_24h" | "full_access" | "internet_ipv4" | "internet_ipv6" | "never_expires" | "unused" | "never_used" | "policy";
-
 export const RISK_LABELS: Record<RiskCode, string> = {
+  revoked_in_use: "Revoked or expired, still being called",
   denials_24h: "Many denied requests in the last 24 hours",
   full_access: "Full access",
   internet_ipv4: "Allows the whole IPv4 internet",
@@ -28,17 +29,10 @@ export const RISK_LABELS: Record<RiskCode, string> = {
   policy: "Breaks the organization's key policy",
 };
 
-// Most urgent first: a key being probed right now outranks a configuration smell.
-const RISK_ORDER: RiskCode[] = [
-  "denials_24h",
-  "policy",
-  "full_access",
-  "internet_ipv4",
-  "internet_ipv6",
-  "never_expires",
-  "unused",
-  "never_used",
-];
+// Most urgent first: a dead secret still in use somewhere, or a key probed right now, outranks a configuration smell.
+const RISK_ORDER: readonly RiskCode[] = RISK_CODES;
+/** The refusals that mean "this secret is dead and something still sends it". */
+const DEAD_KEY_OUTCOMES = ["REVOKED", "EXPIRED"];
 
 export interface RiskReason {
   code: RiskCode;
@@ -49,6 +43,7 @@ export interface RiskReason {
 export interface RiskyKey {
   id: string;
   name: string;
+  status: "active" | "expired" | "revoked";
   display: string;
   createdAt: string;
   lastUsedAt: string | null;
@@ -98,12 +93,12 @@ export function riskReasons(key: KeyRiskInput, policy: Policy, now: Date): RiskR
   return reasons.sort((a, b) => RISK_ORDER.indexOf(a.code) - RISK_ORDER.indexOf(b.code));
 }
 
-/** Active keys with at least one risk, most urgent first. Two queries plus one for the denials. */
+/** Active keys with at least one risk, and dead keys still being called, most urgent first; accepted findings left out. */
 export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()): Promise<RiskyKey[]> {
   const org = await db.organization.findUnique({ where: { id: orgId } });
   if (!org) return [];
   const since = new Date(hourOf(now).getTime() - 23 * HOUR_MS);
-  const [keys, denials] = await Promise.all([
+  const [keys, denials, deadCalls, accepted] = await Promise.all([
     db.apiKey.findMany({
       where: { orgId, ...statusWhere("active", now) },
       include: { scopes: { orderBy: { position: "asc" } }, cidrs: true },
@@ -114,26 +109,64 @@ export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()
       where: { orgId, hour: { gte: since }, outcome: { not: ALLOWED_OUTCOME } },
       _sum: { count: true },
     }),
+    db.usageRollup.groupBy({
+      by: ["keyId"],
+      where: { orgId, hour: { gte: since }, outcome: { in: DEAD_KEY_OUTCOMES } },
+      _sum: { count: true },
+    }),
+    db.riskAcceptance.findMany({ where: { orgId, until: { gt: now } }, select: { keyId: true, code: true } }),
   ]);
   const denialsByKey = new Map(denials.map((d) => [d.keyId, d._sum.count ?? 0]));
+  const acceptedFindings = new Set(accepted.map((a) => `${a.keyId}:${a.code}`));
+  const open = (keyId: string, reasons: RiskReason[]) => reasons.filter((r) => !acceptedFindings.has(`${keyId}:${r.code}`));
   const risky: RiskyKey[] = [];
-  for (const key of keys) {
-    const reasons = riskReasons(
+  const deadIds = deadCalls.filter((d) => (d._sum.count ?? 0) > 0).map((d) => d.keyId);
+  const deadKeys = deadIds.length
+    ? await db.apiKey.findMany({ where: { orgId, id: { in: deadIds }, NOT: statusWhere("active", now) } })
+    : [];
+  for (const key of deadKeys) {
+    const calls = deadCalls.find((d) => d.keyId === key.id)?._sum.count ?? 0;
+    const state = key.revokedAt ? "revoked" : "expired";
+    const reasons = open(key.id, [
       {
-        expiresAt: key.expiresAt,
-        createdAt: key.createdAt,
-        lastUsedAt: key.lastUsedAt,
-        scopes: key.scopes.map((s) => ({ action: s.action as Scope["action"], resourceFilter: s.resourceFilter })),
-        cidrs: key.cidrs.map((c) => c.cidr),
-        denials24h: denialsByKey.get(key.id) ?? 0,
+        code: "revoked_in_use",
+        label: RISK_LABELS.revoked_in_use,
+        detail: `${calls} ${calls === 1 ? "request" : "requests"} in the last 24 hours with this ${state} key: a leaked or forgotten secret is still in use somewhere`,
       },
-      org,
-      now,
+    ]);
+    if (reasons.length === 0) continue;
+    risky.push({
+      id: key.id,
+      name: key.name,
+      status: state,
+      display: `${key.displayPrefix}…${key.last4}`,
+      createdAt: key.createdAt.toISOString(),
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      lastUsedIp: key.lastUsedIp,
+      reasons,
+    });
+  }
+  for (const key of keys) {
+    const reasons = open(
+      key.id,
+      riskReasons(
+        {
+          expiresAt: key.expiresAt,
+          createdAt: key.createdAt,
+          lastUsedAt: key.lastUsedAt,
+          scopes: key.scopes.map((s) => ({ action: s.action as Scope["action"], resourceFilter: s.resourceFilter })),
+          cidrs: key.cidrs.map((c) => c.cidr),
+          denials24h: denialsByKey.get(key.id) ?? 0,
+        },
+        org,
+        now,
+      ),
     );
     if (reasons.length === 0) continue;
     risky.push({
       id: key.id,
       name: key.name,
+      status: "active",
       display: `${key.displayPrefix}…${key.last4}`,
       createdAt: key.createdAt.toISOString(),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,

@@ -172,6 +172,8 @@ export const expireGraceSecretSchema = z.object({
 });
 export type ExpireGraceSecretValues = z.output<typeof expireGraceSecretSchema>;
 
+export const revokeContextSchema = z.object({ keyId: keyIdSchema });
+
 /** Shapes the request only; the server checks confirmNameMatches against the stored name. */
 export const revokeKeySchema = z.object({
   keyId: keyIdSchema,
@@ -181,6 +183,8 @@ export const revokeKeySchema = z.object({
     .max(KEY_NAME_MAX, { error: "That doesn't match the key's name", abort: true })
     .normalize("NFC"),
   reason: reasonSchema.optional(),
+  /** Started from a leak (the keys search's lookup, the review's scan): recorded as the audit event's source. */
+  fromLeak: z.boolean().optional(),
 });
 export type RevokeKeyValues = z.output<typeof revokeKeySchema>;
 
@@ -196,6 +200,11 @@ export function bulkRevokePhrase(count: number): string {
 
 function samePhrase(typed: string, expected: string): boolean {
   return typed.trim().replace(/\s+/g, " ").toLowerCase() === expected;
+}
+
+/** The client's check before it enables the bulk revoke button; the schema checks the same on the server. */
+export function bulkPhraseMatches(typed: string, count: number): boolean {
+  return samePhrase(typed, bulkRevokePhrase(count));
 }
 
 export const bulkRevokeSchema = z

@@ -241,14 +241,27 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     auth: "session",
     permission: "keys:revoke",
     allow: WRITERS,
-    input: async () => ({ keyIds: [(await make.key()).id] }),
+    input: async () => ({ keyIds: [(await make.key()).id], confirmation: "revoke 1 key" }),
     otherOrg: "no-effect",
   },
-  "lib/actions/review/revoke-risky-key.ts#revokeRiskyKeyAction": {
+  // Read-only: the revoke dialog's context (requests in 7 days, last use).
+  "lib/actions/keys/get-revoke-context.ts#getRevokeContextAction": {
     auth: "session",
     permission: "keys:revoke",
     allow: WRITERS,
-    input: async () => ({ keyId: (await make.key()).id }),
+    input: async () => ({ keyId: keyA.key.id }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/review/accept-risk.ts#acceptRiskAction": {
+    auth: "session",
+    permission: "keys:edit",
+    allow: WRITERS,
+    input: async () => ({
+      keyId: (await make.key()).id,
+      code: "never_expires",
+      justification: "break-glass key, owned by the on-call lead",
+      until: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    }),
     otherOrg: NOT_FOUND,
   },
   // Read-only: matches pasted text against the organization's key hashes, changes nothing.
@@ -496,6 +509,35 @@ describe("server actions, called over HTTP as each role", () => {
       if (entry.otherOrg !== "no-effect") expect(result, label).toMatchObject({ ok: false, ...entry.otherOrg });
       await expectNoDataOfA(JSON.stringify(result), label);
       expectUnchanged(before, await snapshot(db), label);
+    }
+  });
+});
+
+// Revoking is permanent, so every action that revokes keys (found in the matrix by its permission and name, not
+// listed by hand) holds the typed gate on the server: the key's name, or "revoke N keys". A replay of the request
+// without it, or with the wrong text, is refused and revokes nothing, even for an admin.
+const GATE_FIELDS = ["confirmName", "confirmation"];
+const revokeActions = Object.entries(ACTION_MATRIX)
+  .filter(([key, entry]) => entry.auth === "session" && entry.permission === "keys:revoke" && /^(bulkR|r)evoke/.test(key.split("#")[1]))
+  .map(([key]) => key);
+
+describe("every revoke action refuses a replay without its typed gate", () => {
+  it("finds the revoke actions", () => {
+    expect(revokeActions.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(revokeActions)("%s", async (key) => {
+    const entry = ACTION_MATRIX[key];
+    if (entry.auth !== "session") throw new Error("not a session action");
+    const valid = (await entry.input()) as Record<string, unknown>;
+    const gate = GATE_FIELDS.find((field) => field in valid);
+    expect(gate, `${key} has no typed confirmation field`).toBeDefined();
+    for (const replay of [Object.fromEntries(Object.entries(valid).filter(([field]) => field !== gate)), { ...valid, [gate!]: "yes" }]) {
+      const token = await sessionFor("admin");
+      const before = await snapshot(db);
+      const reply = await callAction(server.url, builtAction(key), token, [replay]);
+      expect(reply.result, `${key}: ${reply.text.slice(0, 300)}`).toMatchObject({ ok: false, code: "VALIDATION" });
+      expectUnchanged(before, await snapshot(db), key);
     }
   });
 });

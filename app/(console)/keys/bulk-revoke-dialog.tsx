@@ -1,8 +1,8 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useEffect, useRef, useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
@@ -10,15 +10,21 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { bulkRevokeKeysAction } from "@/lib/actions/keys/bulk-revoke-keys";
 import type { RevokeOutcome } from "@/lib/api-keys/revoke-key";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
-import { bulkRevokePhrase, bulkRevokeSchema, REASON_MAX } from "@/lib/validations/key";
+import type { ActionResult } from "@/lib/actions/errors";
+import { bulkPhraseMatches, bulkRevokePhrase, bulkRevokeSchema, REASON_MAX } from "@/lib/validations/key";
 
 type Target = { id: string; name: string };
 type FormValues = { keyIds: string[]; confirmation: string; reason?: string };
 
 const OUTCOME_LABELS: Record<RevokeOutcome, string> = { revoked: "Revoked", already_revoked: "Already revoked", not_found: "Not found" };
 
-/** Bulk revoke as a hook: confirmation by typing "revoke N keys", then the outcome for each key. */
-export function useBulkRevokeModal(onDone: () => void) {
+type BulkAction = (values: FormValues) => Promise<ActionResult<{ keyId: string; outcome: RevokeOutcome }[]>>;
+
+/**
+ * Bulk revoke as a hook: confirmation by typing "revoke N keys" (the button stays disabled until it matches),
+ * then the outcome for each key. The review's leak scan passes its own action, behind the same gate.
+ */
+export function useBulkRevokeModal(onDone: () => void, action: BulkAction = bulkRevokeKeysAction, defaultReason = "") {
   const router = useRouter();
   const [targets, setTargets] = useState<Target[] | null>(null);
   const [results, setResults] = useState<{ keyId: string; outcome: RevokeOutcome }[] | null>(null);
@@ -26,9 +32,15 @@ export function useBulkRevokeModal(onDone: () => void) {
   const form = useForm<FormValues>({ resolver: zodResolver(bulkRevokeSchema), mode: "onSubmit" });
   const { errors, isSubmitting } = form.formState;
   const phrase = bulkRevokePhrase(targets?.length ?? 0);
+  const typed = useWatch({ control: form.control, name: "confirmation" }) ?? "";
+  const resultsRef = useRef<HTMLUListElement>(null);
+  // After a submit the form is replaced by the results: focus goes to them, not to the document body.
+  useEffect(() => {
+    if (results) resultsRef.current?.focus();
+  }, [results]);
 
   const open = (keys: Target[]) => {
-    form.reset({ keyIds: keys.map((k) => k.id), confirmation: "", reason: "" });
+    form.reset({ keyIds: keys.map((k) => k.id), confirmation: "", reason: defaultReason });
     setResults(null);
     setFormError(null);
     setTargets(keys);
@@ -42,9 +54,11 @@ export function useBulkRevokeModal(onDone: () => void) {
   };
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
-    const result = await bulkRevokeKeysAction(values);
-    if (result.ok) setResults(result.data);
-    else setFormError(applyActionErrors(result, form.setError));
+    const result = await action(values);
+    if (result.ok) return setResults(result.data);
+    setFormError(applyActionErrors(result, form.setError));
+    if (result.fieldErrors?.confirmation) form.setFocus("confirmation");
+    else requestAnimationFrame(() => document.getElementById("bulk-revoke-alert")?.focus());
   });
   const nameOf = (id: string) => targets?.find((t) => t.id === id)?.name ?? id;
 
@@ -59,7 +73,13 @@ export function useBulkRevokeModal(onDone: () => void) {
         >
           {results ? (
             <div className="space-y-4">
-              <ul className="divide-y divide-slate-100 text-sm" data-testid="bulk-revoke-results">
+              <ul
+                ref={resultsRef}
+                tabIndex={-1}
+                aria-label="Revoke results"
+                className="divide-y divide-slate-100 text-sm focus:outline-none"
+                data-testid="bulk-revoke-results"
+              >
                 {results.map((r) => (
                   <li key={r.keyId} className="flex justify-between gap-3 py-1.5">
                     <span className="truncate">{nameOf(r.keyId)}</span>
@@ -73,7 +93,9 @@ export function useBulkRevokeModal(onDone: () => void) {
             </div>
           ) : (
             <form onSubmit={onSubmit} noValidate className="space-y-4">
-              <FormAlert message={formError} />
+              <div id="bulk-revoke-alert" tabIndex={-1} className="focus:outline-none">
+                <FormAlert message={formError} />
+              </div>
               <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-sm text-slate-700">
                 {targets.map((t) => (
                   <li key={t.id}>{t.name}</li>
@@ -105,7 +127,7 @@ export function useBulkRevokeModal(onDone: () => void) {
                 <Button variant="secondary" onClick={close}>
                   Cancel
                 </Button>
-                <Button type="submit" variant="danger" disabled={isSubmitting}>
+                <Button type="submit" variant="danger" disabled={isSubmitting || !bulkPhraseMatches(typed, targets.length)}>
                   {isSubmitting ? "Revoking…" : phrase.replace(/^r/, "R")}
                 </Button>
               </div>

@@ -8,6 +8,7 @@ import type { KeyView } from "@/lib/api-keys/serialize";
 import { summarizeScopes } from "@/lib/keys/universal";
 import { summarizeCidrs } from "./_components/cidr-summary";
 import { exactTime, relativeTime } from "./_components/format";
+import { KeyRowMenu } from "./_components/key-row-menu";
 import { KeyStatusBadge } from "./_components/key-status-badge";
 import { useBulkRevokeModal } from "./bulk-revoke-dialog";
 
@@ -15,11 +16,13 @@ export function KeysTable({
   rows,
   now,
   canRevoke,
+  canRotate,
   sparklines,
 }: {
   rows: KeyView[];
   now: string;
   canRevoke: boolean;
+  canRotate: boolean;
   /** Requests per day over the last 30 days, per key id, from one query for the page. */
   sparklines: Record<string, number[]>;
 }) {
@@ -34,7 +37,11 @@ export function KeysTable({
   return (
     <>
       {canRevoke && chosen.length > 0 && (
-        <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-indigo-50 px-3 py-2 text-sm">
+        // Sticky: stays in view however far the list is scrolled while rows are ticked.
+        <div
+          className="sticky top-0 z-20 flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-indigo-50 px-3 py-2 text-sm shadow-sm"
+          data-testid="bulk-bar"
+        >
           <span>{chosen.length} selected</span>
           <Button variant="danger" onClick={() => bulk.open(chosen.map(({ id, name }) => ({ id, name })))}>
             Revoke {chosen.length} {chosen.length === 1 ? "key" : "keys"}…
@@ -58,7 +65,10 @@ export function KeysTable({
                 <Link href={`/keys/${key.id}`} className="font-medium break-words text-indigo-700 hover:underline">
                   {key.name}
                 </Link>
-                <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
+                <div className="flex shrink-0 items-center gap-2">
+                  <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
+                  <KeyRowMenu keyId={key.id} keyName={key.name} status={key.status} canRotate={canRotate} canRevoke={canRevoke} />
+                </div>
               </div>
               <p className="font-mono text-xs text-slate-700">{key.display}</p>
               <p className="text-slate-700">
@@ -95,6 +105,9 @@ export function KeysTable({
               <Th>Expires</Th>
               <Th>Last used</Th>
               <Th>Status</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 bg-white">
@@ -139,6 +152,9 @@ export function KeysTable({
                 </Td>
                 <Td>
                   <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
+                </Td>
+                <Td className="text-right">
+                  <KeyRowMenu keyId={key.id} keyName={key.name} status={key.status} canRotate={canRotate} canRevoke={canRevoke} />
                 </Td>
               </tr>
             ))}

@@ -55,7 +55,7 @@ export function LeakedSecretLookup({ secret, canRevoke }: { secret: string; canR
           {canRevoke && !revoked && lookup.match.status !== "revoked" && (
             <div className="flex shrink-0 gap-2">
               <RotateKeyButton keyId={lookup.match.keyId} keyName={lookup.match.name} leaked />
-              <RevokeKeyButton keyId={lookup.match.keyId} keyName={lookup.match.name} onRevoked={() => setRevoked(true)} />
+              <RevokeKeyButton keyId={lookup.match.keyId} keyName={lookup.match.name} leaked onRevoked={() => setRevoked(true)} />
             </div>
           )}
         </div>

@@ -65,11 +65,18 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
       />
       <div className="space-y-4">
         <KeyFilters params={params} counts={list.counts} canRevoke={can(ctx.role, "keys:revoke")} />
-        <Card className="overflow-hidden">
+        {/* overflow-clip, not -hidden: a hidden overflow would become the scroll box and break the sticky bulk bar. */}
+        <Card className="overflow-clip">
           {list.rows.length === 0 ? (
             <NoMatches params={params} />
           ) : (
-            <KeysTable rows={list.rows} now={now.toISOString()} canRevoke={can(ctx.role, "keys:revoke")} sparklines={sparklines} />
+            <KeysTable
+              rows={list.rows}
+              now={now.toISOString()}
+              canRevoke={can(ctx.role, "keys:revoke")}
+              canRotate={can(ctx.role, "keys:rotate")}
+              sparklines={sparklines}
+            />
           )}
         </Card>
         {list.pageCount > 1 && <Pagination params={params} page={list.page} pageCount={list.pageCount} total={list.total} />}

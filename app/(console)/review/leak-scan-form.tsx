@@ -5,12 +5,13 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { LocalTime } from "@/components/charts/local-time";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { revokeLeakedKeysAction } from "@/lib/actions/review/revoke-leaked-keys";
 import { scanLeakedTextAction, type LeakMatch } from "@/lib/actions/review/scan-leaked-text";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
+import { useBulkRevokeModal } from "../keys/bulk-revoke-dialog";
 import { LEAK_TEXT_MAX, scanLeakedTextSchema, type ScanLeakedTextInput } from "@/lib/validations/review";
 
 interface Scan {
@@ -23,8 +24,6 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
   const router = useRouter();
   const [scan, setScan] = useState<Scan | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const [revoking, setRevoking] = useState(false);
   const [revoked, setRevoked] = useState<string[] | null>(null);
   const form = useForm<ScanLeakedTextInput>({ resolver: zodResolver(scanLeakedTextSchema), defaultValues: { text: "" } });
   const { errors, isSubmitting } = form.formState;
@@ -39,18 +38,15 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
   });
 
   const revocable = scan?.matches.filter((m) => m.status !== "revoked") ?? [];
-  const onRevoke = async () => {
-    setRevoking(true);
-    const result = await revokeLeakedKeysAction({ keyIds: revocable.map((m) => m.keyId) });
-    setRevoking(false);
-    setConfirmOpen(false);
-    if (!result.ok) return setError(result.error);
-    setRevoked(result.data.filter((r) => r.outcome === "revoked").map((r) => r.name ?? r.keyId));
+  // The pasted text held live secrets: drop it from the page once they are dealt with.
+  const done = (names: string[]) => {
+    setRevoked(names);
     setScan(null);
-    // The pasted text held live secrets: drop it from the page once they are dealt with.
     form.reset({ text: "" });
     router.refresh();
   };
+  // Several keys: the bulk gate ("revoke 2 keys"); one key: the single-key gate with its name typed.
+  const bulk = useBulkRevokeModal(() => done(revocable.map((m) => m.name)), revokeLeakedKeysAction, "Secret found in pasted text (leak)");
 
   return (
     <div className="space-y-4">
@@ -129,29 +125,25 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
           )}
           {revocable.length > 0 &&
             (canRevoke ? (
-              <Dialog open={confirmOpen} onOpenChange={setConfirmOpen}>
-                <Button variant="danger" onClick={() => setConfirmOpen(true)}>
-                  Revoke {revocable.length === 1 ? "this key" : `these ${revocable.length} keys`}
+              revocable.length === 1 ? (
+                <RevokeKeyButton
+                  keyId={revocable[0].keyId}
+                  keyName={revocable[0].name}
+                  leaked
+                  defaultReason="Secret found in pasted text (leak)"
+                  onRevoked={() => done([revocable[0].name])}
+                />
+              ) : (
+                <Button variant="danger" onClick={() => bulk.open(revocable.map((m) => ({ id: m.keyId, name: m.name })))}>
+                  Revoke these {revocable.length} keys…
                 </Button>
-                <DialogContent
-                  title={`Revoke ${revocable.length === 1 ? `"${revocable[0].name}"` : `${revocable.length} keys`}?`}
-                  description="Revoking is permanent: every request with these secrets fails from now on. Give the owners a new key."
-                >
-                  <div className="flex justify-end gap-2">
-                    <DialogClose asChild>
-                      <Button variant="secondary">Cancel</Button>
-                    </DialogClose>
-                    <Button variant="danger" onClick={onRevoke} disabled={revoking}>
-                      {revoking ? "Revoking…" : "Revoke now"}
-                    </Button>
-                  </div>
-                </DialogContent>
-              </Dialog>
+              )
             ) : (
               <p className="text-sm text-slate-600">Ask an admin or a team lead to revoke {revocable.length === 1 ? "it" : "them"}.</p>
             ))}
         </div>
       )}
+      {bulk.element}
     </div>
   );
 }

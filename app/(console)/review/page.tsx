@@ -8,22 +8,25 @@ import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { getRiskyKeys, type RiskCode } from "@/lib/queries/review";
+import { KeyStatusBadge } from "../keys/_components/key-status-badge";
+import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
+import { AcceptRiskButton } from "./accept-risk-dialog";
 import { LeakScanForm } from "./leak-scan-form";
-import { RevokeRiskyKeyButton } from "./revoke-risky-key-button";
 
 export const metadata: Metadata = { title: "Security review" };
 
-const URGENT: RiskCode[] = ["denials_24h", "policy", "full_access"];
+const URGENT: RiskCode[] = ["revoked_in_use", "denials_24h", "policy", "full_access"];
 
 export default async function ReviewPage() {
   const ctx = await requirePageContext("review:read");
   const risky = await getRiskyKeys(db, ctx.org.id);
   const canRevoke = can(ctx.role, "keys:revoke");
+  const canAccept = can(ctx.role, "keys:edit");
   return (
     <>
       <PageHeader
         title="Security review"
-        description="Working keys that carry risk, with the reason and the way to act — and a fast path when a secret has leaked."
+        description="Keys that carry risk (and dead keys still being called), with the reason and the way to act — and a fast path when a secret has leaked."
       />
       <div className="grid gap-6">
         <Card className="p-5">
@@ -34,7 +37,7 @@ export default async function ReviewPage() {
           <LeakScanForm canRevoke={canRevoke} />
         </Card>
         <section aria-labelledby="risky-heading">
-          <h2 id="risky-heading" className="mb-3 text-base font-semibold">
+          <h2 id="risky-heading" tabIndex={-1} className="mb-3 text-base font-semibold focus:outline-none">
             Risky keys <span className="font-normal text-slate-500">({risky.length})</span>
           </h2>
           {risky.length === 0 ? (
@@ -50,6 +53,7 @@ export default async function ReviewPage() {
                           {key.name}
                         </Link>
                         <span className="font-mono text-xs text-slate-500">{key.display}</span>
+                        {key.status !== "active" && <KeyStatusBadge status={key.status} />}
                       </p>
                       <ul className="mt-2 space-y-1.5">
                         {key.reasons.map((reason, i) => (
@@ -64,6 +68,7 @@ export default async function ReviewPage() {
                               {reason.label}
                             </span>
                             <span className="text-slate-600">{reason.detail}</span>
+                            {canAccept && <AcceptRiskButton keyId={key.id} keyName={key.name} code={reason.code} label={reason.label} />}
                           </li>
                         ))}
                       </ul>
@@ -81,7 +86,7 @@ export default async function ReviewPage() {
                       <Link href={`/keys/${key.id}`} className={buttonClass("secondary")}>
                         Open<span className="sr-only"> {key.name}</span>
                       </Link>
-                      {canRevoke && <RevokeRiskyKeyButton keyId={key.id} name={key.name} />}
+                      {canRevoke && key.status !== "revoked" && <RevokeKeyButton keyId={key.id} keyName={key.name} />}
                     </div>
                   </li>
                 ))}

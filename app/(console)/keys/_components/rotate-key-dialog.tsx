@@ -16,11 +16,45 @@ const DEFAULT_GRACE = GRACE_PERIODS.find((g) => g.default)?.value ?? "none";
  * leak (`leaked`), the old secret should stop at once, so no grace is the default and the dialog says why.
  */
 export function RotateKeyButton({ keyId, keyName, leaked = false }: { keyId: string; keyName: string; leaked?: boolean }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Rotate secret
+      </Button>
+      <RotateKeyDialog keyId={keyId} keyName={keyName} leaked={leaked} open={open} onOpenChange={setOpen} />
+    </>
+  );
+}
+
+/** The rotate dialog on its own, for the keys list's row menu and the revoke dialog's "Rotate instead". */
+export function RotateKeyDialog({
+  keyId,
+  keyName,
+  leaked = false,
+  open,
+  onOpenChange,
+}: {
+  keyId: string;
+  keyName: string;
+  leaked?: boolean;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const router = useRouter();
   const initialGrace: GracePeriod = leaked ? "none" : DEFAULT_GRACE;
-  const [open, setOpen] = useState(false);
+  const setOpen = onOpenChange;
   const [grace, setGrace] = useState<GracePeriod>(initialGrace);
   const [error, setError] = useState<string | null>(null);
+  const [wasOpen, setWasOpen] = useState(open);
+  // A fresh choice each time the dialog opens (adjusting state during render, not in an effect).
+  if (open !== wasOpen) {
+    setWasOpen(open);
+    if (open) {
+      setGrace(initialGrace);
+      setError(null);
+    }
+  }
   const [busy, setBusy] = useState(false);
   const secretModal = useSecretModal(() => router.refresh());
 
@@ -50,16 +84,6 @@ export function RotateKeyButton({ keyId, keyName, leaked = false }: { keyId: str
 
   return (
     <>
-      <Button
-        variant="secondary"
-        onClick={() => {
-          setGrace(initialGrace);
-          setError(null);
-          setOpen(true);
-        }}
-      >
-        Rotate secret
-      </Button>
       <Dialog open={open} onOpenChange={setOpen}>
         {open && (
           <DialogContent
