@@ -150,6 +150,12 @@ test("list: status filters and search survive reload", async ({ page }) => {
   await revoke.click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText("Revoked keys are read-only.")).toBeVisible();
+  // A revoked key has no current secret and no expiry countdown.
+  await expect(page.getByTestId("key-secrets")).toContainText("Revoked");
+  await expect(page.getByTestId("key-secrets")).not.toContainText("Current");
+  await expect(page.locator("dt", { hasText: "Expires" }).locator("xpath=following-sibling::dd[1]")).not.toContainText(
+    / in \d+ days|\(in /,
+  );
   expect(await verifyKey(page.request, { key: leakySecret })).toMatchObject({ valid: false, code: "REVOKED" });
 
   await page.goto(`/keys?q=${tag}`);

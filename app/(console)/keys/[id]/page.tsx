@@ -102,7 +102,8 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
               <When iso={lastChange?.at.toISOString() ?? key.updatedAt} by={lastChange?.actorLabel} />
             </dd>
             <dt className="text-slate-500">Expires</dt>
-            <dd>{key.expiresAt ? <When iso={key.expiresAt} /> : "Never"}</dd>
+            {/* A revoked key's expiry no longer counts down to anything: the date alone. */}
+            <dd>{key.expiresAt ? live ? <When iso={key.expiresAt} /> : <LocalTime iso={key.expiresAt} /> : "Never"}</dd>
             {key.revokedAt && (
               <>
                 <dt className="text-slate-500">Revoked</dt>
@@ -139,13 +140,15 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
         <Section title="Secrets">
           <ul className="divide-y divide-slate-100 text-sm" data-testid="key-secrets">
             {(key.secrets ?? []).map((secret) => {
-              const graceLeft = !secret.current && secret.validUntil && new Date(secret.validUntil) > now;
+              const graceLeft = live && !secret.current && secret.validUntil && new Date(secret.validUntil) > now;
               return (
                 <li key={secret.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                   <span className="font-mono">{secret.display}</span>
                   <span className="flex items-center gap-3">
                     <span className="text-slate-600">
-                      {secret.current ? (
+                      {!live ? (
+                        "Revoked"
+                      ) : secret.current ? (
                         "Current"
                       ) : graceLeft ? (
                         <>
