@@ -118,7 +118,7 @@ test("keys list row menu: open, copy id, rotate, revoke — the same gate; a sta
   await other.close();
   await dialog.getByRole("button", { name: "Revoke key" }).click();
   await expect(dialog.getByRole("alert")).toContainText("already revoked");
-  await expect(page.locator("#revoke-key-alert")).toBeFocused();
+  await expect(dialog.getByRole("alert")).toBeFocused();
   await revokedByVerify(page, key.secret);
 });
 

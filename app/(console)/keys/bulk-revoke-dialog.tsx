@@ -58,7 +58,6 @@ export function useBulkRevokeModal(onDone: () => void, action: BulkAction = bulk
     if (result.ok) return setResults(result.data);
     setFormError(applyActionErrors(result, form.setError));
     if (result.fieldErrors?.confirmation) form.setFocus("confirmation");
-    else requestAnimationFrame(() => document.getElementById("bulk-revoke-alert")?.focus());
   });
   const nameOf = (id: string) => targets?.find((t) => t.id === id)?.name ?? id;
 
@@ -93,9 +92,7 @@ export function useBulkRevokeModal(onDone: () => void, action: BulkAction = bulk
             </div>
           ) : (
             <form onSubmit={onSubmit} noValidate className="space-y-4">
-              <div id="bulk-revoke-alert" tabIndex={-1} className="focus:outline-none">
-                <FormAlert message={formError} />
-              </div>
+              <FormAlert message={formError} />
               <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-sm text-slate-700">
                 {targets.map((t) => (
                   <li key={t.id}>{t.name}</li>

@@ -43,7 +43,6 @@ export function AcceptRiskButton({ keyId, keyName, code, label }: { keyId: strin
     setFormError(applyActionErrors(result, form.setError));
     const field = (["justification", "until"] as const).find((name) => result.fieldErrors?.[name]);
     if (field) form.setFocus(field);
-    else requestAnimationFrame(() => document.getElementById("accept-risk-alert")?.focus());
   });
 
   return (
@@ -83,9 +82,7 @@ export function AcceptRiskButton({ keyId, keyName, code, label }: { keyId: strin
           }}
         >
           <form onSubmit={onSubmit} noValidate className="space-y-4">
-            <div id="accept-risk-alert" tabIndex={-1} className="focus:outline-none">
-              <FormAlert message={formError} />
-            </div>
+            <FormAlert message={formError} />
             <Field
               id="accept-justification"
               label="Justification"

@@ -109,7 +109,6 @@ export function RevokeKeyDialog({
     const message = applyActionErrors(result, form.setError);
     setFormError(message);
     if (result.fieldErrors?.confirmName) form.setFocus("confirmName");
-    else requestAnimationFrame(() => document.getElementById("revoke-key-alert")?.focus());
   });
 
   const at = new Date();
@@ -131,9 +130,7 @@ export function RevokeKeyDialog({
           }}
         >
           <form onSubmit={onSubmit} noValidate className="space-y-4">
-            <div id="revoke-key-alert" tabIndex={-1} className="focus:outline-none">
-              <FormAlert message={formError} />
-            </div>
+            <FormAlert message={formError} />
             <section
               aria-label="Recent use of this key"
               className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200"
