@@ -4,6 +4,7 @@ import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { announceKeyChange, type KeyChange } from "../lib/api-keys/key-changes";
 import type { HttpTimeouts } from "../lib/http/limits";
+import { log } from "../lib/log";
 
 export interface NextThread {
   socketPath: string;
@@ -45,12 +46,12 @@ export async function startNextThread(options: {
   worker.removeAllListeners("exit");
   worker.removeAllListeners("error");
   worker.on("error", (error) => {
-    console.error(`the Next.js thread failed: ${error instanceof Error ? error.message : error}`);
+    log.fatal(`the Next.js thread failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
   worker.on("exit", (code) => {
     if (closing) return;
-    console.error(`the Next.js thread exited (${code})`);
+    log.fatal(`the Next.js thread exited (${code})`);
     process.exit(1);
   });
 

@@ -3,10 +3,17 @@
 // path's throughput once the console had its first request. In a worker, that stays in this isolate.
 // Serves HTTP on a Unix socket in a directory only this user can enter; the main thread proxies to it.
 // Plain JavaScript: worker threads do not inherit the main thread's TypeScript loader, and this needs none.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { EventEmitter } from "node:events";
 import { createServer } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import next from "next";
+import { log, routeConsoleToLog } from "../lib/log/logger.mjs";
+
+// Every line logged while a request is answered carries its id (lib/log/logger.mjs reads this context), Next's
+// own error output included. This thread pays for async contexts anyway (see above); the main thread does not.
+const requestContext = (globalThis.keywardRequestContext = new AsyncLocalStorage());
+routeConsoleToLog(log);
 
 // Key changes made here (console, management API) go to the main thread's verification cache. The name is
 // the process-wide emitter of lib/api-keys/key-changes.ts, which Next's bundle of it picks up.
@@ -21,7 +28,8 @@ const handle = app.getRequestHandler();
 const { requestMs, headersMs } = workerData.timeouts;
 const server = createServer(
   { requestTimeout: requestMs + 5_000, headersTimeout: headersMs + 5_000, keepAliveTimeout: 65_000 },
-  (req, res) => void handle(req, res),
+  // The main thread set x-request-id (server.ts), replacing anything a client sent that was not safe to log.
+  (req, res) => requestContext.run({ reqId: req.headers["x-request-id"] }, () => void handle(req, res)),
 );
 server.listen(workerData.socketPath, () => parentPort.postMessage({ type: "ready" }));
 
@@ -30,7 +38,7 @@ parentPort.on("message", (message) => {
   server.close(() => {
     // Audit refusals still collapsed in memory (lib/audit-refusals.ts) are written before the thread ends.
     Promise.resolve(globalThis.keywardFlushRefusals?.())
-      .catch((error) => console.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`))
+      .catch((error) => log.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`))
       .finally(() => parentPort.postMessage({ type: "closed" }));
   });
   server.closeIdleConnections();

@@ -1,4 +1,5 @@
 import { recordRefusal } from "../audit-refusals";
+import { log } from "../log";
 import type { Permission } from "../auth/permissions";
 import type { SessionContext } from "../auth/session-context";
 import type { Db } from "../db/client";
@@ -52,6 +53,6 @@ export async function auditActionRefusal(
     });
   } catch (error) {
     // The refusal stands either way; only the kind of failure is logged.
-    console.error(`[keyward] refusal not audited: ${(error as Error)?.name ?? "Error"}`);
+    log.error(`refusal not audited: ${(error as Error)?.name ?? "Error"}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { log } from "../log";
 import { ActionError, validationError, type ActionResult } from "./errors";
 
 /**
@@ -27,6 +28,6 @@ export function errorResult(error: unknown): ActionResult<never> {
   }
   // Log the kind of failure only: messages of lower layers may quote input values.
   const e = error as { name?: string; code?: string };
-  console.error(`[keyward] action failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);
+  log.error(`action failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);
   return { ok: false, code: "INTERNAL", error: "Something went wrong. Nothing was changed; try again." };
 }

@@ -8,6 +8,7 @@ import { authenticateApiKey, KeyRefusedError, type ApiPrincipal } from "./authen
 import { isPerKey, type Endpoint } from "./endpoints";
 import { ApiError, errorResponse, replyWith } from "./errors";
 import { requestMetaFrom } from "../http/request-meta";
+import { log } from "../log";
 import { recordKeyRefusal } from "./refusals";
 import { apiBuckets } from "./rate-limit";
 import { API_BODY_MAX_BYTES } from "../http/limits";
@@ -121,7 +122,7 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
       if (error instanceof ApiError) return errorResponse(error.code, error.message, error.details, error.headers);
       // Only the kind of failure is logged: messages of lower layers may quote input values.
       const e = error as { name?: string; code?: string };
-      console.error(`[keyward] api ${endpoint.operationId} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);
+      log.error(`api ${endpoint.operationId} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);
       return errorResponse("INTERNAL", "Something went wrong. Nothing was changed; try again.");
     }
   };
@@ -136,7 +137,7 @@ async function auditRefusal(refusal: KeyRefusedError, endpoint: Endpoint, reques
     await recordKeyRefusal(getDb(), refusal, { action: endpoint.action, resource, targetKeyId, meta: requestMetaFrom(request.headers) });
   } catch (error) {
     // The refusal is answered either way; a failed audit write is logged, never turned into a 500.
-    console.error(`[keyward] api refusal not recorded: ${(error as Error)?.name ?? "Error"}`);
+    log.error(`api refusal not recorded: ${(error as Error)?.name ?? "Error"}`);
   }
 }
 

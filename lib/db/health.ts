@@ -3,7 +3,15 @@ import path from "node:path";
 import { databaseUrl, providerOf } from "../db-url";
 import type { Db } from "./client";
 
-export class DatabaseNotReadyError extends Error {}
+export class DatabaseNotReadyError extends Error {
+  constructor(
+    message: string,
+    /** What /readyz reports (server/readiness.ts): the message names the database, this does not. */
+    readonly reason: "database_unreachable" | "migrations_pending" = "database_unreachable",
+  ) {
+    super(message);
+  }
+}
 
 function describeTarget(url: string): string {
   if (url.startsWith("file:")) return url;
@@ -48,6 +56,7 @@ export async function assertDatabaseReady(db: Db, url = databaseUrl(), root = pr
   if (missing.length > 0) {
     throw new DatabaseNotReadyError(
       `The database schema at ${target} is behind: ${missing.length} migration(s) not applied (${missing.join(", ")}). Run \`npm run db:migrate\` (npm start does it for you).`,
+      "migrations_pending",
     );
   }
 }

@@ -1,4 +1,5 @@
 import { errorMessage } from "../error-message";
+import { log } from "../log";
 import type { Db } from "../db/client";
 
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
@@ -48,7 +49,7 @@ export function schedulePruning(db: Db, everyMs = 60 * 60 * 1000, onError?: (err
     if (running) return;
     running = true;
     pruneUsageEvents(db)
-      .catch((error) => (onError ?? ((e) => console.error(`usage: pruning failed: ${errorMessage(e)}`)))(error))
+      .catch((error) => (onError ?? ((e) => log.error(`usage: pruning failed: ${errorMessage(e)}`)))(error))
       .finally(() => {
         running = false;
       });

@@ -1,4 +1,6 @@
 import { errorMessage } from "../error-message";
+import { log } from "../log";
+import { observeUsageBatch } from "../metrics/usage-writer";
 import { providerOfDb, type Db } from "../db/client";
 import { appendEvent, CHUNK_EVENTS, EVENT_FIELDS, type UsageChunk, type UsageEventInput } from "./event";
 import { isBusy, sqliteUsageWriter } from "./sqlite-writer";
@@ -52,7 +54,7 @@ export class UsageRecorder {
     this.batchSize = options.batchSize ?? 2000;
     this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 5000);
     this.maxBuffered = options.maxBuffered ?? 200_000;
-    this.onError = options.onError ?? ((error) => console.error(`usage: writing events failed: ${errorMessage(error)}`));
+    this.onError = options.onError ?? ((error) => log.error(`usage: writing events failed: ${errorMessage(error)}`));
     this.timer = setInterval(() => void this.drain(true), options.flushIntervalMs ?? 250);
     this.timer.unref();
   }
@@ -118,6 +120,7 @@ export class UsageRecorder {
         count += chunk.length / EVENT_FIELDS;
       }
       this.buffered -= count;
+      const started = performance.now();
       try {
         await this.writer.write(batch);
         this.stats.written += count;
@@ -128,6 +131,8 @@ export class UsageRecorder {
         this.lastError = error;
         if (!isBusy(error)) this.onError(error);
         return;
+      } finally {
+        observeUsageBatch((performance.now() - started) / 1000);
       }
     }
   }

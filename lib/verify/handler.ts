@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerBeforeBody } from "../http/answer-before-body";
 import { clientAddress } from "../http/client-address";
+import { log } from "../log";
 import type { UsageRecorder } from "../usage/recorder";
 import { USAGE_USER_AGENT_MAX } from "../usage/event";
 import { currentTime } from "./clock";
@@ -62,7 +63,7 @@ export interface VerifyHandlerDeps {
   recorder: UsageRecorder;
   clientIp?: (req: IncomingMessage) => string;
   /** Called with each answered verification (after its usage event is buffered). */
-  onAnswered?: () => void;
+  onAnswered?: (result: VerifyResult) => void;
 }
 
 /**
@@ -88,7 +89,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
   function finish(res: ServerResponse, result: VerifyResult, body: VerifyBody, ip: string, userAgent: string | null, at: Date) {
     record(result, body, ip, userAgent, at);
     send(res, 200, result.body);
-    deps.onAnswered?.();
+    deps.onAnswered?.(result);
   }
 
   // The common case stays synchronous on a cache hit: no promise, no extra tick.
@@ -133,7 +134,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
   }
 
   function fail(res: ServerResponse, error: unknown) {
-    console.error(`verify: ${error instanceof Error ? error.message : "request failed"}`);
+    log.error({ reqId: res.getHeader("x-request-id") }, `verify: ${error instanceof Error ? error.message : "request failed"}`);
     if (!res.headersSent) sendError(res, 500, "INTERNAL", "Verification failed; try again");
     else res.destroy();
   }

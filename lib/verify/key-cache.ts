@@ -1,4 +1,5 @@
 import { errorMessage } from "../error-message";
+import { log } from "../log";
 import { onKeyChange, type KeyChange } from "../api-keys/key-changes";
 import { openSigningSecret } from "../orgs/signing-secret";
 import { toCachedSecret, type CachedSecret } from "./cached-secret";
@@ -58,6 +59,10 @@ export class KeyCache {
   private readonly maxEntries: number;
   private readonly pageSize: number;
   private readonly onError: (error: unknown) => void;
+  /** Well-formed secrets answered from memory (counted by the Verifier) or after a database read (by fetch). */
+  readonly lookups = { hits: 0, misses: 0 };
+  /** Date.now() at the end of the last read of the organizations and their key versions. */
+  lastPolledAt = 0;
 
   constructor(
     private readonly store: KeyStore,
@@ -65,7 +70,7 @@ export class KeyCache {
   ) {
     this.maxEntries = options.maxEntries ?? 200_000;
     this.pageSize = options.filterPageSize ?? 5000;
-    const report = options.onError ?? ((error) => console.error(`verify: ${errorMessage(error)}`));
+    const report = options.onError ?? ((error) => log.error(`verify: ${errorMessage(error)}`));
     // Reads still in flight when the cache stops fail on the closed connection: nothing to report then.
     this.onError = (error) => {
       if (!this.stopped) report(error);
@@ -112,6 +117,7 @@ export class KeyCache {
   /** One query by the secret hash (unique index) for each candidate organization's hash at once. */
   fetch(candidates: readonly { org: CachedOrg; hash: string }[]): Promise<CachedSecret | null> {
     // Joining a read that began before the latest invalidation could answer with what was just revoked.
+    this.lookups.misses += 1;
     const id = `${this.generation}:${candidates.map((c) => c.hash).join(",")}`;
     let request = this.pending.get(id);
     if (!request) {
@@ -261,5 +267,6 @@ export class KeyCache {
       this.invalidateKnown();
     }
     if (wanted === this.orgsWanted) this.orgsStale = false;
+    this.lastPolledAt = Date.now();
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Db } from "../db/client";
+import { USAGE_OUTCOMES, type UsageOutcome } from "../usage/outcomes";
 import { schedulePruning } from "../usage/prune";
 import { UsageRecorder, type UsageRecorderOptions, type UsageRecorderStats } from "../usage/recorder";
 import { createVerifyHandler, isVerifyRequest } from "./handler";
@@ -26,6 +27,8 @@ export interface VerifyStats extends UsageRecorderStats {
 
 export interface VerifyService {
   handles(req: IncomingMessage): boolean;
+  /** Answered verifications by outcome, counted as they are answered (read by /metrics). */
+  outcomes: Readonly<Record<UsageOutcome, number>>;
   handle(req: IncomingMessage, res: ServerResponse): void;
   cache: KeyCache;
   recorder: UsageRecorder;
@@ -43,18 +46,21 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const recorder = new UsageRecorder(options.db, { url, ...options.usage });
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
   let answered = 0;
+  const outcomes = Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
   const handle = createVerifyHandler({
     verifier: new Verifier(cache),
     recorder,
     clientIp: options.clientIp,
-    onAnswered: () => {
+    onAnswered: (result) => {
       answered += 1;
+      outcomes[result.outcome] += 1;
     },
   });
   const stats = () => ({ ...recorder.getStats(), answered });
   return {
     handles: isVerifyRequest,
     handle,
+    outcomes,
     cache,
     recorder,
     stats,

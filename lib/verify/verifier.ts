@@ -69,6 +69,7 @@ export class Verifier {
     if (orgs === null) return this.cache.ready().then(() => this.verify(input, now));
     const digest = hash("sha256", input.key, "base64");
     if (orgs.length === 0) {
+      this.cache.lookups.hits += 1;
       hashSecret(this.decoy, digest);
       this.cache.mightExist("");
       return NOT_FOUND;
@@ -78,12 +79,16 @@ export class Verifier {
       const stored = org.hashes.get(digest) ?? hashSecret(org.signingSecret, input.key);
       const entry = org.entries.get(stored);
       if (entry) {
+        this.cache.lookups.hits += 1;
         remember(org, digest, stored);
         return decide(entry, input, now);
       }
       if (this.cache.mightExist(stored)) (misses ??= []).push({ org, hash: stored });
     }
-    if (!misses) return NOT_FOUND;
+    if (!misses) {
+      this.cache.lookups.hits += 1;
+      return NOT_FOUND;
+    }
     return this.cache.fetch(misses).then((entry) => {
       if (!entry) return NOT_FOUND;
       const org = misses.find((m) => m.hash === entry.hash)?.org;

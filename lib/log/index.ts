@@ -1,0 +1,1 @@
+export { log, routeConsoleToLog } from "./logger.mjs";
