@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { e2eDatabaseUrl, e2eDataDir, serverLogPath } from "./support/admin";
+import { ADMIN, adminStatePath, e2eDatabaseUrl, e2eDataDir, serverLogPath } from "./support/admin";
 import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret, verifyKey } from "./support/keys";
 
 // One journey, in order: each step builds on the keys the previous ones made.
@@ -289,7 +289,7 @@ test("bulk revoke: typed phrase, per-key results", async ({ page }) => {
   await expect(page.getByText(`No active keys match “batch ${tag}”`)).toBeVisible();
 });
 
-test("no plaintext secret in the database or the server log", async () => {
+test("no plaintext secret, password or session token in the database or the server log", async () => {
   expect(secretsSeen.length).toBeGreaterThanOrEqual(4);
   const sources: { name: string; content: string }[] = [{ name: "server.log", content: readFileSync(serverLogPath).toString("latin1") }];
   if (e2eDatabaseUrl.startsWith("file:")) {
@@ -303,7 +303,14 @@ test("no plaintext secret in the database or the server log", async () => {
       content: execFileSync("pg_dump", ["--data-only", e2eDatabaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString("latin1"),
     });
   }
+  // The first run's passwords (right, wrong, and the refused second setup's) and the admin's session token, too.
+  const session = (JSON.parse(readFileSync(adminStatePath, "utf8")) as { cookies: { name: string; value: string }[] }).cookies.find((c) =>
+    c.name.endsWith("kw_session"),
+  );
+  expect(session?.value.length).toBeGreaterThan(20);
+  const credentials = [ADMIN.password, "not-the-password", "mallory-password-1", session!.value];
   for (const { name, content } of sources) {
+    for (const credential of credentials) expect(content.includes(credential), `${name} contains a password or session token`).toBe(false);
     for (const secret of secretsSeen) {
       expect(content.includes(secret), `${name} contains a secret`).toBe(false);
       // The secret body alone, too (e.g. logged without its prefix).
