@@ -116,8 +116,8 @@ export class KeyCache {
 
   /** One query by the secret hash (unique index) for each candidate organization's hash at once. */
   fetch(candidates: readonly { org: CachedOrg; hash: string }[]): Promise<CachedSecret | null> {
-    // Joining a read that began before the latest invalidation could answer with what was just revoked.
     this.lookups.misses += 1;
+    // Joining a read that began before the latest invalidation could answer with what was just revoked.
     const id = `${this.generation}:${candidates.map((c) => c.hash).join(",")}`;
     let request = this.pending.get(id);
     if (!request) {
