@@ -33,6 +33,17 @@ async function signIn(browser: Browser, baseURL: string | undefined, email: stri
   return { context, page };
 }
 
+/** Opens a key's revoke dialog from its page (clicking again if the page was not yet hydrated). */
+async function openRevoke(page: Page, keyId: string, name: string) {
+  await page.goto(`/keys/${keyId}`);
+  const dialog = page.getByRole("dialog", { name: `Revoke “${name}”?` });
+  await expect(async () => {
+    await page.getByRole("button", { name: `Revoke… ${name}` }).click();
+    await expect(dialog).toBeVisible({ timeout: 2000 });
+  }).toPass();
+  return dialog;
+}
+
 async function createKey(page: Page, name: string) {
   await page.goto("/keys/new");
   await fillKeyForm(page, { name, scopes: [["read", "reports/**"]], cidrs: ["10.0.0.0/8", "127.0.0.1/32"] });
@@ -47,9 +58,7 @@ test("a stale session is asked for the password before revoking; the revoke then
   const key = await createKey(page, name);
   ageProof(ADMIN.email);
 
-  await page.goto(`/keys/${key.id}`);
-  await page.getByRole("button", { name: `Revoke… ${name}` }).click();
-  const revoke = page.getByRole("dialog", { name: `Revoke “${name}”?` });
+  const revoke = await openRevoke(page, key.id, name);
   await revoke.getByLabel(/Type the key's name/).fill(name);
   await revoke.getByRole("button", { name: "Revoke key" }).click();
 
@@ -74,11 +83,11 @@ test("a stale session is asked for the password before revoking; the revoke then
   expect(await verifyKey(page.request, { key: key.secret })).toMatchObject({ valid: false, code: "REVOKED" });
 
   // The proof now lasts: the next dangerous action goes straight through.
-  const second = await createKey(page, `Step-up after ${tag}`);
-  await page.goto(`/keys/${second.id}`);
-  await page.getByRole("button", { name: `Revoke… Step-up after ${tag}` }).click();
-  await page.getByLabel(/Type the key's name/).fill(`Step-up after ${tag}`);
-  await page.getByRole("button", { name: "Revoke key" }).click();
+  const secondName = `Step-up after ${tag}`;
+  const second = await createKey(page, secondName);
+  const again = await openRevoke(page, second.id, secondName);
+  await again.getByLabel(/Type the key's name/).fill(secondName);
+  await again.getByRole("button", { name: "Revoke key" }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
   expect(await verifyKey(page.request, { key: second.secret })).toMatchObject({ valid: false, code: "REVOKED" });
 });

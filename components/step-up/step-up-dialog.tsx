@@ -56,6 +56,7 @@ export function StepUpDialog({
   return (
     <Dialog open={open} onOpenChange={(next) => !next && onDone(false)}>
       <DialogContent
+        stacked
         title="Confirm it’s you"
         description={
           method === "password"

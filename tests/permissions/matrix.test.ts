@@ -653,10 +653,14 @@ describe("every step-up action refuses a replay without a fresh proof, and chang
     const token = await staleAdminSession();
     await make.knownPasswords();
     const confirm = builtAction("lib/actions/account/confirm-identity.ts#confirmIdentityAction");
-    const failuresBefore = await db.auditEvent.count({ where: { action: "user.step_up_failed", actorId: members.admin.userId } });
+    const failuresBefore = await db.auditEvent.count({
+      where: { orgId: A.orgId, action: "user.step_up_failed", actorId: members.admin.userId },
+    });
     const wrong = await callAction(server.url, confirm, token, [{ method: "password", password: "not the password" }]);
     expect(wrong.result).toMatchObject({ ok: false, code: "VALIDATION" });
-    expect(await db.auditEvent.count({ where: { action: "user.step_up_failed", actorId: members.admin.userId } })).toBe(failuresBefore + 1);
+    expect(await db.auditEvent.count({ where: { orgId: A.orgId, action: "user.step_up_failed", actorId: members.admin.userId } })).toBe(
+      failuresBefore + 1,
+    );
     const revoke = builtAction("lib/actions/keys/revoke-key.ts#revokeKeyAction");
     const key = await make.key();
     const reply = await callAction(server.url, revoke, token, [{ keyId: key.id, confirmName: key.name }]);
