@@ -164,11 +164,11 @@ test("reset link: issued once by an admin, sets a new password, ends the member'
   await expect(resetPage.getByText(MEMBER.email)).toBeVisible();
   await expectAccessible(resetPage);
   await screenshotBoth(resetPage, "reset-password");
-  await resetPage.getByLabel("New password").fill("password1234");
+  await resetPage.getByLabel("New password", { exact: true }).fill("password1234");
   await resetPage.getByRole("button", { name: "Set new password" }).click();
   await expect(resetPage.getByText(/This password is too easy to guess/)).toBeVisible();
   const newPassword = `quartz lantern ${tag} meadow`;
-  await resetPage.getByLabel("New password").fill(newPassword);
+  await resetPage.getByLabel("New password", { exact: true }).fill(newPassword);
   await resetPage.getByRole("button", { name: "Set new password" }).click();
   await expect(resetPage).toHaveURL(/\/login$/);
 
