@@ -52,6 +52,7 @@ export function StepUpDialog({
   });
 
   const field = method === "password" ? "password" : "code";
+  const lasts = windowMinutes % 60 === 0 ? `${windowMinutes / 60} ${windowMinutes === 60 ? "hour" : "hours"}` : `${windowMinutes} minutes`;
   const error = method === "password" ? errors.password?.message : errors.code?.message;
   return (
     <Dialog open={open} onOpenChange={(next) => !next && onDone(false)}>
@@ -60,8 +61,8 @@ export function StepUpDialog({
         title="Confirm it’s you"
         description={
           method === "password"
-            ? `This is a sensitive action. Enter your password to go on; you will not be asked again for ${windowMinutes} minutes.`
-            : `This is a sensitive action. Enter a code from your authenticator app to go on; you will not be asked again for ${windowMinutes} minutes.`
+            ? `This is a sensitive action. Enter your password to go on; you will not be asked again for ${lasts}.`
+            : `This is a sensitive action. Enter a code from your authenticator app to go on; you will not be asked again for ${lasts}.`
         }
       >
         <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Confirm it’s you">

@@ -7,6 +7,8 @@ import type { StepUpProofInput } from "../validations/step-up";
 import { verifyPassword } from "./password";
 import { checkPasswordThrottled } from "./throttle";
 
+// Second-factor settings (enrolling or removing a factor, regenerating recovery codes) are dangerous actions too:
+// their server actions take `{ stepUp: true }` in authedAction like the others, once they exist.
 // Dangerous actions (revoking, rotating without grace, granting admin or *, the key policy, members) need a proof
 // of identity within this window: a stolen or unattended session alone cannot do them. Sign-in counts as one.
 const DEFAULT_STEP_UP_MINUTES = 10;

@@ -32,8 +32,8 @@ export function SessionsList({ sessions }: { sessions: ActiveSession[] }) {
       <FormAlert message={error} />
       <ul className="divide-y divide-slate-100 text-sm" aria-label="Active sessions">
         {sessions.map((s) => (
-          <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-3" data-testid="session-row">
-            <div className="min-w-0">
+          <li key={s.id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between" data-testid="session-row">
+            <div className="min-w-0 flex-1">
               <p className="flex flex-wrap items-center gap-2 font-medium text-slate-900">
                 <span title={s.userAgent ?? undefined}>{s.device}</span>
                 {s.current && <Badge tone="indigo">This session</Badge>}
@@ -46,6 +46,7 @@ export function SessionsList({ sessions }: { sessions: ActiveSession[] }) {
             {!s.current && (
               <Button
                 variant="secondary"
+                className="shrink-0 self-start sm:self-center"
                 disabled={pending}
                 onClick={() => run(() => endSessionAction({ sessionId: s.id }))}
                 aria-label={`Sign out ${s.device}${s.ip ? ` at ${s.ip}` : ""}`}
