@@ -170,6 +170,8 @@ test("reset link: issued once by an admin, sets a new password, ends the member'
   const newPassword = `quartz lantern ${tag} meadow`;
   await resetPage.getByLabel("New password", { exact: true }).fill(newPassword);
   await resetPage.getByRole("button", { name: "Set new password" }).click();
+  await expect(resetPage.getByRole("status")).toHaveText(/Your new password is set\. 1 session was signed out\./);
+  await resetPage.getByRole("link", { name: "Go to sign in" }).click();
   await expect(resetPage).toHaveURL(/\/login$/);
 
   // Their old session has ended; the old password no longer works, the new one does.

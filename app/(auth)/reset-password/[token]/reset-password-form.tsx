@@ -1,6 +1,6 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
@@ -11,11 +11,10 @@ import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { PASSWORD_MAX, PASSWORD_MIN } from "@/lib/validations/auth";
 import { resetPasswordSchema, type ResetPasswordFormValues, type ResetPasswordInput } from "@/lib/validations/password-reset";
 import { SECOND_FACTOR_CODE_MAX } from "@/lib/validations/step-up";
-import { toast } from "sonner";
 
 export function ResetPasswordForm({ token, email, needsSecondFactor }: { token: string; email: string; needsSecondFactor: boolean }) {
-  const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
+  const [done, setDone] = useState<number | null>(null);
   const form = useForm<ResetPasswordFormValues, unknown, ResetPasswordInput>({
     resolver: zodResolver(resetPasswordSchema),
     mode: "onTouched",
@@ -27,12 +26,25 @@ export function ResetPasswordForm({ token, email, needsSecondFactor }: { token: 
     setFormError(null);
     const result = await resetPasswordAction({ ...values, code: needsSecondFactor ? values.code : undefined });
     if (result.ok) {
-      toast.success("Password set. Sign in with it.");
-      router.replace("/login");
+      setDone(result.data.sessionsEnded);
       return;
     }
     setFormError(applyActionErrors(result, form.setError));
   });
+
+  if (done !== null) {
+    return (
+      <div className="mt-6 space-y-4">
+        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          Your new password is set. {done === 0 ? "" : done === 1 ? "1 session was signed out. " : `${done} sessions were signed out. `}
+          Sign in with it now.
+        </p>
+        <Link href="/login" className="inline-block text-sm font-medium text-indigo-700 underline">
+          Go to sign in
+        </Link>
+      </div>
+    );
+  }
 
   return (
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4" aria-label="Set a new password">
