@@ -145,6 +145,7 @@ test("reset link: issued once by an admin, sets a new password, ends the member'
 
   // The admin issues the link: shown once, in a dialog.
   await page.goto("/settings");
+  await screenshotBoth(page, "settings-members-reset");
   await page.getByRole("button", { name: `Reset the password of ${MEMBER.email}` }).click();
   const dialog = page.getByRole("dialog", { name: `Reset the password of ${MEMBER.email}?` });
   await dialog.getByRole("button", { name: "Create reset link" }).click();
@@ -152,6 +153,7 @@ test("reset link: issued once by an admin, sets a new password, ends the member'
   const link = await shown.getByTestId("reset-link").inputValue();
   expect(link).toMatch(/\/reset-password\/[A-Za-z0-9_-]{43}$/);
   await expectAccessible(page);
+  await screenshotBoth(page, "reset-link-shown");
   await shown.getByRole("button", { name: "Done" }).click();
   await expect(shown).toBeHidden();
   expect(await page.content()).not.toContain(link);
