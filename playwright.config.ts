@@ -49,6 +49,8 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     // 127.0.0.1 is trusted as a proxy: e2e/browser-defences.spec.ts puts a TLS terminator (nginx) there.
-    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir, KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32" },
+    // The specs share one signed-in admin session for the whole run: its sign-in stays a valid step-up proof for a
+    // day, so only the step-up spec (which ages the proof) meets the dialog.
+    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir, KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32", KEYWARD_STEP_UP_MINUTES: "1440" },
   },
 });

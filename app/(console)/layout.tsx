@@ -1,7 +1,10 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
+import { StepUpProvider } from "@/components/step-up/step-up-provider";
 import { requirePageContext } from "@/lib/auth/current";
 import { ROLE_LABELS, can } from "@/lib/auth/permissions";
+import { stepUpMethodFor, stepUpWindowMs } from "@/lib/auth/step-up";
+import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +19,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       userEmail={ctx.user.email}
       roleLabel={ROLE_LABELS[ctx.role]}
     >
-      {children}
+      <StepUpProvider method={await stepUpMethodFor(db, ctx.user.id)} windowMinutes={stepUpWindowMs() / 60_000}>
+        {children}
+      </StepUpProvider>
     </AppShell>
   );
 }

@@ -17,23 +17,27 @@ export function DialogContent({
   children,
   className,
   dismissible = true,
+  stacked = false,
   ...props
 }: Omit<ComponentProps<typeof RadixDialog.Content>, "title"> & {
   title: ReactNode;
   description?: ReactNode;
   dismissible?: boolean;
+  /** Opens over another dialog (the step-up): its overlay then dims that dialog too. */
+  stacked?: boolean;
 }) {
   const block = (event: Event) => event.preventDefault();
   return (
     <RadixDialog.Portal>
-      <RadixDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
+      <RadixDialog.Overlay className={cn("fixed inset-0 bg-slate-900/50", stacked ? "z-[60]" : "z-40")} />
       <RadixDialog.Content
         {...props}
         {...(dismissible ? {} : { onEscapeKeyDown: block, onPointerDownOutside: block, onInteractOutside: block })}
         {...(description ? {} : { "aria-describedby": undefined })}
         className={cn(
-          "fixed top-1/2 left-1/2 z-50 max-h-[calc(100vh-2rem)] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2",
+          "fixed top-1/2 left-1/2 max-h-[calc(100vh-2rem)] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2",
           "overflow-y-auto rounded-lg border border-slate-200 bg-white p-5 shadow-xl focus:outline-none sm:p-6",
+          stacked ? "z-[70]" : "z-50",
           className,
         )}
       >

@@ -5,7 +5,16 @@ export type FieldErrors = Record<string, string>;
 export type ActionResult<T = undefined> =
   { ok: true; data: T } | { ok: false; code: ActionErrorCode; error: string; fieldErrors?: FieldErrors };
 
-export type ActionErrorCode = "VALIDATION" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "INTERNAL";
+export type ActionErrorCode =
+  | "VALIDATION"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  // A dangerous action without a fresh proof of identity: the console asks for one, then repeats the call.
+  | "STEP_UP_REQUIRED"
+  | "INTERNAL";
 
 /** Thrown by services for an expected refusal; the action wrapper turns it into an ActionResult. */
 export class ActionError extends Error {

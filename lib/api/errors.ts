@@ -50,6 +50,8 @@ const FROM_ACTION: Record<ActionErrorCode, ApiErrorCode> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "RATE_LIMITED",
+  // Console sessions only; the API authenticates with keys and never asks for one.
+  STEP_UP_REQUIRED: "FORBIDDEN",
   INTERNAL: "INTERNAL",
 };
 

@@ -47,6 +47,8 @@ export async function changePassword(
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     const ended = await tx.session.deleteMany({ where: { userId: user.id, NOT: { id: who.sessionId } } });
+    // The current password was just proven: it counts as a step-up for this session.
+    await tx.session.updateMany({ where: { id: who.sessionId }, data: { reauthenticatedAt: new Date() } });
     for (const orgId of orgIds) {
       await recordAudit(tx, {
         orgId,

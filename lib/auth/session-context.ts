@@ -10,6 +10,8 @@ export interface OrgMembership {
 
 export interface SessionContext {
   sessionId: string;
+  /** The session's last proof of identity (sign-in or step-up), for the actions that need a fresh one. */
+  reauthenticatedAt: Date | null;
   user: { id: string; email: string; name: string };
   org: { id: string; name: string; slug: string; keyPrefix: string };
   role: Role;
@@ -35,6 +37,7 @@ export async function loadSessionContext(db: Db, token: string | undefined, now 
   const { org } = membership;
   return {
     sessionId: session.id,
+    reauthenticatedAt: session.reauthenticatedAt,
     user: { id: session.user.id, email: session.user.email, name: session.user.name },
     org: { id: org.id, name: org.name, slug: org.slug, keyPrefix: org.keyPrefix },
     role: membership.role as Role,

@@ -28,6 +28,8 @@ export async function createSession(db: Db, userId: string, activeOrgId: string 
       activeOrgId,
       createdAt: now,
       lastSeenAt: now,
+      // Signing in is itself a proof of identity for the step-up window.
+      reauthenticatedAt: now,
       expiresAt,
       ip: meta.ip?.slice(0, 64) ?? null,
       userAgent: meta.userAgent?.slice(0, 256) ?? null,

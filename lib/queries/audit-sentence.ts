@@ -151,6 +151,26 @@ function sentenceFor(action: string, data: Data, label: string): string {
     }
     case "user.password_change_failed":
       return "Password change refused (wrong current password)";
+    case "user.stepped_up":
+      return "Confirmed their identity before a sensitive action";
+    case "user.step_up_failed":
+      return "Identity confirmation refused (wrong password or code)";
+    case "user.step_up_throttled":
+      return "Too many identity confirmations: refused without checking";
+    case "user.sessions_ended": {
+      const ended = num(data.ended) ?? 0;
+      return data.everywhereElse === true
+        ? `Signed out everywhere else (${plural(ended, "session")})`
+        : `Signed out ${plural(ended, "other session")}`;
+    }
+    case "user.password_reset": {
+      const ended = num(data.sessionsEnded);
+      return `Set a new password from a reset link${ended ? `; ${plural(ended, "session")} ended` : ""}`;
+    }
+    case "user.password_reset_failed":
+      return "Password reset refused (second factor missing or wrong)";
+    case "member.password_reset_issued":
+      return `Issued a password reset link for ${str(data.email) ?? "a member"}; it expires ${day(data.expiresAt)}`;
     case "action.refused": {
       const permission = str(data.permission);
       const role = str(data.role);

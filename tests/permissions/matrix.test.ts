@@ -12,6 +12,7 @@ import { ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession, hashSessionToken } from "@/lib/auth/sessions";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
 import { createInvite } from "@/lib/members/invites";
+import { issuePasswordReset } from "@/lib/members/password-reset";
 import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/keyward-server";
 import { setUpTestDb, testMeta } from "../support/db";
 import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
@@ -39,6 +40,8 @@ const PASSWORD = "correct horse battery";
 const passwordHash = await hashPassword(PASSWORD);
 const keyA = await makeKey(db, A.actor, { name: "alpha-matrix-deploy-key" });
 const inviteA = await createInvite(db, adminActor(A), { email: "invited-matrix@example.com", role: "auditor" });
+const resetMember = await addMember(db, A.orgId, "auditor");
+const resetA = await issuePasswordReset(db, adminActor(A), resetMember.memberId);
 
 /**
  * What another organization's admin must never be shown: org A's (current) name, its key's name and display —
@@ -58,6 +61,12 @@ async function expectNoDataOfA(body: string, label: string) {
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${++counter}-${Date.now().toString(36)}`;
 
+/** The user behind each caller (signed out has none). */
+function userOf(who: Who): string | null {
+  if (who === "signed-out") return null;
+  return who === "other-org" ? otherAdmin.userId : members[who].userId;
+}
+
 /** A fresh session for each call, so an action that ends or moves a session cannot affect the next one. */
 async function sessionFor(who: Who): Promise<string | undefined> {
   if (who === "signed-out") return undefined;
@@ -69,6 +78,9 @@ async function sessionFor(who: Who): Promise<string | undefined> {
 const make = {
   key: async () => (await makeKey(db, A.actor, { name: unique("key") })).key,
   member: async () => (await addMember(db, A.orgId, "auditor")).memberId,
+  /** Every caller's account gets the known password (for the actions that check it). */
+  knownPasswords: async () =>
+    db.user.updateMany({ where: { id: { in: [...Object.values(members), otherAdmin].map((m) => m.userId) } }, data: { passwordHash } }),
   invite: async () => createInvite(db, adminActor(A), { email: `${unique("inv")}@example.com`, role: "auditor" }),
 };
 
@@ -79,8 +91,14 @@ type ActionEntry =
       auth: "session";
       permission: Permission;
       allow: Role[];
-      input: () => Promise<unknown>;
+      /** `who` is the caller, for inputs that name the caller's own data (their sessions). */
+      input: (who: Who) => Promise<unknown>;
       otherOrg: "own-org" | "no-effect" | { code: string };
+      /**
+       * A dangerous action: refused without a fresh step-up. `true`: whatever the input; `{ input }`: only for
+       * inputs like this one (the entry's own input must then go through without a step-up).
+       */
+      stepUp?: true | { input: () => Promise<unknown> };
     }
   // publicAction(…): no session needed (the input itself is the credential); the same answer for everyone.
   | { auth: "public"; why: string; input: () => Promise<unknown>; expect: "ok" | { code: string } }
@@ -117,6 +135,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   "lib/actions/auth/sign-out.ts#signOutAction": { auth: "own-session", why: "deletes the session of the caller's own cookie" },
   "lib/actions/members/change-member-role.ts#changeMemberRoleAction": {
     auth: "session",
+    stepUp: true,
     permission: "members:manage",
     allow: ADMIN,
     input: async () => ({ memberId: await make.member(), role: "lead" }),
@@ -124,6 +143,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/members/invite-member.ts#inviteMemberAction": {
     auth: "session",
+    stepUp: true,
     permission: "members:manage",
     allow: ADMIN,
     input: async () => ({ email: `${unique("new")}@example.com`, role: "auditor" }),
@@ -131,6 +151,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/members/remove-member.ts#removeMemberAction": {
     auth: "session",
+    stepUp: true,
     permission: "members:manage",
     allow: ADMIN,
     input: async () => ({ memberId: await make.member() }),
@@ -166,6 +187,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/settings/update-key-policy.ts#updateKeyPolicyAction": {
     auth: "session",
+    stepUp: true,
     permission: "settings:manage",
     allow: ADMIN,
     // A policy every other entry's key still satisfies; a new lifetime each time, so each call changes something.
@@ -174,6 +196,9 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/keys/create-key.ts#createKeyAction": {
     auth: "session",
+    stepUp: {
+      input: async () => ({ ...baseKeyInput, name: unique("created-admin"), scopes: [{ action: "admin", resourceFilter: "keys/**" }] }),
+    },
     permission: "keys:create",
     allow: WRITERS,
     input: async () => ({ ...baseKeyInput, name: unique("created") }),
@@ -181,6 +206,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/keys/edit-key.ts#editKeyAction": {
     auth: "session",
+    stepUp: { input: async () => ({ keyId: (await make.key()).id, scopes: [{ action: "*", resourceFilter: "" }] }) },
     permission: "keys:edit",
     allow: WRITERS,
     input: async () => ({ keyId: (await make.key()).id, description: "edited by the matrix", cidrs: ["10.0.0.0/8"] }),
@@ -188,6 +214,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/keys/rotate-key.ts#rotateKeyAction": {
     auth: "session",
+    stepUp: { input: async () => ({ keyId: (await make.key()).id, grace: "none" }) },
     permission: "keys:rotate",
     allow: WRITERS,
     input: async () => ({ keyId: (await make.key()).id, grace: "1h" }),
@@ -207,8 +234,57 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     },
     otherOrg: "own-org",
   },
+  "lib/actions/account/confirm-identity.ts#confirmIdentityAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: async () => {
+      await make.knownPasswords();
+      return { method: "password", password: PASSWORD };
+    },
+    otherOrg: "own-org",
+  },
+  "lib/actions/account/end-session.ts#endSessionAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    // One of the caller's own other sessions (signed out: anyone's, refused all the same).
+    input: async (who) => {
+      const userId = userOf(who) ?? members.admin.userId;
+      await createSession(db, userId, null, testMeta);
+      const session = await db.session.findFirstOrThrow({ where: { userId }, orderBy: { createdAt: "desc" } });
+      return { sessionId: session.id };
+    },
+    otherOrg: "own-org",
+  },
+  "lib/actions/account/end-other-sessions.ts#endOtherSessionsAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: async () => ({}),
+    otherOrg: "own-org",
+  },
+  "lib/actions/members/issue-password-reset.ts#issuePasswordResetAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "members:manage",
+    allow: ADMIN,
+    input: async () => ({ memberId: await make.member() }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/auth/reset-password.ts#resetPasswordAction": {
+    auth: "public",
+    why: "the single-use, one-hour reset token an admin issued, throttled per address",
+    input: async () => {
+      const member = await addMember(db, A.orgId, "auditor");
+      const { token } = await issuePasswordReset(db, adminActor(A), member.memberId);
+      return { token, password: `Reset ${unique("pw")} quartz lantern` };
+    },
+    expect: "ok",
+  },
   "lib/actions/keys/expire-grace-secret.ts#expireGraceSecretAction": {
     auth: "session",
+    stepUp: true,
     permission: "keys:revoke",
     allow: WRITERS,
     input: async () => {
@@ -221,6 +297,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/keys/revoke-key.ts#revokeKeyAction": {
     auth: "session",
+    stepUp: true,
     permission: "keys:revoke",
     allow: WRITERS,
     input: async () => {
@@ -232,6 +309,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   // Per-key outcomes: another organization's key is reported "not found", in a successful reply.
   "lib/actions/keys/bulk-revoke-keys.ts#bulkRevokeKeysAction": {
     auth: "session",
+    stepUp: true,
     permission: "keys:revoke",
     allow: WRITERS,
     input: async () => ({ keyIds: [(await make.key()).id, (await make.key()).id], confirmation: "revoke 2 keys" }),
@@ -239,6 +317,7 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/review/revoke-leaked-keys.ts#revokeLeakedKeysAction": {
     auth: "session",
+    stepUp: true,
     permission: "keys:revoke",
     allow: WRITERS,
     input: async () => ({ keyIds: [(await make.key()).id], confirmation: "revoke 1 key" }),
@@ -312,6 +391,11 @@ export const PAGE_MATRIX: Record<string, { url: string; expect: Record<Who, Expe
   "app/(console)/settings/organizations/new/page.tsx": { url: "/settings/organizations/new", expect: consolePage(ADMIN) },
   "app/(console)/api-reference/page.tsx": { url: "/api-reference", expect: consolePage(ALL) },
   "app/(console)/account/page.tsx": { url: "/account", expect: consolePage(ALL) },
+  "app/(auth)/reset-password/[token]/page.tsx": {
+    url: `/reset-password/${resetA.token}`,
+    expect: same(OK),
+    credential: "the reset token: whoever holds it is shown whose password it sets",
+  },
 };
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -484,7 +568,7 @@ describe("server actions, called over HTTP as each role", () => {
       return;
     }
 
-    const input = await entry.input();
+    const input = entry.auth === "session" ? await entry.input(who) : await entry.input();
     const before = await snapshot(db);
     const reply = await callAction(server.url, builtAction(key), token, [input]);
     expect(reply.status, `${label}: ${reply.text.slice(0, 300)}`).toBe(200);
@@ -529,7 +613,7 @@ describe("every revoke action refuses a replay without its typed gate", () => {
   it.each(revokeActions)("%s", async (key) => {
     const entry = ACTION_MATRIX[key];
     if (entry.auth !== "session") throw new Error("not a session action");
-    const valid = (await entry.input()) as Record<string, unknown>;
+    const valid = (await entry.input("admin")) as Record<string, unknown>;
     const gate = GATE_FIELDS.find((field) => field in valid);
     expect(gate, `${key} has no typed confirmation field`).toBeDefined();
     for (const replay of [Object.fromEntries(Object.entries(valid).filter(([field]) => field !== gate)), { ...valid, [gate!]: "yes" }]) {
@@ -539,6 +623,71 @@ describe("every revoke action refuses a replay without its typed gate", () => {
       expect(reply.result, `${key}: ${reply.text.slice(0, 300)}`).toMatchObject({ ok: false, code: "VALIDATION" });
       expectUnchanged(before, await snapshot(db), key);
     }
+  });
+});
+
+// Dangerous actions need a fresh proof of identity (a step-up) on the server, not only a dialog in the browser. Each
+// is replayed by an admin whose last proof is 11 minutes old: refused with STEP_UP_REQUIRED, nothing changed. Then
+// the admin proves it (the password, over HTTP) and the very same request goes through. Actions only some inputs
+// of which are dangerous also go through, with the stale proof, for their ordinary input.
+const STALE_PROOF_MS = 11 * 60 * 1000;
+const stepUpActions = Object.entries(ACTION_MATRIX)
+  .filter(([, entry]) => entry.auth === "session" && entry.stepUp)
+  .map(([key]) => key);
+
+async function staleAdminSession(): Promise<string> {
+  const { token } = await createSession(db, members.admin.userId, A.orgId, testMeta);
+  await db.session.update({
+    where: { tokenHash: hashSessionToken(token) },
+    data: { reauthenticatedAt: new Date(Date.now() - STALE_PROOF_MS) },
+  });
+  return token;
+}
+
+describe("every step-up action refuses a replay without a fresh proof, and changes nothing", () => {
+  it("finds the step-up actions", () => {
+    expect(stepUpActions.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("a wrong password is refused, audited as a failure, and opens nothing", async () => {
+    const token = await staleAdminSession();
+    await make.knownPasswords();
+    const confirm = builtAction("lib/actions/account/confirm-identity.ts#confirmIdentityAction");
+    const failuresBefore = await db.auditEvent.count({
+      where: { orgId: A.orgId, action: "user.step_up_failed", actorId: members.admin.userId },
+    });
+    const wrong = await callAction(server.url, confirm, token, [{ method: "password", password: "not the password" }]);
+    expect(wrong.result).toMatchObject({ ok: false, code: "VALIDATION" });
+    expect(await db.auditEvent.count({ where: { orgId: A.orgId, action: "user.step_up_failed", actorId: members.admin.userId } })).toBe(
+      failuresBefore + 1,
+    );
+    const revoke = builtAction("lib/actions/keys/revoke-key.ts#revokeKeyAction");
+    const key = await make.key();
+    const reply = await callAction(server.url, revoke, token, [{ keyId: key.id, confirmName: key.name }]);
+    expect(reply.result).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED" });
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).toBeNull();
+  });
+
+  it.each(stepUpActions)("%s", async (key) => {
+    const entry = ACTION_MATRIX[key];
+    if (entry.auth !== "session" || !entry.stepUp) throw new Error("not a step-up action");
+    const token = await staleAdminSession();
+    const input = entry.stepUp === true ? await entry.input("admin") : await entry.stepUp.input();
+    const before = await snapshot(db);
+    const refused = await callAction(server.url, builtAction(key), token, [input]);
+    expect(refused.result, `${key}: ${refused.text.slice(0, 300)}`).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED" });
+    expectUnchanged(before, await snapshot(db), key);
+
+    if (entry.stepUp !== true) {
+      const ordinary = await callAction(server.url, builtAction(key), token, [await entry.input("admin")]);
+      expect(ordinary.result, `${key} (an ordinary input needs no step-up)`).toMatchObject({ ok: true });
+    }
+
+    await make.knownPasswords();
+    const confirm = builtAction("lib/actions/account/confirm-identity.ts#confirmIdentityAction");
+    expect((await callAction(server.url, confirm, token, [{ method: "password", password: PASSWORD }])).result).toMatchObject({ ok: true });
+    const done = await callAction(server.url, builtAction(key), token, [input]);
+    expect(done.result, `${key} after the step-up: ${done.text.slice(0, 300)}`).toMatchObject({ ok: true });
   });
 });
 

@@ -13,7 +13,10 @@ import * as key from "@/lib/validations/key";
 import * as member from "@/lib/validations/member";
 import * as orgAdmin from "@/lib/validations/org-admin";
 import * as org from "@/lib/validations/org";
+import * as passwordReset from "@/lib/validations/password-reset";
 import * as review from "@/lib/validations/review";
+import * as session from "@/lib/validations/session";
+import * as stepUp from "@/lib/validations/step-up";
 import { isValidText } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
 import { createOrg } from "../support/fixtures";
@@ -79,6 +82,13 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   keyCursorQuerySchema: [keyCursorQuerySchema, { name: "n", prefix: "kw_live_", cursor: undefined }],
   keyListParamsSchema: [keyListParamsSchema, { q: "q" }],
   auditParamsSchema: [auditParamsSchema, { actor: "a", action: "b", key: "c", outcome: "denied" }],
+  // A discriminated union: each of its options, by the method it names.
+  stepUpProofSchema: [stepUp.stepUpProofSchema.options[0], { method: "password", password: "pw" }],
+  "stepUpProofSchema (second factor)": [stepUp.stepUpProofSchema.options[1], { method: "second-factor", code: "123456" }],
+  endSessionSchema: [session.endSessionSchema, { sessionId: "ses_ABCDEFGHIJ0123456789" }],
+  endOtherSessionsSchema: [session.endOtherSessionsSchema, {}],
+  issuePasswordResetSchema: [passwordReset.issuePasswordResetSchema, { memberId: "mem_ABCDEFGHIJ0123456789" }],
+  resetPasswordSchema: [passwordReset.resetPasswordSchema, { token: TOKEN, password: "x".repeat(12), code: "123456" }],
 };
 
 type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
@@ -116,7 +126,7 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review };
+    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)

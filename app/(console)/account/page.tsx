@@ -2,22 +2,35 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
+import { listActiveSessions } from "@/lib/auth/session-list";
+import { db } from "@/lib/db";
 import { ChangePasswordForm } from "./change-password-form";
+import { SessionsList } from "./sessions-list";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const ctx = await requirePageContext("account:manage");
+  const sessions = await listActiveSessions(db, ctx.user.id, ctx.sessionId);
   return (
     <>
       <PageHeader title="Your account" description={`Signed in as ${ctx.user.email}.`} />
-      <Card className="max-w-lg p-5">
-        <h2 className="text-base font-semibold text-slate-900">Change password</h2>
-        <p className="mt-1 text-sm text-slate-600">
-          Your other sessions (other browsers and devices) are signed out when the password changes; this one stays signed in.
-        </p>
-        <ChangePasswordForm />
-      </Card>
+      <div className="grid max-w-5xl gap-6 xl:grid-cols-2">
+        <Card className="p-5">
+          <h2 className="text-base font-semibold text-slate-900">Change password</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Your other sessions (other browsers and devices) are signed out when the password changes; this one stays signed in.
+          </p>
+          <ChangePasswordForm />
+        </Card>
+        <Card className="p-5">
+          <h2 className="text-base font-semibold text-slate-900">Active sessions</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Where your account is signed in. A session you sign out here ends on its next request. The address is the one it signed in from.
+          </p>
+          <SessionsList sessions={sessions} />
+        </Card>
+      </div>
     </>
   );
 }

@@ -12,6 +12,7 @@ import type { RevokeOutcome } from "@/lib/api-keys/revoke-key";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import type { ActionResult } from "@/lib/actions/errors";
 import { bulkPhraseMatches, bulkRevokePhrase, bulkRevokeSchema, REASON_MAX } from "@/lib/validations/key";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 type Target = { id: string; name: string };
 type FormValues = { keyIds: string[]; confirmation: string; reason?: string };
@@ -26,6 +27,7 @@ type BulkAction = (values: FormValues) => Promise<ActionResult<{ keyId: string; 
  */
 export function useBulkRevokeModal(onDone: () => void, action: BulkAction = bulkRevokeKeysAction, defaultReason = "") {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [targets, setTargets] = useState<Target[] | null>(null);
   const [results, setResults] = useState<{ keyId: string; outcome: RevokeOutcome }[] | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -54,7 +56,7 @@ export function useBulkRevokeModal(onDone: () => void, action: BulkAction = bulk
   };
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
-    const result = await action(values);
+    const result = await withStepUp(() => action(values));
     if (result.ok) return setResults(result.data);
     setFormError(applyActionErrors(result, form.setError));
     if (result.fieldErrors?.confirmation) form.setFocus("confirmation");

@@ -12,6 +12,7 @@ import { EMAIL_MAX } from "@/lib/validations/auth";
 import { inviteMemberSchema, type InviteMemberFormValues, type InviteMemberInput } from "@/lib/validations/member";
 import { toast } from "sonner";
 import { LocalTime, RelativeTime } from "@/components/charts/local-time";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 interface CreatedInvite {
   email: string;
@@ -21,6 +22,7 @@ interface CreatedInvite {
 
 export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMemberInput["role"]; label: string }[] }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [copied, setCopied] = useState(false);
@@ -34,7 +36,7 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
     setFormError(null);
     setCreated(null);
     setCopied(false);
-    const result = await inviteMemberAction(values);
+    const result = await withStepUp(() => inviteMemberAction(values));
     if (result.ok) {
       toast.success(`Invite created for ${result.data.email}`);
       // Built in the browser from the one-time token; the server keeps only its hash.

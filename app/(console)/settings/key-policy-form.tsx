@@ -10,6 +10,7 @@ import { updateKeyPolicyAction } from "@/lib/actions/settings/update-key-policy"
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { keyPolicySchema, MAX_LIFETIME_DAYS_LIMIT, type KeyPolicyInput } from "@/lib/validations/org-admin";
 import { toast } from "sonner";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 const RULES = [
   { name: "requireExpiry", label: "Require an expiry date", hint: "Keys that never expire are refused." },
@@ -35,13 +36,14 @@ export function KeyPolicySummary({ policy }: { policy: KeyPolicyInput }) {
 
 export function KeyPolicyForm({ policy }: { policy: KeyPolicyInput }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const form = useForm<KeyPolicyInput>({ resolver: zodResolver(keyPolicySchema), defaultValues: policy });
   const { errors, isSubmitting, isDirty } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
     setMessage(null);
-    const result = await updateKeyPolicyAction(values);
+    const result = await withStepUp(() => updateKeyPolicyAction(values));
     if (result.ok) {
       form.reset(result.data);
       setMessage({ error: false, text: "Policy saved" });

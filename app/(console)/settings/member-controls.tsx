@@ -4,29 +4,36 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { changeMemberRoleAction } from "@/lib/actions/members/change-member-role";
 import { removeMemberAction } from "@/lib/actions/members/remove-member";
+import type { ActionResult } from "@/lib/actions/errors";
 import type { Role } from "@/lib/auth/permissions";
 import { toast } from "sonner";
+import { PasswordResetButton } from "./password-reset-dialog";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 export function MemberControls({
   memberId,
   email,
   role,
   roleOptions,
+  isSelf = false,
 }: {
   memberId: string;
   email: string;
   role: Role;
   roleOptions: { value: Role; label: string }[];
+  /** One's own password is changed on the account page, not reset. */
+  isSelf?: boolean;
 }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [pending, startTransition] = useTransition();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const run = (action: () => Promise<{ ok: boolean; error?: string }>, done: string) => {
+  const run = (action: () => Promise<ActionResult<unknown>>, done: string) => {
     setError(null);
     startTransition(async () => {
-      const result = await action();
+      const result = await withStepUp(action);
       if (!result.ok) setError(result.error ?? "Something went wrong");
       else toast.success(done);
       setConfirming(false);
@@ -52,6 +59,7 @@ export function MemberControls({
           </option>
         ))}
       </select>
+      {!isSelf && <PasswordResetButton memberId={memberId} email={email} />}
       {confirming ? (
         <>
           <Button

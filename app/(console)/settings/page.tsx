@@ -74,7 +74,13 @@ export default async function SettingsPage() {
                   {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
                 </span>
                 {manageMembers && isRole(m.role) ? (
-                  <MemberControls memberId={m.id} email={m.email} role={m.role} roleOptions={roleOptions} />
+                  <MemberControls
+                    memberId={m.id}
+                    email={m.email}
+                    role={m.role}
+                    roleOptions={roleOptions}
+                    isSelf={m.userId === ctx.user.id}
+                  />
                 ) : (
                   <span className="text-slate-500">{isRole(m.role) ? ROLE_LABELS[m.role] : m.role}</span>
                 )}

@@ -10,6 +10,11 @@ import { keyActorOf } from "./actor";
  * No revalidatePath: re-rendering the list in this response would unmount the selection that shows the
  * results; the dialog refreshes the list when it closes.
  */
-export const bulkRevokeKeysAction = authedAction("keys:revoke", bulkRevokeSchema, (ctx, input) =>
-  bulkRevokeKeys(db, keyActorOf(ctx), input),
+export const bulkRevokeKeysAction = authedAction(
+  "keys:revoke",
+  bulkRevokeSchema,
+  (ctx, input) => bulkRevokeKeys(db, keyActorOf(ctx), input),
+  {
+    stepUp: true,
+  },
 );

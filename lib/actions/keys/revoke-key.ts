@@ -6,8 +6,13 @@ import { revokeKeySchema } from "../../validations/key";
 import { authedAction } from "../safe-action";
 import { keyActorOf } from "./actor";
 
-export const revokeKeyAction = authedAction("keys:revoke", revokeKeySchema, async (ctx, input) => {
-  const key = await revokeKey(db, keyActorOf(ctx), input);
-  revalidatePath("/keys", "layout");
-  return key;
-});
+export const revokeKeyAction = authedAction(
+  "keys:revoke",
+  revokeKeySchema,
+  async (ctx, input) => {
+    const key = await revokeKey(db, keyActorOf(ctx), input);
+    revalidatePath("/keys", "layout");
+    return key;
+  },
+  { stepUp: true },
+);

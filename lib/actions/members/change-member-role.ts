@@ -6,8 +6,13 @@ import { changeMemberRole } from "../../members/members";
 import { changeMemberRoleSchema } from "../../validations/member";
 import { authedAction } from "../safe-action";
 
-export const changeMemberRoleAction = authedAction("members:manage", changeMemberRoleSchema, async (ctx, input) => {
-  const result = await changeMemberRole(db, memberActorOf(ctx), input.memberId, input.role);
-  revalidatePath("/", "layout");
-  return result;
-});
+export const changeMemberRoleAction = authedAction(
+  "members:manage",
+  changeMemberRoleSchema,
+  async (ctx, input) => {
+    const result = await changeMemberRole(db, memberActorOf(ctx), input.memberId, input.role);
+    revalidatePath("/", "layout");
+    return result;
+  },
+  { stepUp: true },
+);

@@ -6,10 +6,12 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/form-alert";
 import { expireGraceSecretAction } from "@/lib/actions/keys/expire-grace-secret";
 import { toast } from "sonner";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 /** "Expire now" on a rotated-out secret still in its grace period: for when that old secret leaked. */
 export function ExpireSecretButton({ keyId, secretId, display }: { keyId: string; secretId: string; display: string }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -17,7 +19,7 @@ export function ExpireSecretButton({ keyId, secretId, display }: { keyId: string
   const expire = async () => {
     setBusy(true);
     setError(null);
-    const result = await expireGraceSecretAction({ keyId, secretId });
+    const result = await withStepUp(() => expireGraceSecretAction({ keyId, secretId }));
     setBusy(false);
     if (!result.ok) {
       setError(result.error);

@@ -14,6 +14,7 @@ import type { RevokeContext } from "@/lib/queries/revoke-context";
 import { confirmNameMatches, KEY_NAME_MAX, REASON_MAX, revokeKeySchema } from "@/lib/validations/key";
 import { exactTime, relativeTime } from "./format";
 import { RotateKeyDialog } from "./rotate-key-dialog";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 type FormValues = { keyId: string; confirmName: string; reason?: string; fromLeak?: boolean };
 
@@ -63,6 +64,7 @@ export function RevokeKeyDialog({
   onOpenChange,
 }: RevokeProps & { open: boolean; onOpenChange: (open: boolean) => void }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
   const [context, setContext] = useState<RevokeContext | "loading" | "unavailable">("loading");
   const [rotateOpen, setRotateOpen] = useState(false);
@@ -98,7 +100,7 @@ export function RevokeKeyDialog({
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
-    const result = await revokeKeyAction(values);
+    const result = await withStepUp(() => revokeKeyAction(values));
     if (result.ok) {
       setRevoked(true);
       onOpenChange(false);

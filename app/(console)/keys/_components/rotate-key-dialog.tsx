@@ -8,6 +8,7 @@ import { rotateKeyAction } from "@/lib/actions/keys/rotate-key";
 import { GRACE_PERIODS, graceMs, type GracePeriod } from "@/lib/validations/key";
 import { exactTime } from "./format";
 import { useSecretModal } from "./secret-modal";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 const DEFAULT_GRACE = GRACE_PERIODS.find((g) => g.default)?.value ?? "none";
 
@@ -42,6 +43,7 @@ export function RotateKeyDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const initialGrace: GracePeriod = leaked ? "none" : DEFAULT_GRACE;
   const setOpen = onOpenChange;
   const [grace, setGrace] = useState<GracePeriod>(initialGrace);
@@ -62,7 +64,7 @@ export function RotateKeyDialog({
     setBusy(true);
     setError(null);
     const startedAt = Date.now();
-    const result = await rotateKeyAction({ keyId, grace });
+    const result = await withStepUp(() => rotateKeyAction({ keyId, grace }));
     setBusy(false);
     if (!result.ok) {
       setError(result.error);

@@ -19,6 +19,7 @@ import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../_compo
 import type { KeyPolicy } from "@/lib/api-keys/policy";
 import { ScopeRows } from "../_components/scope-rows";
 import { useSecretModal } from "../_components/secret-modal";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 const DEFAULTS: KeyFormValues = {
   name: "",
@@ -30,6 +31,7 @@ const DEFAULTS: KeyFormValues = {
 
 export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<KeyFormValues, unknown, CreateKeyValues>({
     // The form's expiry type also allows the edit form's "keep"; createKeySchema refuses it.
@@ -49,7 +51,7 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
-    const result = await createKeyAction(values);
+    const result = await withStepUp(() => createKeyAction(values));
     if (result.ok) {
       const { key, secret } = result.data;
       secretModal.show({ title: "Your new API key", keyName: key.name, scopes: key.scopes, secret });

@@ -19,6 +19,7 @@ import { ScopeRows } from "../../_components/scope-rows";
 import { describeScopeChange } from "../../_components/scope-change";
 import { ConfirmChangesDialog } from "./confirm-changes-dialog";
 import { toast } from "sonner";
+import { useStepUp } from "@/components/step-up/step-up-provider";
 
 interface CurrentKey {
   name: string;
@@ -37,6 +38,7 @@ function toEdit(keyId: string, values: KeyFormValues) {
 
 export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; current: CurrentKey; currentExpiry: string }) {
   const router = useRouter();
+  const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState<{ values: EditKeyValues; lines: string[] } | null>(null);
   const edit = zodResolver(editKeySchema);
@@ -54,7 +56,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
 
   const save = async (values: EditKeyValues) => {
     setFormError(null);
-    const result = await editKeyAction(values);
+    const result = await withStepUp(() => editKeyAction(values));
     setPending(null);
     if (result.ok) {
       toast.success(`Saved changes to ${values.name}`);

@@ -1,0 +1,10 @@
+"use server";
+import { proveIdentity } from "../../auth/step-up";
+import { db } from "../../db";
+import { stepUpProofSchema } from "../../validations/step-up";
+import { authedAction } from "../safe-action";
+
+/** The step-up: the member proves it is them (password, or second factor once enrolled) before a dangerous action. */
+export const confirmIdentityAction = authedAction("account:manage", stepUpProofSchema, (ctx, input) =>
+  proveIdentity(db, { userId: ctx.user.id, sessionId: ctx.sessionId }, input, ctx.meta),
+);

@@ -1,0 +1,119 @@
+import { recordAudit, type AuditActor } from "../audit";
+import { recordRefusal } from "../audit-refusals";
+import { ActionError } from "../actions/errors";
+import type { Db } from "../db/client";
+import type { RequestMeta } from "../http/request-meta";
+import type { StepUpProofInput } from "../validations/step-up";
+import { verifyPassword } from "./password";
+import { checkPasswordThrottled } from "./throttle";
+
+// Second-factor settings (enrolling or removing a factor, regenerating recovery codes) are dangerous actions too:
+// their server actions take `{ stepUp: true }` in authedAction like the others, once they exist.
+// Dangerous actions (revoking, rotating without grace, granting admin or *, the key policy, members) need a proof
+// of identity within this window: a stolen or unattended session alone cannot do them. Sign-in counts as one.
+const DEFAULT_STEP_UP_MINUTES = 10;
+
+/** KEYWARD_STEP_UP_MINUTES (1–1440), else 10. */
+export function stepUpWindowMs(env: Record<string, string | undefined> = process.env): number {
+  const minutes = Number(env.KEYWARD_STEP_UP_MINUTES);
+  const valid = Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
+  return (valid ? minutes : DEFAULT_STEP_UP_MINUTES) * 60_000;
+}
+
+export const STEP_UP_REQUIRED = "Confirm it is you to continue";
+export const WRONG_STEP_UP_PASSWORD = "That is not your password";
+
+export function hasFreshProof(reauthenticatedAt: Date | null | undefined, now = new Date(), windowMs = stepUpWindowMs()): boolean {
+  if (!reauthenticatedAt) return false;
+  const age = now.getTime() - reauthenticatedAt.getTime();
+  return age >= 0 && age <= windowMs;
+}
+
+/** Called by the action wrapper before a protected action runs: refuses, changing nothing, without a fresh proof. */
+export function assertFreshProof(reauthenticatedAt: Date | null | undefined, now = new Date()): void {
+  if (!hasFreshProof(reauthenticatedAt, now)) throw new ActionError("STEP_UP_REQUIRED", STEP_UP_REQUIRED);
+}
+
+export type StepUpMethod = "password" | "second-factor";
+
+/**
+ * SECOND-FACTOR HOOK (issue 14, wired by the lead after the two-factor branch lands): whether the member has a
+ * second factor. Replace the body with `return hasSecondFactor(userId)` from lib/auth/two-factor/.
+ */
+export function memberHasSecondFactor(_db: Db, _userId: string): Promise<boolean> {
+  return Promise.resolve(false);
+}
+
+/**
+ * SECOND-FACTOR HOOK (issue 14, wired by the lead): checks a TOTP or recovery code. Replace the body with
+ * `return verifySecondFactorCode(userId, code, meta)` from lib/auth/two-factor/ — which throttles, audits its own
+ * failures and marks a used code spent; it must resolve to false (not throw) for a wrong code.
+ */
+export function verifySecondFactorProof(_db: Db, _userId: string, _code: string, _meta: Meta): Promise<boolean> {
+  return Promise.reject(
+    new ActionError("VALIDATION", "Second factors are not available yet", { code: "Second factors are not available yet" }),
+  );
+}
+
+/** The proof a member gives: their second factor if they have one, else their password. */
+export async function stepUpMethodFor(db: Db, userId: string): Promise<StepUpMethod> {
+  return (await memberHasSecondFactor(db, userId)) ? "second-factor" : "password";
+}
+
+type Meta = Pick<RequestMeta, "ip" | "userAgent">;
+
+async function auditEach(
+  db: Db,
+  orgIds: string[],
+  actor: AuditActor,
+  action: string,
+  outcome: "success" | "failed" | "denied",
+  meta: Meta,
+) {
+  for (const orgId of orgIds) {
+    const event = { orgId, actor, action, outcome, target: { type: "user", id: actor.id! }, ip: meta.ip, userAgent: meta.userAgent };
+    if (outcome === "success") await recordAudit(db, event);
+    else await recordRefusal(db, event);
+  }
+}
+
+/**
+ * Checks the member's proof (throttled per account and address like a sign-in) and, when it holds, marks this
+ * session freshly proven. A wrong or throttled proof is audited in each of the member's organizations.
+ */
+export async function proveIdentity(
+  db: Db,
+  who: { userId: string; sessionId: string },
+  proof: StepUpProofInput,
+  meta: Meta,
+  now = new Date(),
+): Promise<{ method: StepUpMethod; until: string }> {
+  const user = await db.user.findUnique({ where: { id: who.userId }, include: { memberships: { select: { orgId: true } } } });
+  if (!user) throw new ActionError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  const actor: AuditActor = { type: "user", id: user.id, label: user.email };
+  const orgIds = user.memberships.map((m) => m.orgId);
+  const method = await stepUpMethodFor(db, user.id);
+  if (proof.method !== method) {
+    throw new ActionError("VALIDATION", method === "password" ? "Enter your password" : "Enter a code from your authenticator app");
+  }
+  let ok: boolean;
+  try {
+    ok =
+      proof.method === "password"
+        ? await checkPasswordThrottled(db, user.email, user.passwordHash, proof.password, meta.ip, verifyPassword, now)
+        : await verifySecondFactorProof(db, user.id, proof.code, meta);
+  } catch (error) {
+    if (error instanceof ActionError && error.code === "RATE_LIMITED")
+      await auditEach(db, orgIds, actor, "user.step_up_throttled", "denied", meta);
+    throw error;
+  }
+  if (!ok) {
+    await auditEach(db, orgIds, actor, "user.step_up_failed", "failed", meta);
+    const field = proof.method === "password" ? "password" : "code";
+    const message = proof.method === "password" ? WRONG_STEP_UP_PASSWORD : "That code is not valid";
+    throw new ActionError("VALIDATION", message, { [field]: message });
+  }
+  await db.session.update({ where: { id: who.sessionId }, data: { reauthenticatedAt: now } });
+  await auditEach(db, orgIds, actor, "user.stepped_up", "success", meta);
+  return { method, until: new Date(now.getTime() + stepUpWindowMs()).toISOString() };
+}
