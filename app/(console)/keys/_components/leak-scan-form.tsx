@@ -50,7 +50,7 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
 
   return (
     <div className="space-y-4">
-      <form onSubmit={onScan} noValidate className="space-y-3">
+      <form method="post" onSubmit={onScan} noValidate className="space-y-3">
         {error && <FormAlert message={error} />}
         <Field
           id="leak-text"

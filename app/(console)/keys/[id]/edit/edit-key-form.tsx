@@ -85,7 +85,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Edit API key">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Edit API key">
       <FormAlert message={formError ?? errors.root?.message} />
       <Field id="name" label="Name" error={errors.name?.message}>
         <input
