@@ -1,4 +1,5 @@
 "use client";
+import { Fragment, type ReactNode } from "react";
 import { LocalTime } from "@/components/charts/local-time";
 import type { EditImpact } from "@/lib/queries/edit-impact";
 
@@ -27,20 +28,39 @@ export function EditImpactSummary({ impact }: { impact: ImpactState }) {
   );
 }
 
+const Code = ({ children }: { children: ReactNode }) => <code className="font-mono text-[0.8125rem]">{children}</code>;
+
 function ImpactLines({ impact }: { impact: EditImpact }) {
   const window = `the last ${count(impact.days, "day")}`;
-  const lines: string[] = [];
+  const lines: { id: string; text: ReactNode }[] = [];
   if (impact.addresses && impact.addresses.count > 0) {
     const { count: n, top } = impact.addresses;
-    const named = top.map((a) => `${a.ip} — ${count(a.requests, "request")}`).join(", ");
-    lines.push(
-      `${count(n, "client address", "client addresses")} (${named}${n > top.length ? ", …" : ""}) ${n === 1 ? "is" : "are"} outside the new ranges`,
-    );
+    lines.push({
+      id: "addresses",
+      text: (
+        <>
+          {count(n, "client address", "client addresses")} (
+          {top.map((a, i) => (
+            <Fragment key={a.ip}>
+              {i > 0 && ", "}
+              <Code>{a.ip}</Code> — {count(a.requests, "request")}
+            </Fragment>
+          ))}
+          {n > top.length ? ", …" : ""}) {n === 1 ? "is" : "are"} outside the new ranges
+        </>
+      ),
+    });
   }
   for (const s of impact.scopes ?? []) {
-    lines.push(
-      `${count(s.requests, "request")} for ${s.action} on ${s.resourceFilter || "all resources"} ${s.requests === 1 ? "is" : "are"} no longer covered`,
-    );
+    lines.push({
+      id: `${s.action} ${s.resourceFilter}`,
+      text: (
+        <>
+          {count(s.requests, "request")} for <Code>{s.action}</Code> on{" "}
+          {s.resourceFilter ? <Code>{s.resourceFilter}</Code> : "all resources"} {s.requests === 1 ? "is" : "are"} no longer covered
+        </>
+      ),
+    });
   }
   return (
     <>
@@ -48,7 +68,7 @@ function ImpactLines({ impact }: { impact: EditImpact }) {
       {lines.length > 0 ? (
         <ul className="mt-1 list-disc space-y-1 pl-5 text-red-800">
           {lines.map((line) => (
-            <li key={line}>{line}</li>
+            <li key={line.id}>{line.text}</li>
           ))}
         </ul>
       ) : (
