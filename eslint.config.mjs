@@ -33,6 +33,20 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Before hydration (or without JavaScript) a form without a method submits as a GET: every named field,
+    // passwords and pasted secrets included, would land in the URL, the history and access logs.
+    files: ["app/**/*.tsx", "components/**/*.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXOpeningElement[name.name='form']:not(:has(JSXAttribute[name.name=/^(method|action)$/]))",
+          message: 'Give the form method="post" (or a server action): without one, a submit before hydration puts its fields in the URL.',
+        },
+      ],
+    },
+  },
   globalIgnores([
     ".next/**",
     ".next*/**",

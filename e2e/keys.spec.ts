@@ -98,10 +98,10 @@ test("create a key: form warnings, one-time secret modal, copy, nothing left beh
   await screenshotBoth(page, "keys-secret-modal");
 
   // Keyboard only: focus stays in the modal; copy, acknowledge, close.
-  const copy = dialog.getByRole("button", { name: "Copy" });
+  const copy = dialog.getByRole("button", { name: "Copy", exact: true });
   await copy.focus();
   await page.keyboard.press("Enter");
-  await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Copied", exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press("Tab");

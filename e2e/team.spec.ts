@@ -87,6 +87,7 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
   await auditor.page.goto("/keys");
   await expect(keyRow(auditor.page, "Team key A")).toBeVisible();
   await expect(auditor.page.getByRole("link", { name: "Create key" })).toHaveCount(0);
+  await expect(auditor.page.getByRole("button", { name: "Revoke leaked key" })).toHaveCount(0);
   await expect(auditor.page.getByLabel("Select Team key A")).toHaveCount(0);
   await auditor.page.screenshot({ path: shot("keys-auditor-1280"), fullPage: true });
   await auditor.page.goto("/keys/new");
@@ -116,6 +117,7 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
 
   // The lead revokes key B through the same screen.
   await expect(lead.page.getByRole("link", { name: "Create key" }).first()).toBeVisible();
+  await expect(lead.page.getByRole("button", { name: "Revoke leaked key" })).toBeVisible();
   expect(await verifyKey(lead.page.request, { key: keyBSecret })).toMatchObject({ valid: true });
   await revokeFromList(lead.page, "Team key B");
   await lead.page.goto("/keys?status=all");

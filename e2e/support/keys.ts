@@ -1,7 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { e2eDataDir, e2eDatabaseUrl, serverLogPath } from "./admin";
 
 export const screenshotDir = path.resolve("e2e/screenshots");
 
@@ -70,4 +72,20 @@ export async function verifyKey(
   });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as Verification;
+}
+
+/** What the server has written: its log and its database (the SQLite files, or a pg_dump of PostgreSQL). */
+export function serverOutputs(): { name: string; content: string }[] {
+  const sources = [{ name: "server.log", content: readFileSync(serverLogPath).toString("latin1") }];
+  if (e2eDatabaseUrl.startsWith("file:")) {
+    for (const file of ["keyward.db", "keyward.db-wal", "keyward.db-journal"].map((f) => path.join(e2eDataDir, f))) {
+      if (existsSync(file)) sources.push({ name: path.basename(file), content: readFileSync(file).toString("latin1") });
+    }
+  } else {
+    sources.push({
+      name: "pg_dump",
+      content: execFileSync("pg_dump", ["--data-only", e2eDatabaseUrl], { maxBuffer: 256 * 1024 * 1024 }).toString("latin1"),
+    });
+  }
+  return sources;
 }

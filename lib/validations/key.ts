@@ -174,6 +174,10 @@ export type ExpireGraceSecretValues = z.output<typeof expireGraceSecretSchema>;
 
 export const revokeContextSchema = z.object({ keyId: keyIdSchema });
 
+/** A proposed scope and/or allowed-IP change, checked against the key's recorded traffic before saving. */
+export const editImpactSchema = z.object({ keyId: keyIdSchema, scopes: scopesSchema.optional(), cidrs: cidrsSchema.optional() });
+export type EditImpactValues = z.output<typeof editImpactSchema>;
+
 /** Shapes the request only; the server checks confirmNameMatches against the stored name. */
 export const revokeKeySchema = z.object({
   keyId: keyIdSchema,

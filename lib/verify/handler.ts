@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerBeforeBody } from "../http/answer-before-body";
 import { clientAddress } from "../http/client-address";
+import { SECRET_IN_URL, SECRET_IN_URL_MESSAGE, urlHoldsSecret } from "../http/secret-in-url";
 import { log } from "../log";
 import type { UsageRecorder } from "../usage/recorder";
 import { USAGE_USER_AGENT_MAX } from "../usage/event";
@@ -155,6 +156,9 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     }
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > VERIFY_BODY_MAX_BYTES) return tooLarge(req, res);
+    // Only a request with a query string pays for the check (clients send none).
+    if (req.url!.length > VERIFY_PATH.length && urlHoldsSecret(req.url!))
+      return refuse(req, res, 400, SECRET_IN_URL, SECRET_IN_URL_MESSAGE);
     if (!isJsonType(req.headers["content-type"])) {
       return refuse(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json");
     }

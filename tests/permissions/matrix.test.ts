@@ -331,6 +331,14 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     input: async () => ({ keyId: keyA.key.id }),
     otherOrg: NOT_FOUND,
   },
+  // Read-only: what a proposed scope/allowed-IP change would have refused of the key's recorded traffic.
+  "lib/actions/keys/preview-edit-impact.ts#previewEditImpactAction": {
+    auth: "session",
+    permission: "keys:edit",
+    allow: WRITERS,
+    input: async () => ({ keyId: keyA.key.id, scopes: [{ action: "read", resourceFilter: "nothing/**" }], cidrs: ["10.0.0.0/8"] }),
+    otherOrg: NOT_FOUND,
+  },
   "lib/actions/review/accept-risk.ts#acceptRiskAction": {
     auth: "session",
     permission: "keys:edit",

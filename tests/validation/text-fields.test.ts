@@ -58,6 +58,7 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   ],
   rotateKeySchema: [key.rotateKeySchema, { keyId: KEY_ID, grace: "1h" }],
   revokeContextSchema: [key.revokeContextSchema, { keyId: KEY_ID }],
+  editImpactSchema: [key.editImpactSchema, { keyId: KEY_ID, scopes: [{ action: "read", resourceFilter: "a" }], cidrs: ["10.0.0.0/8"] }],
   expireGraceSecretSchema: [key.expireGraceSecretSchema, { keyId: KEY_ID, secretId: "sec_ABCDEFGHIJ0123456789" }],
   revokeKeySchema: [key.revokeKeySchema, { keyId: KEY_ID, confirmName: "n", reason: "r" }],
   bulkRevokeSchema: [key.bulkRevokeSchema, { keyIds: [KEY_ID], confirmation: "revoke 1 key", reason: "r" }],

@@ -31,7 +31,7 @@ export function LoginForm({ next }: { next?: string | null }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormAlert message={formError} />
       <Field id="email" label="Email" error={errors.email?.message}>
         <input

@@ -40,7 +40,7 @@ export function SetupForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormAlert message={formError} />
       <Field id="orgName" label="Organization name" error={errors.orgName?.message}>
         <input

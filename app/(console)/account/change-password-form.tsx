@@ -32,7 +32,7 @@ export function ChangePasswordForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-4 space-y-4" aria-label="Change password">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4" aria-label="Change password">
       {message?.error && <FormAlert message={message.text} />}
       <Field id="current-password" label="Current password" error={errors.currentPassword?.message}>
         <input

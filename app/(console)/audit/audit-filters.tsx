@@ -77,6 +77,7 @@ export function AuditFilters({ options, params }: { options: AuditFilterOptions;
     // The selects are uncontrolled and read at submit, so a choice made before hydration is not lost; a new
     // URL (filters applied or cleared) remounts the form with its values.
     <form
+      method="get"
       key={JSON.stringify(params)}
       onSubmit={apply}
       aria-label="Filter the audit log"

@@ -93,7 +93,7 @@ export function useBulkRevokeModal(onDone: () => void, action: BulkAction = bulk
               </div>
             </div>
           ) : (
-            <form onSubmit={onSubmit} noValidate className="space-y-4">
+            <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
               <FormAlert message={formError} />
               <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-sm text-slate-700">
                 {targets.map((t) => (

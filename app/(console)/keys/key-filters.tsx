@@ -92,6 +92,7 @@ export function KeyFilters({
         </nav>
         <div className="flex flex-col gap-2 sm:flex-row">
           <form
+            method="get"
             role="search"
             onSubmit={(event) => {
               event.preventDefault();

@@ -11,6 +11,7 @@ import { getSparklines } from "@/lib/queries/usage";
 import { keyListHref } from "./_components/list-url";
 import { KeyFilters } from "./key-filters";
 import { KeysTable } from "./keys-table";
+import { RevokeLeakedButton } from "./revoke-leaked-dialog";
 import { Plus } from "lucide-react";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -35,6 +36,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
       Create key
     </Link>
   ) : null;
+  const revokeLeaked = can(ctx.role, "keys:revoke") ? <RevokeLeakedButton /> : null;
 
   if (list.counts.all === 0 && !params.q) {
     return (
@@ -61,7 +63,14 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
       <PageHeader
         title="API keys"
         description="Create, scope, and revoke the keys that authenticate API requests."
-        actions={createButton}
+        actions={
+          createButton || revokeLeaked ? (
+            <>
+              {revokeLeaked}
+              {createButton}
+            </>
+          ) : null
+        }
       />
       <div className="space-y-4">
         <KeyFilters params={params} counts={list.counts} canRevoke={can(ctx.role, "keys:revoke")} />

@@ -81,7 +81,7 @@ export function AcceptRiskButton({ keyId, keyName, code, label }: { keyId: strin
             heading?.focus();
           }}
         >
-          <form onSubmit={onSubmit} noValidate className="space-y-4">
+          <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
             <FormAlert message={formError} />
             <Field
               id="accept-justification"

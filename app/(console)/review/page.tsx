@@ -11,7 +11,7 @@ import { getRiskyKeys, type RiskCode } from "@/lib/queries/review";
 import { KeyStatusBadge } from "../keys/_components/key-status-badge";
 import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
 import { AcceptRiskButton } from "./accept-risk-dialog";
-import { LeakScanForm } from "./leak-scan-form";
+import { LeakScanForm } from "../keys/_components/leak-scan-form";
 
 export const metadata: Metadata = { title: "Security review" };
 

@@ -60,7 +60,7 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
 
   return (
     <div className="mt-2 space-y-3">
-      <form onSubmit={onSubmit} noValidate className="flex flex-wrap items-start gap-3">
+      <form method="post" onSubmit={onSubmit} noValidate className="flex flex-wrap items-start gap-3">
         <FormAlert message={formError} />
         <Field id="invite-email" label="Email" error={errors.email?.message} className="min-w-0 flex-1 basis-64">
           <input

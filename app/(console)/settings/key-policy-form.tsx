@@ -56,7 +56,7 @@ export function KeyPolicyForm({ policy }: { policy: KeyPolicyInput }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-4 space-y-3">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-3">
       {message?.error && <FormAlert message={message.text} />}
       {RULES.map((rule) => (
         <div key={rule.name} className="flex items-start gap-2">

@@ -33,7 +33,7 @@ export function OrgNameForm({ name }: { name: string }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-3 space-y-3">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-3 space-y-3">
       {message?.error && <FormAlert message={message.text} />}
       <Field id="org-name" label="Name" error={errors.name?.message}>
         <input

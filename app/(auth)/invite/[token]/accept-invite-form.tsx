@@ -37,7 +37,7 @@ export function AcceptInviteForm({ token, email, hasAccount }: { token: string; 
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormAlert message={formError} />
       <input type="email" autoComplete="username" value={email} readOnly hidden />
       <Field

@@ -131,7 +131,7 @@ export function RevokeKeyDialog({
             }
           }}
         >
-          <form onSubmit={onSubmit} noValidate className="space-y-4">
+          <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
             <FormAlert message={formError} />
             <section
               aria-label="Recent use of this key"

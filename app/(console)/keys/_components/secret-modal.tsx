@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { describeScope, type Scope } from "@/lib/keys/universal";
+import { VerifySnippetTabs } from "./verify-snippet-tabs";
 
 export interface OneTimeSecret {
   title: string;
@@ -115,6 +116,7 @@ export function useSecretModal(onClosed: () => void) {
                 ))}
               </ul>
             </div>
+            <VerifySnippetTabs secret={shown.secret} scopes={shown.scopes} />
             <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
               <input
                 type="checkbox"

@@ -61,7 +61,7 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Create API key">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Create API key">
       <FormAlert message={formError} />
       <Field id="name" label="Name" hint="Unique among this organization's keys, e.g. “CI deploy bot”." error={errors.name?.message}>
         <input

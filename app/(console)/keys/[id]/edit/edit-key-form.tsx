@@ -8,6 +8,7 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { editKeyAction } from "@/lib/actions/keys/edit-key";
+import { previewEditImpactAction } from "@/lib/actions/keys/preview-edit-impact";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { describeCidrChange, type Scope } from "@/lib/keys/universal";
 import { DESCRIPTION_MAX, editKeySchema, KEY_NAME_MAX, type EditKeyValues } from "@/lib/validations/key";
@@ -18,6 +19,7 @@ import { KeyWarnings, keyWarnings } from "../../_components/key-warnings";
 import { ScopeRows } from "../../_components/scope-rows";
 import { describeScopeChange } from "../../_components/scope-change";
 import { ConfirmChangesDialog } from "./confirm-changes-dialog";
+import type { ImpactState } from "./edit-impact";
 import { toast } from "sonner";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 
@@ -40,7 +42,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
   const router = useRouter();
   const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState<{ values: EditKeyValues; lines: string[] } | null>(null);
+  const [pending, setPending] = useState<{ values: EditKeyValues; lines: string[]; impact: ImpactState } | null>(null);
   const edit = zodResolver(editKeySchema);
   // Validates what will be sent with editKeySchema; the field paths are the form's, so errors land in place.
   const resolver: Resolver<KeyFormValues, unknown, EditKeyValues> = (values, context, options) =>
@@ -68,17 +70,24 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
   };
 
   // Scope and allowed-IP changes can break running clients: say exactly what will change before saving.
+  // The recorded traffic is checked on the server while the person reads the list.
   const onSubmit = form.handleSubmit(async (values) => {
-    const lines = [
-      ...describeScopeChange(current.scopes, values.scopes ?? current.scopes),
-      ...describeCidrChange(filled(current.cidrs), filled(values.cidrs ?? current.cidrs)),
-    ];
-    if (lines.length > 0) setPending({ values, lines });
-    else await save(values);
+    const scopeLines = describeScopeChange(current.scopes, values.scopes ?? current.scopes);
+    const cidrLines = describeCidrChange(filled(current.cidrs), filled(values.cidrs ?? current.cidrs));
+    if (scopeLines.length + cidrLines.length === 0) return save(values);
+    setPending({ values, lines: [...scopeLines, ...cidrLines], impact: "loading" });
+    const result = await previewEditImpactAction({
+      keyId,
+      ...(scopeLines.length > 0 ? { scopes: values.scopes } : {}),
+      ...(cidrLines.length > 0 ? { cidrs: values.cidrs } : {}),
+    });
+    const impact: ImpactState = result.ok ? result.data : "unavailable";
+    // An answer for an earlier proposal (cancelled, then submitted again) is dropped.
+    setPending((shown) => (shown?.values === values ? { ...shown, impact } : shown));
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Edit API key">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Edit API key">
       <FormAlert message={formError ?? errors.root?.message} />
       <Field id="name" label="Name" error={errors.name?.message}>
         <input
@@ -121,6 +130,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
       </div>
       <ConfirmChangesDialog
         lines={pending?.lines ?? null}
+        impact={pending?.impact ?? "loading"}
         onCancel={() => setPending(null)}
         onConfirm={async () => {
           if (pending) await save(pending.values);

@@ -33,7 +33,7 @@ export function CreateOrgForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       <FormAlert message={formError} />
       <Field id="new-org-name" label="Organization name" error={errors.name?.message}>
         <input

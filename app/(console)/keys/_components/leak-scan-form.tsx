@@ -10,8 +10,8 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { revokeLeakedKeysAction } from "@/lib/actions/review/revoke-leaked-keys";
 import { scanLeakedTextAction, type LeakMatch } from "@/lib/actions/review/scan-leaked-text";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
-import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
-import { useBulkRevokeModal } from "../keys/bulk-revoke-dialog";
+import { RevokeKeyButton } from "./revoke-key-dialog";
+import { useBulkRevokeModal } from "../bulk-revoke-dialog";
 import { LEAK_TEXT_MAX, scanLeakedTextSchema, type ScanLeakedTextInput } from "@/lib/validations/review";
 
 interface Scan {
@@ -50,7 +50,7 @@ export function LeakScanForm({ canRevoke }: { canRevoke: boolean }) {
 
   return (
     <div className="space-y-4">
-      <form onSubmit={onScan} noValidate className="space-y-3">
+      <form method="post" onSubmit={onScan} noValidate className="space-y-3">
         {error && <FormAlert message={error} />}
         <Field
           id="leak-text"
