@@ -43,12 +43,18 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const recorder = new UsageRecorder(options.db, { url, ...options.usage });
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
   let answered = 0;
+  // Verifications waiting on the database when the server stops are still answered, and their events written.
+  const inFlight = new Set<Promise<void>>();
   const handle = createVerifyHandler({
     verifier: new Verifier(cache),
     recorder,
     clientIp: options.clientIp,
     onAnswered: () => {
       answered += 1;
+    },
+    onPending: (request) => {
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
     },
   });
   const stats = () => ({ ...recorder.getStats(), answered });
@@ -59,6 +65,7 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
     recorder,
     stats,
     async close() {
+      await Promise.allSettled([...inFlight]);
       cache.stop();
       stopPruning();
       await recorder.close();

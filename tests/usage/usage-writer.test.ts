@@ -6,9 +6,11 @@ import { describe, expect, it } from "vitest";
 import type { UsageEventInput } from "@/lib/usage/event";
 import { UsageRecorder } from "@/lib/usage/recorder";
 import { HOUR_MS } from "@/lib/usage/rollup";
+import { startVerifyServer } from "@/lib/verify/service";
 import { setUpTestDb, testBackend } from "../support/db";
 import { createOrg } from "../support/fixtures";
-import { newKey } from "../verify/support/keys";
+import { verify } from "../verify/support/http";
+import { newKey, sleep } from "../verify/support/keys";
 
 const { db, url } = await setUpTestDb();
 
@@ -85,4 +87,30 @@ describe("usage writer", () => {
     await recorder.close();
     expect(await db.usageEvent.count({ where: { orgId } })).toBe(20);
   });
+
+  it.runIf(testBackend === "postgres")(
+    "a server that stops while a verification waits on the database still answers it and writes its event",
+    async () => {
+      const { actor } = await createOrg(db, { keyPrefix: "ws" });
+      const { key, secret } = await newKey(db, actor);
+      const server = await startVerifyServer({ db, url, prune: false });
+      const locker = new pg.Client({ connectionString: url });
+      await locker.connect();
+      try {
+        // The key is not cached yet: its read waits behind this lock until after the server began to stop.
+        await locker.query(`BEGIN; LOCK TABLE "KeySecret" IN ACCESS EXCLUSIVE MODE`);
+        const answer = verify(server.urls[0], { key: secret }).catch(() => null);
+        await sleep(300);
+        const closed = server.close();
+        await sleep(300);
+        await locker.query("COMMIT");
+        const stats = await closed;
+        await answer;
+        expect(stats).toMatchObject({ answered: 1, written: 1, buffered: 0 });
+      } finally {
+        await locker.end();
+      }
+      expect(await db.usageEvent.count({ where: { keyId: key.id, outcome: "OK" } })).toBe(1);
+    },
+  );
 });
