@@ -57,6 +57,9 @@ async function write(chunks) {
   const rollups = hourlyRollups(chunks);
   const uses = lastUses(chunks).sort((a, b) => (a.keyId < b.keyId ? -1 : 1));
   const client = await pool.connect();
+  // A connection lost between two statements must fail this batch (retried), not end the thread uncaught.
+  const lost = () => {};
+  client.on("error", lost);
   try {
     await client.query("BEGIN");
     await client.query({ ...insertEvents, values: events });
@@ -78,9 +81,11 @@ async function write(chunks) {
     await client.query("COMMIT");
   } catch (error) {
     // A connection in an unknown state is not reused: closing it rolls the transaction back.
+    client.off("error", lost);
     client.release(error);
     throw error;
   }
+  client.off("error", lost);
   client.release();
   rememberLastUses(uses);
 }

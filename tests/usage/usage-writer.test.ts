@@ -30,9 +30,9 @@ describe("usage writer", () => {
     const busy = performance.eventLoopUtilization(before);
     await recorder.close();
     expect(await db.usageEvent.count({ where: { orgId } })).toBe(20_000);
-    // Handing 20,000 events to the writer's thread is a few structured clones; building the rows (Prisma's
-    // createMany on the request thread did) kept this thread busy for most of the flush.
-    expect(busy.utilization).toBeLessThan(0.25);
+    // Handing 20,000 events to the writer's thread is a few structured clones (~0.3 s here, loaded); building the rows
+    // (Prisma's createMany on the request thread did) kept this thread busy ~10 s on PostgreSQL.
+    expect(busy.active).toBeLessThan(2000);
   });
 
   it("writes every recorded event, exact to the millisecond, and adds each batch's counts to the hourly rollups already there", async () => {
