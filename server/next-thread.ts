@@ -31,6 +31,9 @@ export async function startNextThread(options: {
   changes.on("message", (change: KeyChange) => announceKeyChange(change));
   const worker = new Worker(new URL("./next-worker.mjs", import.meta.url), {
     workerData: { ...options, socketPath, keyChanges: changesForWorker },
+    // V8 grows each thread's young generation up to 48 MB under allocation: the console's thread does not need
+    // that throughput, and the cap kept ~25 MB of the server's RSS (bench/verify.ts) from ever being taken.
+    resourceLimits: { maxYoungGenerationSizeMb: 12 },
     transferList: [changesForWorker],
   });
   const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });

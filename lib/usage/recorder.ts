@@ -3,8 +3,10 @@ import { log } from "../log";
 import { observeUsageBatch } from "../metrics/usage-writer";
 import { providerOfDb, type Db } from "../db/client";
 import { appendEvent, CHUNK_EVENTS, EVENT_FIELDS, type UsageChunk, type UsageEventInput } from "./event";
-import { isBusy, sqliteUsageWriter } from "./sqlite-writer";
+import { postgresUsageWriter } from "./postgres-writer";
+import { sqliteUsageWriter } from "./sqlite-writer";
 import { prismaUsageWriter, type UsageBatchWriter } from "./write-batch";
+import { isBusy } from "./writer-thread";
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
@@ -14,7 +16,7 @@ export interface UsageRecorderOptions {
   /** Past this many unwritten events (the database is down) the oldest are dropped and counted. */
   maxBuffered?: number;
   onError?: (error: unknown) => void;
-  /** The database URL behind `db`: on SQLite, batches are written through a direct connection to it. */
+  /** The database URL behind `db`: batches are then written on a thread with its own connection to it. */
   url?: string;
 }
 
@@ -50,7 +52,11 @@ export class UsageRecorder {
   private readonly writer: UsageBatchWriter & { close?(): Promise<void> };
 
   constructor(db: Db, options: UsageRecorderOptions = {}) {
-    this.writer = providerOfDb(db) === "sqlite" && options.url ? sqliteUsageWriter(options.url) : prismaUsageWriter(db);
+    this.writer = !options.url
+      ? prismaUsageWriter(db)
+      : providerOfDb(db) === "sqlite"
+        ? sqliteUsageWriter(options.url)
+        : postgresUsageWriter(options.url);
     this.batchSize = options.batchSize ?? 2000;
     this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 5000);
     this.maxBuffered = options.maxBuffered ?? 200_000;

@@ -2,13 +2,9 @@
 // tsx, Vitest and plain Node. A commit waits for the disk (fsync); doing it here keeps that wait — and any
 // wait for the write lock — off the thread that answers verifications, along with every per-event step
 // after the request thread pushed the event's fields.
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-
-// Must match lib/usage/event.ts (EVENT_FIELDS and the field order); a batch arrives as chunks of events.
-const FIELDS = 8;
-// A key's last use is rewritten at most this often while it comes from the same address and user agent.
-const LAST_USE_EVERY_MS = workerData.lastUseEveryMs;
+import { FIELDS, LAST_USE_EVERY_MS, lastUses, rememberLastUses, serveBatches } from "./writer-thread-worker.mjs";
 
 const conn = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
 // The file is in WAL mode (set by the migrations): NORMAL syncs at checkpoints, not at every commit. A power
@@ -40,29 +36,6 @@ const touchKey = conn.prepare(
 // Prisma's adapter stores DateTime as ISO-8601 text with "+00:00"; these rows must compare and sort alike.
 const iso = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 
-/** keyId → the last use this writer stored for it: most uses are not news, and need no look at the row. */
-const stored = new Map();
-
-/** The latest allowed use of each key in the batch, where it may be news (see touchKey). */
-function lastUses(chunks) {
-  const latest = new Map();
-  for (const events of chunks) {
-    for (let i = 0; i < events.length; i += FIELDS) {
-      const keyId = events[i + 1];
-      if (events[i + 3] !== "OK" /* ALLOWED_OUTCOME */ || !keyId) continue;
-      const seen = latest.get(keyId);
-      if (!seen || seen.at <= events[i + 2]) latest.set(keyId, { keyId, at: events[i + 2], ip: events[i + 6], userAgent: events[i + 7] });
-    }
-  }
-  const news = [];
-  for (const use of latest.values()) {
-    const prev = stored.get(use.keyId);
-    if (prev && use.at - prev.at < LAST_USE_EVERY_MS && use.ip === prev.ip && use.userAgent === prev.userAgent) continue;
-    news.push(use);
-  }
-  return news;
-}
-
 const write = conn.transaction((chunks, uses) => {
   let first = null;
   let last = null;
@@ -88,20 +61,13 @@ const write = conn.transaction((chunks, uses) => {
   }
 });
 
-parentPort.on("message", (message) => {
-  if (message.type === "close") {
+serveBatches({
+  write(chunks) {
+    const uses = lastUses(chunks);
+    write.immediate(chunks, uses);
+    rememberLastUses(uses);
+  },
+  close() {
     conn.close();
-    parentPort.postMessage({ type: "closed" });
-    return;
-  }
-  try {
-    const uses = lastUses(message.chunks);
-    write.immediate(message.chunks, uses);
-    // Bounded: forgetting only means one more look at a row.
-    if (stored.size > 100_000) stored.clear();
-    for (const use of uses) stored.set(use.keyId, use);
-    parentPort.postMessage({ type: "done", id: message.id });
-  } catch (error) {
-    parentPort.postMessage({ type: "done", id: message.id, error: { message: error?.message ?? String(error), code: error?.code } });
-  }
+  },
 });

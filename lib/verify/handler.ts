@@ -65,6 +65,8 @@ export interface VerifyHandlerDeps {
   clientIp?: (req: IncomingMessage) => string;
   /** Called with each answered verification (after its usage event is buffered). */
   onAnswered?: (result: VerifyResult) => void;
+  /** Called with each verification that waits on the database, settled once it was answered (or failed). */
+  onPending?: (answered: Promise<void>) => void;
 }
 
 /**
@@ -93,17 +95,23 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     deps.onAnswered?.(result);
   }
 
+  function pending(answered: Promise<void>) {
+    deps.onPending?.(answered);
+    return answered;
+  }
+
   // The common case stays synchronous on a cache hit: no promise, no extra tick.
   function answer(req: IncomingMessage, res: ServerResponse, text: string) {
     const parsed = parseVerifyBody(text);
     if (!parsed.ok) return sendError(res, 400, "BAD_REQUEST", parsed.message);
     const body = parsed.value;
     const userAgent = req.headers["user-agent"]?.slice(0, USAGE_USER_AGENT_MAX) ?? null;
-    if (body.ip !== undefined) return answerFor(req, res, body, userAgent).catch((error) => fail(res, error));
+    if (body.ip !== undefined) return pending(answerFor(req, res, body, userAgent).catch((error) => fail(res, error)));
     const ip = clientIp(req);
     const now = currentTime();
     const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
-    if (result instanceof Promise) return result.then((r) => finish(res, r, body, ip, userAgent, now)).catch((error) => fail(res, error));
+    if (result instanceof Promise)
+      return pending(result.then((r) => finish(res, r, body, ip, userAgent, now)).catch((error) => fail(res, error)));
     finish(res, result, body, ip, userAgent, now);
   }
 

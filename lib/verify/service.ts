@@ -47,6 +47,8 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
   let answered = 0;
   const outcomes = Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
+  // Verifications waiting on the database when the server stops are still answered, and their events written.
+  const inFlight = new Set<Promise<void>>();
   const handle = createVerifyHandler({
     verifier: new Verifier(cache),
     recorder,
@@ -54,6 +56,10 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
     onAnswered: (result) => {
       answered += 1;
       outcomes[result.outcome] += 1;
+    },
+    onPending: (request) => {
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
     },
   });
   const stats = () => ({ ...recorder.getStats(), answered });
@@ -65,6 +71,7 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
     recorder,
     stats,
     async close() {
+      await Promise.allSettled([...inFlight]);
       cache.stop();
       stopPruning();
       await recorder.close();
