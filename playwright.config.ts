@@ -49,6 +49,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     // 127.0.0.1 is trusted as a proxy: e2e/browser-defences.spec.ts puts a TLS terminator (nginx) there.
-    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir, KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32" },
+    // KEYWARD_SSO_ALLOW_HTTP_ISSUER: e2e/single-sign-on.spec.ts runs its OpenID provider over plain http on 127.0.0.1.
+    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir, KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32", KEYWARD_SSO_ALLOW_HTTP_ISSUER: "1" },
   },
 });

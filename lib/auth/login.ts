@@ -9,7 +9,7 @@ import { checkPasswordThrottled } from "./throttle";
 import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
-export const SSO_REQUIRED = "Your organization requires single sign-on: use “Sign in with SSO”.";
+export const SSO_REQUIRED = "Your organization requires single sign-on: choose “Use single sign-on (SSO)” below.";
 
 type Meta = Pick<RequestMeta, "ip" | "userAgent">;
 type KnownUser = { id: string; email: string; memberships: { orgId: string }[] } | null;

@@ -34,7 +34,7 @@ export function SsoSignInForm({ next, error }: { next?: string | null; error?: s
   if (!open)
     return (
       <Button variant="secondary" className="mt-3 w-full" onClick={() => setOpen(true)}>
-        Sign in with SSO
+        Use single sign-on (SSO)
       </Button>
     );
 
@@ -52,7 +52,7 @@ export function SsoSignInForm({ next, error }: { next?: string | null; error?: s
           type="text"
           inputMode="email"
           autoComplete="username"
-          autoFocus
+          autoFocus={!error}
           maxLength={SSO_IDENTIFIER_MAX}
           className={inputClass(!!errors.identifier)}
           aria-invalid={!!errors.identifier}

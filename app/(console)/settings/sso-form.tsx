@@ -56,9 +56,10 @@ export function SsoForm({
   });
   const { errors, isSubmitting } = form.formState;
 
-  const onSubmit = form.handleSubmit(async (values) => {
+  const onSubmit = form.handleSubmit(async () => {
     setFormError(null);
-    const result = await updateSsoSettingsAction(values);
+    // The form's own values, not the parsed ones: the server parses them again with the same schema (domains text → list).
+    const result = await updateSsoSettingsAction(form.getValues());
     if (result.ok) {
       form.reset(valuesOf(result.data));
       setHasSecret(true);
