@@ -67,6 +67,9 @@ test("SSO: configure it, sign in through the provider and join; a replayed callb
   await expect(visitor).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));
   await expect(visitor.locator("input[name=login]")).toHaveValue("newbie@acme.test");
   await visitor.locator("input[name=password]").fill("anything");
+  // What an attacker would need besides the callback URL: this browser's state cookie (HttpOnly; read here by the test).
+  const stateCookie = (await context.cookies()).find((c) => c.name === "kw_sso_state");
+  expect(stateCookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   const [callback] = await Promise.all([
     visitor.waitForRequest((r) => r.url().startsWith(`${baseURL}/sso/callback`)),
     visitor.getByRole("button", { name: "Sign-in" }).click(),
@@ -80,9 +83,14 @@ test("SSO: configure it, sign in through the provider and join; a replayed callb
   expect(cookies.find((c) => c.name === "kw_session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   await context.close();
 
-  // The same callback replayed from another browser: refused, not signed in.
+  // The same callback replayed from another browser: refused, not signed in — without the state cookie, and with a
+  // copy of it (the state was used once already).
   const replay = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const replayPage = await replay.newPage();
+  await replayPage.goto(callbackUrl.href);
+  await expect(replayPage).toHaveURL(/\/login\?sso_error=state$/);
+  await expect(replayPage.getByRole("alert").filter({ hasText: "was already used" })).toBeVisible();
+  await replay.addCookies([stateCookie!]);
   await replayPage.goto(callbackUrl.href);
   await expect(replayPage).toHaveURL(/\/login\?sso_error=state$/);
   await expect(replayPage.getByRole("alert").filter({ hasText: "was already used" })).toBeVisible();
