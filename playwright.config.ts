@@ -51,6 +51,13 @@ export default defineConfig({
     // 127.0.0.1 is trusted as a proxy: e2e/browser-defences.spec.ts puts a TLS terminator (nginx) there.
     // The specs share one signed-in admin session for the whole run: its sign-in stays a valid step-up proof for a
     // day, so only the step-up spec (which ages the proof) meets the dialog.
-    env: { PORT: String(port), E2E_DATA_DIR: e2eDataDir, KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32", KEYWARD_STEP_UP_MINUTES: "1440" },
+    // KEYWARD_SSO_ALLOW_HTTP_ISSUER: e2e/single-sign-on.spec.ts runs its OpenID provider over plain http on 127.0.0.1.
+    env: {
+      PORT: String(port),
+      E2E_DATA_DIR: e2eDataDir,
+      KEYWARD_TRUSTED_PROXIES: "127.0.0.1/32",
+      KEYWARD_STEP_UP_MINUTES: "1440",
+      KEYWARD_SSO_ALLOW_HTTP_ISSUER: "1",
+    },
   },
 });

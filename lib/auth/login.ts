@@ -6,8 +6,10 @@ import type { RequestMeta } from "../http/request-meta";
 import { verifyPassword } from "./password";
 import { createSession, findSession } from "./sessions";
 import { checkPasswordThrottled } from "./throttle";
+import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
+export const SSO_REQUIRED = "Your organization requires single sign-on: choose “Use single sign-on (SSO)” below.";
 
 type Meta = Pick<RequestMeta, "ip" | "userAgent">;
 type KnownUser = { id: string; email: string; memberships: { orgId: string }[] } | null;
@@ -35,7 +37,10 @@ async function auditSignInRefusal(db: Db, email: string, user: KnownUser, action
  * Each sign-in creates a new session token (the session id rotates). `email` is already normalized by the schema.
  */
 export async function signIn(db: Db, email: string, password: string, meta: Meta) {
-  const user = await db.user.findUnique({ where: { email }, include: { memberships: { orderBy: { createdAt: "asc" } } } });
+  const user = await db.user.findUnique({
+    where: { email },
+    include: { memberships: { orderBy: { createdAt: "asc" }, include: { org: { select: { ssoConfig: { select: SSO_GATE_SELECT } } } } } },
+  });
   let ok: boolean;
   try {
     ok = await checkPasswordThrottled(db, email, user?.passwordHash, password, meta.ip, verifyPassword);
@@ -49,9 +54,24 @@ export async function signIn(db: Db, email: string, password: string, meta: Meta
     await auditSignInRefusal(db, email, user, "user.sign_in_failed", "failed", meta);
     throw new ActionError("UNAUTHENTICATED", WRONG_CREDENTIALS);
   }
-  const orgId = user.memberships[0]?.orgId ?? null;
+  // Organizations that require SSO are out of a password session's reach (lib/sso/reach.ts); with none left, no session.
+  const reachable = user.memberships.filter((m) => orgReachable({ userId: user.id, ssoOrgId: null }, m.orgId, m.org.ssoConfig));
+  if (user.memberships.length > 0 && reachable.length === 0) {
+    for (const { orgId } of user.memberships)
+      await recordRefusal(db, {
+        orgId,
+        actor: { type: "user", id: user.id, label: user.email },
+        action: "user.sign_in_refused",
+        outcome: "denied",
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        data: { reason: "sso_required" },
+      });
+    throw new ActionError("FORBIDDEN", SSO_REQUIRED);
+  }
+  const orgId = reachable[0]?.orgId ?? null;
   const session = await createSession(db, user.id, orgId, meta);
-  for (const membership of user.memberships) {
+  for (const membership of reachable) {
     await recordAudit(db, {
       orgId: membership.orgId,
       actor: { type: "user", id: user.id, label: user.email },

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { isRole, type Role } from "./permissions";
 import { findSession } from "./sessions";
+import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
 
 export interface OrgMembership {
   orgId: string;
@@ -28,10 +29,10 @@ export async function loadSessionContext(db: Db, token: string | undefined, now 
   if (!session) return null;
   const rows = await db.membership.findMany({
     where: { userId: session.userId },
-    include: { org: true },
+    include: { org: { include: { ssoConfig: { select: SSO_GATE_SELECT } } } },
     orderBy: { createdAt: "asc" },
   });
-  const valid = rows.filter((m) => isRole(m.role));
+  const valid = rows.filter((m) => isRole(m.role) && orgReachable(session, m.orgId, m.org.ssoConfig));
   const membership = valid.find((m) => m.orgId === session.activeOrgId) ?? valid[0];
   if (!membership) return null;
   const { org } = membership;

@@ -17,6 +17,9 @@ import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/key
 import { setUpTestDb, testMeta } from "../support/db";
 import { baseKeyInput, createOrg, makeKey } from "../support/fixtures";
 import { addMember, adminActor } from "../support/members";
+import { startOidcProvider, type TestProvider } from "../support/oidc-provider";
+import { updateSsoSettings } from "@/lib/sso/settings";
+import { ssoSettingsSchema } from "@/lib/validations/sso";
 import { builtActions, callAction, expectUnchanged, filesIn, get, plain, root, snapshot, type BuiltAction } from "./http";
 
 type Who = Role | "signed-out" | "other-org";
@@ -131,6 +134,20 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
       return { email, password: PASSWORD };
     },
     expect: "ok",
+  },
+  "lib/actions/auth/start-sso.ts#startSsoAction": {
+    auth: "public",
+    why: "names an organization that uses SSO; answers its provider's URL and keeps the flow's checks server-side",
+    input: async () => ({ identifier: ssoOrg.slug }),
+    expect: "ok",
+  },
+  "lib/actions/settings/update-sso-settings.ts#updateSsoSettingsAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    // A new client id each time, so each call changes something; the issuer is checked by discovery against a real provider.
+    input: async () => ssoSettingsInput(unique("client")),
+    otherOrg: "own-org",
   },
   "lib/actions/auth/sign-out.ts#signOutAction": { auth: "own-session", why: "deletes the session of the caller's own cookie" },
   "lib/actions/members/change-member-role.ts#changeMemberRoleAction": {
@@ -465,6 +482,13 @@ export const ROUTE_MATRIX: Record<
     client: "browser",
     expect: consoleRoute(true),
   },
+  "app/sso/callback/route.ts": {
+    url: "/sso/callback?code=garbage&state=garbage",
+    methods: ["GET"],
+    client: "plain",
+    expect: same({ status: 303 }),
+    why: "the provider's redirect back: public; anything not matching a flow this browser started is a refusal (to /login)",
+  },
   "app/(console)/audit/export/route.ts": { url: "/audit/export", methods: ["GET"], client: "browser", expect: consoleRoute(false) },
   "app/(console)/usage/data/route.ts": {
     url: `/usage/data?keyId=${keyA.key.id}`,
@@ -500,14 +524,35 @@ function exportedMethods(file: string): string[] {
   );
 }
 
+// A real OpenID provider for the SSO actions (the settings are checked by discovery; sign-in starts at it).
+const ssoOrgRow = await createOrg(db, { name: "Charlie Matrix", keyPrefix: "charlie" });
+const ssoOrg = await db.organization.findUniqueOrThrow({ where: { id: ssoOrgRow.orgId } });
+let provider: TestProvider;
+const ssoSettingsInput = (clientId: string) => ({
+  enabled: true,
+  issuer: provider.issuer,
+  clientId,
+  clientSecret: "matrix-client-secret",
+  allowedDomains: "",
+  defaultRole: "auditor",
+  requireSso: false,
+  breakGlassEmail: "",
+});
+
 let server: KeywardServer;
 let actions: BuiltAction[] = [];
 beforeAll(async () => {
+  process.env.KEYWARD_SSO_ALLOW_HTTP_ISSUER = "1";
+  provider = await startOidcProvider({ clients: [] });
+  await updateSsoSettings(db, adminActor(ssoOrgRow), ssoSettingsSchema.parse(ssoSettingsInput("matrix-client")));
   await ensureAppBuilt();
   actions = builtActions();
-  server = await startKeyward({ databaseUrl: url });
+  server = await startKeyward({ databaseUrl: url, env: { KEYWARD_SSO_ALLOW_HTTP_ISSUER: "1" } });
 });
-afterAll(async () => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  await provider?.stop();
+});
 
 describe("discovery: everything callable has an entry", () => {
   it("finds the actions, routes and pages", () => {

@@ -17,6 +17,7 @@ import * as passwordReset from "@/lib/validations/password-reset";
 import * as review from "@/lib/validations/review";
 import * as session from "@/lib/validations/session";
 import * as stepUp from "@/lib/validations/step-up";
+import * as sso from "@/lib/validations/sso";
 import { isValidText } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
 import { createOrg } from "../support/fixtures";
@@ -76,6 +77,20 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   renameOrganizationSchema: [org.renameOrganizationSchema, { name: "Acme" }],
   scanLeakedTextSchema: [review.scanLeakedTextSchema, { text: "t" }],
   revokeLeakedKeysSchema: [review.revokeLeakedKeysSchema, { keyIds: [KEY_ID], confirmation: "revoke 1 key", reason: "r" }],
+  ssoSettingsSchema: [
+    sso.ssoSettingsSchema,
+    {
+      enabled: true,
+      issuer: "https://login.example.com",
+      clientId: "c",
+      clientSecret: "s",
+      allowedDomains: "example.com",
+      defaultRole: "auditor",
+      requireSso: false,
+      breakGlassEmail: "",
+    },
+  ],
+  ssoStartSchema: [sso.ssoStartSchema, { identifier: "ada@example.com", next: "/keys" }],
   acceptRiskSchema: [review.acceptRiskSchema, { keyId: KEY_ID, code: "never_expires", justification: "j", until: SOON }],
   rotateBodySchema: [apiSchemas.rotateBodySchema, { grace: "1h" }],
   revokeBodySchema: [apiSchemas.revokeBodySchema, { reason: "r" }],
@@ -127,7 +142,7 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset };
+    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)

@@ -8,11 +8,17 @@ import { db } from "@/lib/db";
 import { listPendingInvites } from "@/lib/members/invites";
 import { listMembers } from "@/lib/members/members";
 import { getKeyPolicy } from "@/lib/orgs/key-policy";
+import { SSO_CALLBACK_PATH } from "@/lib/sso/flow";
+import { publicOrigin } from "@/lib/sso/origin";
+import { getSsoSettings } from "@/lib/sso/settings";
+import { currentRequestMeta } from "@/lib/auth/current";
+import { headers } from "next/headers";
 import { InviteForm } from "./invite-form";
 import { InviteRevokeButton } from "./invite-revoke-button";
 import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
 import { MemberControls } from "./member-controls";
 import { OrgNameForm } from "./org-name-form";
+import { SsoForm, SsoSummary } from "./sso-form";
 import { RelativeTime } from "@/components/charts/local-time";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -21,11 +27,13 @@ export default async function SettingsPage() {
   const ctx = await requirePageContext("members:read");
   const manageMembers = can(ctx.role, "members:manage");
   const manageSettings = can(ctx.role, "settings:manage");
-  const [members, invites, policy] = await Promise.all([
+  const [members, invites, policy, sso] = await Promise.all([
     listMembers(db, ctx.org.id),
     manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
     getKeyPolicy(db, ctx.org.id),
+    getSsoSettings(db, ctx.org.id),
   ]);
+  const redirectUri = new URL(SSO_CALLBACK_PATH, publicOrigin((await headers()).get("host"), await currentRequestMeta())).href;
   const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
   return (
@@ -62,6 +70,19 @@ export default async function SettingsPage() {
             Review page lists those that don’t meet the policy.
           </p>
           {manageSettings ? <KeyPolicyForm policy={policy} /> : <KeyPolicySummary policy={policy} />}
+        </Card>
+
+        <Card className="p-5 xl:col-span-2">
+          <h2 className="text-base font-semibold">Single sign-on (OpenID Connect)</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Members sign in through your identity provider (Okta, Entra ID, Google, Keycloak…). Organization ID for sign-in:{" "}
+            <code className="text-slate-900">{ctx.org.slug}</code>
+          </p>
+          {manageSettings ? (
+            <SsoForm settings={sso} redirectUri={redirectUri} roleOptions={roleOptions} />
+          ) : (
+            <SsoSummary settings={{ configured: sso.configured, enabled: sso.enabled, requireSso: sso.requireSso }} />
+          )}
         </Card>
 
         <Card className="p-5 xl:col-span-2">
