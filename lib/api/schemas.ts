@@ -22,7 +22,7 @@ export const LEAK_TEXT_MAX = 1_000_000;
 
 /** POST /keys/revoke-leaked: any text (a log, a paste, a file); every key of the organization found in it is revoked. */
 export const revokeLeakedBodySchema = z.object({
-  text: text({ error: "Send the text to scan as `text`" })
+  text: text({ error: "Send the text to scan as `text`" }, { mayHoldSecret: true })
     .min(1, "Send the text to scan as `text`")
     .max(LEAK_TEXT_MAX, `The text can be at most ${LEAK_TEXT_MAX.toLocaleString("en")} characters`),
   reason: revokeKeySchema.shape.reason,

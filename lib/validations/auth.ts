@@ -14,7 +14,7 @@ export const emailSchema = text()
   .pipe(z.email("Enter a valid email address, like ada@example.com"))
   .transform((email) => email.toLowerCase());
 
-export const newPasswordSchema = text()
+export const newPasswordSchema = text(undefined, { mayHoldSecret: true })
   .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`);
 
@@ -31,14 +31,18 @@ export type SetupFormValues = z.input<typeof setupSchema>;
 
 export const loginSchema = z.object({
   email: emailSchema,
-  password: text().min(1, "Enter your password").max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
+  password: text(undefined, { mayHoldSecret: true })
+    .min(1, "Enter your password")
+    .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
 });
 export type LoginInput = z.infer<typeof loginSchema>;
 export type LoginFormValues = z.input<typeof loginSchema>;
 
 /** The account page's password change: the current password proves it is the member, not a borrowed session. */
 export const changePasswordSchema = z.object({
-  currentPassword: text().min(1, "Enter your current password").max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
+  currentPassword: text(undefined, { mayHoldSecret: true })
+    .min(1, "Enter your current password")
+    .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
   newPassword: newPasswordSchema,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

@@ -29,8 +29,7 @@ export const keyIdSchema = text({ error: "A key id is required" }).regex(KEY_ID_
 const UNPRINTABLE_NAME = /[\p{Cc}\p{Co}\p{Cs}\p{Zl}\p{Zp}]|(?!\u200d)\p{Cf}/u;
 const UNPRINTABLE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
-export const keyNameSchema = z
-  .string({ error: "Give the key a name" })
+export const keyNameSchema = text({ error: "Give the key a name" })
   .trim()
   .min(1, { error: "Give the key a name", abort: true })
   .max(KEY_NAME_MAX, { error: `Keep the name to ${KEY_NAME_MAX} characters or fewer`, abort: true })

@@ -28,6 +28,6 @@ export const inviteTokenSchema = text().regex(INVITE_TOKEN_PATTERN, "This invite
 /** The password is a new one for a new account (the length rule is checked then) or the existing one. */
 export const acceptInviteSchema = z.object({
   token: inviteTokenSchema,
-  password: text().min(1, "Enter a password").max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
+  password: text(undefined, { mayHoldSecret: true }).min(1, "Enter a password").max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
 });
 export type AcceptInviteInput = z.infer<typeof acceptInviteSchema>;

@@ -6,7 +6,7 @@ import { text } from "./text";
 export const LEAK_TEXT_MAX = 100_000;
 
 export const scanLeakedTextSchema = z.object({
-  text: text({ error: "Paste the text that may contain a secret" })
+  text: text({ error: "Paste the text that may contain a secret" }, { mayHoldSecret: true })
     .min(1, { error: "Paste the text that may contain a secret", abort: true })
     .max(LEAK_TEXT_MAX, `Paste at most ${LEAK_TEXT_MAX.toLocaleString("en-US")} characters at a time`),
 });

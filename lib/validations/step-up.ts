@@ -8,7 +8,9 @@ export const SECOND_FACTOR_CODE_MAX = 32;
 export const stepUpProofSchema = z.discriminatedUnion("method", [
   z.object({
     method: z.literal("password"),
-    password: text().min(1, "Enter your password").max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
+    password: text(undefined, { mayHoldSecret: true })
+      .min(1, "Enter your password")
+      .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
   }),
   z.object({
     method: z.literal("second-factor"),

@@ -18,7 +18,8 @@ import * as review from "@/lib/validations/review";
 import * as session from "@/lib/validations/session";
 import * as stepUp from "@/lib/validations/step-up";
 import * as sso from "@/lib/validations/sso";
-import { isValidText } from "@/lib/validations/text";
+import { generateSecret } from "@/lib/keys/secret";
+import { isValidText, SECRET_IN_TEXT } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
 import { createOrg } from "../support/fixtures";
 
@@ -169,6 +170,29 @@ describe("every text field", () => {
       }
     }
   });
+
+  // Only these fields may take a pasted secret: their value is never stored as typed (scanned for leaks, or hashed).
+  const MAY_HOLD_SECRET = /(^scanLeakedTextSchema\.text|^revokeLeakedBodySchema\.text|[pP]assword)$/;
+  const secret = generateSecret({ prefix: "kw", env: "live" }).secret;
+
+  it.each(cases.map((c) => [c.label, c] as const))(
+    "%s refuses a pasted API key secret, or is one of the few that may hold one",
+    (_label, c) => {
+      for (const value of [secret, `see ${secret} in the logs`]) {
+        const result = c.schema.safeParse(withValue(c.base, c.path, value));
+        if (MAY_HOLD_SECRET.test(c.label)) continue;
+        if (result.success) {
+          // URL-state schemas fall back instead of refusing: the secret must be gone.
+          expect(strings(result.data).join(" "), c.label).not.toContain(secret);
+        } else {
+          const own = result.error.issues.filter((issue) => issue.path.join(".") === c.path.join("."));
+          expect(own.length, c.label).toBeGreaterThan(0);
+          // Invalid shape errors (a regex for ids) may come first; free text gets the secret's own message.
+          if (own.every((issue) => issue.message !== SECRET_IN_TEXT)) expect(own[0].code, c.label).not.toBe("custom");
+        }
+      }
+    },
+  );
 
   it("passes only storable text, for any string fast-check makes (full Unicode, lone surrogates included)", () => {
     fc.assert(
