@@ -5,7 +5,8 @@ export type FieldErrors = Record<string, string>;
 export type ActionResult<T = undefined> =
   { ok: true; data: T } | { ok: false; code: ActionErrorCode; error: string; fieldErrors?: FieldErrors };
 
-export type ActionErrorCode = "VALIDATION" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "INTERNAL";
+export type ActionErrorCode =
+  "VALIDATION" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "TWO_FACTOR_REQUIRED" | "INTERNAL";
 
 /** Thrown by services for an expected refusal; the action wrapper turns it into an ActionResult. */
 export class ActionError extends Error {

@@ -50,6 +50,8 @@ const FROM_ACTION: Record<ActionErrorCode, ApiErrorCode> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "RATE_LIMITED",
+  // A console session's refusal; the API authenticates by key and never meets it.
+  TWO_FACTOR_REQUIRED: "FORBIDDEN",
   INTERNAL: "INTERNAL",
 };
 

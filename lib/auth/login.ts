@@ -6,6 +6,8 @@ import type { RequestMeta } from "../http/request-meta";
 import { verifyPassword } from "./password";
 import { createSession, findSession } from "./sessions";
 import { checkPasswordThrottled } from "./throttle";
+import { completePendingSignIn, createPendingSignIn } from "./two-factor/pending-sign-in";
+import { userHasSecondFactor } from "./two-factor/status";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
 
@@ -29,12 +31,36 @@ async function auditSignInRefusal(db: Db, email: string, user: KnownUser, action
   }
 }
 
+/** A new session (a fresh token: the session id rotates) in the first organization, audited in each of them. */
+async function startSession(db: Db, user: { id: string; email: string }, meta: Meta, data?: Record<string, unknown>) {
+  const memberships = await db.membership.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" }, select: { orgId: true } });
+  const session = await createSession(db, user.id, memberships[0]?.orgId ?? null, meta);
+  for (const membership of memberships) {
+    await recordAudit(db, {
+      orgId: membership.orgId,
+      actor: { type: "user", id: user.id, label: user.email },
+      action: "user.signed_in",
+      target: { type: "user", id: user.id },
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data,
+    });
+  }
+  return { ...session, userId: user.id };
+}
+
+export type SignInResult =
+  | { secondFactor: false; token: string; expiresAt: Date; userId: string }
+  // The password was right and the member has a second factor: no session yet, only the pending sign-in's token.
+  | { secondFactor: true; pendingToken: string; expiresAt: Date; token?: undefined; userId?: undefined };
+
 /**
  * Signs in; every failure gives one message, and costs a password hash whether or not the email exists —
- * except when the account or address is throttled, which is refused before any hashing.
+ * except when the account or address is throttled, which is refused before any hashing. A member with a second
+ * factor gets a pending sign-in instead of a session (see completeSecondFactorSignIn).
  * Each sign-in creates a new session token (the session id rotates). `email` is already normalized by the schema.
  */
-export async function signIn(db: Db, email: string, password: string, meta: Meta) {
+export async function signIn(db: Db, email: string, password: string, meta: Meta): Promise<SignInResult> {
   const user = await db.user.findUnique({ where: { email }, include: { memberships: { orderBy: { createdAt: "asc" } } } });
   let ok: boolean;
   try {
@@ -49,19 +75,17 @@ export async function signIn(db: Db, email: string, password: string, meta: Meta
     await auditSignInRefusal(db, email, user, "user.sign_in_failed", "failed", meta);
     throw new ActionError("UNAUTHENTICATED", WRONG_CREDENTIALS);
   }
-  const orgId = user.memberships[0]?.orgId ?? null;
-  const session = await createSession(db, user.id, orgId, meta);
-  for (const membership of user.memberships) {
-    await recordAudit(db, {
-      orgId: membership.orgId,
-      actor: { type: "user", id: user.id, label: user.email },
-      action: "user.signed_in",
-      target: { type: "user", id: user.id },
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
+  if (await userHasSecondFactor(db, user.id)) {
+    const pending = await createPendingSignIn(db, user.id);
+    return { secondFactor: true, pendingToken: pending.token, expiresAt: pending.expiresAt };
   }
-  return { ...session, userId: user.id };
+  return { secondFactor: false, ...(await startSession(db, user, meta)) };
+}
+
+/** The second step: the pending sign-in's token and a TOTP or recovery code; a session when both hold. */
+export async function completeSecondFactorSignIn(db: Db, pendingToken: string | undefined, code: string, meta: Meta) {
+  const done = await completePendingSignIn(db, pendingToken, code, meta);
+  return startSession(db, { id: done.userId, email: done.email }, meta, { secondFactor: done.method });
 }
 
 /** Records the sign-out of the session behind `token` in each of the user's organizations (before it is deleted). */

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { isRole, type Role } from "./permissions";
 import { findSession } from "./sessions";
+import { userHasSecondFactor } from "./two-factor/status";
 
 export interface OrgMembership {
   orgId: string;
@@ -15,6 +16,8 @@ export interface SessionContext {
   role: Role;
   /** Every organization the user belongs to, for the switcher. */
   memberships: OrgMembership[];
+  /** The active organization requires a second factor and the member has none: only enrolment is allowed. */
+  secondFactorRequired: boolean;
 }
 
 /**
@@ -33,11 +36,13 @@ export async function loadSessionContext(db: Db, token: string | undefined, now 
   const membership = valid.find((m) => m.orgId === session.activeOrgId) ?? valid[0];
   if (!membership) return null;
   const { org } = membership;
+  const secondFactorRequired = org.requireTwoFactor && !(await userHasSecondFactor(db, session.userId));
   return {
     sessionId: session.id,
     user: { id: session.user.id, email: session.user.email, name: session.user.name },
     org: { id: org.id, name: org.name, slug: org.slug, keyPrefix: org.keyPrefix },
     role: membership.role as Role,
     memberships: valid.map((m) => ({ orgId: m.orgId, name: m.org.name, role: m.role as Role })),
+    secondFactorRequired,
   };
 }

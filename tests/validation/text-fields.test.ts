@@ -14,6 +14,7 @@ import * as member from "@/lib/validations/member";
 import * as orgAdmin from "@/lib/validations/org-admin";
 import * as org from "@/lib/validations/org";
 import * as review from "@/lib/validations/review";
+import * as twoFactor from "@/lib/validations/two-factor";
 import { isValidText } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
 import { createOrg } from "../support/fixtures";
@@ -73,6 +74,10 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   scanLeakedTextSchema: [review.scanLeakedTextSchema, { text: "t" }],
   revokeLeakedKeysSchema: [review.revokeLeakedKeysSchema, { keyIds: [KEY_ID], confirmation: "revoke 1 key", reason: "r" }],
   acceptRiskSchema: [review.acceptRiskSchema, { keyId: KEY_ID, code: "never_expires", justification: "j", until: SOON }],
+  secondFactorCodeSchema: [twoFactor.secondFactorCodeSchema, { code: "123456" }],
+  totpCodeSchema: [twoFactor.totpCodeSchema, { code: "123 456" }],
+  twoFactorPolicySchema: [twoFactor.twoFactorPolicySchema, { requireTwoFactor: true }],
+  emptySchema: [twoFactor.emptySchema, {}],
   rotateBodySchema: [apiSchemas.rotateBodySchema, { grace: "1h" }],
   revokeBodySchema: [apiSchemas.revokeBodySchema, { reason: "r" }],
   revokeLeakedBodySchema: [apiSchemas.revokeLeakedBodySchema, { text: "t", reason: "r" }],
@@ -116,7 +121,7 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review };
+    const modules = { auth, key, member, orgAdmin, org, review, twoFactor };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)

@@ -8,6 +8,10 @@ import { db } from "@/lib/db";
 import { listPendingInvites } from "@/lib/members/invites";
 import { listMembers } from "@/lib/members/members";
 import { getKeyPolicy } from "@/lib/orgs/key-policy";
+import { getTwoFactorPolicy } from "@/lib/orgs/two-factor-policy";
+import { factorsOf } from "@/lib/auth/two-factor/status";
+import { Badge } from "@/components/ui/badge";
+import { TwoFactorPolicyForm } from "./two-factor-policy-form";
 import { InviteForm } from "./invite-form";
 import { InviteRevokeButton } from "./invite-revoke-button";
 import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
@@ -21,11 +25,16 @@ export default async function SettingsPage() {
   const ctx = await requirePageContext("members:read");
   const manageMembers = can(ctx.role, "members:manage");
   const manageSettings = can(ctx.role, "settings:manage");
-  const [members, invites, policy] = await Promise.all([
+  const [members, invites, policy, twoFactorPolicy] = await Promise.all([
     listMembers(db, ctx.org.id),
     manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
     getKeyPolicy(db, ctx.org.id),
+    getTwoFactorPolicy(db, ctx.org.id),
   ]);
+  const factors = await factorsOf(
+    db,
+    members.map((m) => m.userId),
+  );
   const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
   return (
@@ -64,6 +73,17 @@ export default async function SettingsPage() {
           {manageSettings ? <KeyPolicyForm policy={policy} /> : <KeyPolicySummary policy={policy} />}
         </Card>
 
+        <Card className="p-5">
+          <h2 className="text-base font-semibold">Two-factor authentication</h2>
+          {manageSettings ? (
+            <TwoFactorPolicyForm requireTwoFactor={twoFactorPolicy.requireTwoFactor} />
+          ) : (
+            <p className="mt-3 text-sm text-slate-700">
+              {twoFactorPolicy.requireTwoFactor ? "Required for every member." : "Not required: each member chooses."}
+            </p>
+          )}
+        </Card>
+
         <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold">Members</h2>
           <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Members">
@@ -72,6 +92,13 @@ export default async function SettingsPage() {
                 <span className="min-w-0 truncate">
                   {m.email}
                   {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                  <span className="ml-2" data-testid="member-factors">
+                    {factors.get(m.userId)?.totp ? (
+                      <Badge tone="green">Authenticator app</Badge>
+                    ) : (
+                      <Badge tone={twoFactorPolicy.requireTwoFactor ? "red" : "slate"}>No second factor</Badge>
+                    )}
+                  </span>
                 </span>
                 {manageMembers && isRole(m.role) ? (
                   <MemberControls memberId={m.id} email={m.email} role={m.role} roleOptions={roleOptions} />
