@@ -9,12 +9,17 @@ export function TwoFactorPolicyForm({ requireTwoFactor }: { requireTwoFactor: bo
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  const [checked, setChecked] = useState(requireTwoFactor);
 
   const change = (next: boolean) => {
     setError(null);
+    setChecked(next);
     startTransition(async () => {
       const result = await updateTwoFactorPolicyAction({ requireTwoFactor: next });
-      if (!result.ok) return setError(result.error);
+      if (!result.ok) {
+        setChecked(!next);
+        return setError(result.error);
+      }
       toast.success(next ? "Two-factor authentication is now required" : "Two-factor authentication is no longer required");
       router.refresh();
     });
@@ -28,7 +33,7 @@ export function TwoFactorPolicyForm({ requireTwoFactor }: { requireTwoFactor: bo
           id="policy-requireTwoFactor"
           type="checkbox"
           className="mt-1 size-4 accent-indigo-600"
-          checked={requireTwoFactor}
+          checked={checked}
           disabled={pending}
           onChange={(event) => change(event.target.checked)}
         />
