@@ -89,10 +89,12 @@ export default async function SettingsPage() {
           <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Members">
             {members.map((m) => (
               <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
-                <span className="min-w-0 truncate">
-                  {m.email}
-                  {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
-                  <span className="ml-2" data-testid="member-factors">
+                <span className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+                  <span className="min-w-0 break-all">
+                    {m.email}
+                    {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                  </span>
+                  <span data-testid="member-factors">
                     {factors.get(m.userId)?.totp ? (
                       <Badge tone="green">Authenticator app</Badge>
                     ) : (
