@@ -14,6 +14,8 @@ export type ActionErrorCode =
   | "RATE_LIMITED"
   // A dangerous action without a fresh proof of identity: the console asks for one, then repeats the call.
   | "STEP_UP_REQUIRED"
+  // A member of an organization that requires two-factor, without one yet: only setting one up is allowed.
+  | "TWO_FACTOR_REQUIRED"
   | "INTERNAL";
 
 /** Thrown by services for an expected refusal; the action wrapper turns it into an ActionResult. */

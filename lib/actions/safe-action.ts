@@ -46,7 +46,8 @@ export function authedAction<S extends z.ZodType, T>(
       const session = await getSessionContext();
       const refusal = authorize(session, permission);
       if (refusal) {
-        if (session) await auditActionRefusal(db, session, permission, raw, await currentRequestMeta(), "FORBIDDEN");
+        if (session && refusal.code === "FORBIDDEN")
+          await auditActionRefusal(db, session, permission, raw, await currentRequestMeta(), "FORBIDDEN");
         return refusal;
       }
       // authorize refuses a null session, so one is here.

@@ -52,6 +52,8 @@ const FROM_ACTION: Record<ActionErrorCode, ApiErrorCode> = {
   RATE_LIMITED: "RATE_LIMITED",
   // Console sessions only; the API authenticates with keys and never asks for one.
   STEP_UP_REQUIRED: "FORBIDDEN",
+  // A console session's refusal; the API authenticates by key and never meets it.
+  TWO_FACTOR_REQUIRED: "FORBIDDEN",
   INTERNAL: "INTERNAL",
 };
 

@@ -4,6 +4,7 @@ import type { SessionContext } from "./session-context";
 
 export const SESSION_ENDED = "Your session has ended. Sign in again.";
 export const ROLE_FORBIDS = "Your role does not allow this action.";
+export const TWO_FACTOR_REQUIRED = "Your organization requires two-factor authentication: set it up first.";
 
 /**
  * The one authorization decision for actions and routes: null when the session may act, else the refusal.
@@ -11,6 +12,9 @@ export const ROLE_FORBIDS = "Your role does not allow this action.";
  */
 export function authorize(session: SessionContext | null, permission: Permission): Extract<ActionResult, { ok: false }> | null {
   if (!session) return { ok: false, code: "UNAUTHENTICATED", error: SESSION_ENDED };
+  if (session.secondFactorRequired && permission !== "two-factor:enrol") {
+    return { ok: false, code: "TWO_FACTOR_REQUIRED", error: TWO_FACTOR_REQUIRED };
+  }
   if (!can(session.role, permission)) return { ok: false, code: "FORBIDDEN", error: ROLE_FORBIDS };
   return null;
 }

@@ -16,11 +16,17 @@ export const getSessionContext = cache(async (): Promise<SessionContext | null> 
   return loadSessionContext(db, await readSessionCookie());
 });
 
-/** For pages: leads to /setup before first run, to /login when signed out, and 403 without the permission. */
+export const TWO_FACTOR_SETUP_PATH = "/two-factor/setup";
+
+/**
+ * For pages: leads to /setup before first run, to /login when signed out, to the second-factor setup when the
+ * organization requires one the member lacks, and 403 without the permission.
+ */
 export async function requirePageContext(permission?: Permission): Promise<SessionContext> {
   if (!(await isInstalled(db))) redirect("/setup");
   const ctx = await getSessionContext();
   if (!ctx) redirect("/login");
+  if (ctx.secondFactorRequired) redirect(TWO_FACTOR_SETUP_PATH);
   if (permission && !can(ctx.role, permission)) forbidden();
   return ctx;
 }

@@ -7,6 +7,8 @@ import { verifyPassword } from "./password";
 import { createSession, findSession } from "./sessions";
 import { checkPasswordThrottled } from "./throttle";
 import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
+import { completePendingSignIn, createPendingSignIn } from "./two-factor/pending-sign-in";
+import { userHasSecondFactor } from "./two-factor/status";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
 export const SSO_REQUIRED = "Your organization requires single sign-on: choose “Use single sign-on (SSO)” below.";
@@ -31,16 +33,75 @@ async function auditSignInRefusal(db: Db, email: string, user: KnownUser, action
   }
 }
 
+type GatedMembership = {
+  orgId: string;
+  org: { ssoConfig: { enabled: boolean; requireSso: boolean; breakGlassUserId: string | null } | null };
+};
+const GATED_MEMBERSHIPS = {
+  orderBy: { createdAt: "asc" },
+  select: { orgId: true, org: { select: { ssoConfig: { select: SSO_GATE_SELECT } } } },
+} as const;
+
+/** Organizations that require SSO are out of a password session's reach (lib/sso/reach.ts). */
+function passwordReachable(userId: string, memberships: GatedMembership[]) {
+  return memberships.filter((m) => orgReachable({ userId, ssoOrgId: null }, m.orgId, m.org.ssoConfig));
+}
+
+/**
+ * A new password session (a fresh token: the session id rotates) in the first organization it reaches, audited in
+ * each of those. Checked again here, after a second factor too: the policy may have changed in between.
+ */
+async function startSession(db: Db, user: { id: string; email: string }, meta: Meta, data?: Record<string, unknown>) {
+  const all = await db.membership.findMany({ where: { userId: user.id }, ...GATED_MEMBERSHIPS });
+  const memberships = passwordReachable(user.id, all);
+  if (all.length > 0 && memberships.length === 0) await refuseSsoRequired(db, user, all, meta);
+  const session = await createSession(db, user.id, memberships[0]?.orgId ?? null, meta);
+  for (const membership of memberships) {
+    await recordAudit(db, {
+      orgId: membership.orgId,
+      actor: { type: "user", id: user.id, label: user.email },
+      action: "user.signed_in",
+      target: { type: "user", id: user.id },
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data,
+    });
+  }
+  return { ...session, userId: user.id };
+}
+
+async function refuseSsoRequired(
+  db: Db,
+  user: { id: string; email: string },
+  memberships: { orgId: string }[],
+  meta: Meta,
+): Promise<never> {
+  for (const { orgId } of memberships)
+    await recordRefusal(db, {
+      orgId,
+      actor: { type: "user", id: user.id, label: user.email },
+      action: "user.sign_in_refused",
+      outcome: "denied",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data: { reason: "sso_required" },
+    });
+  throw new ActionError("FORBIDDEN", SSO_REQUIRED);
+}
+
+export type SignInResult =
+  | { secondFactor: false; token: string; expiresAt: Date; userId: string }
+  // The password was right and the member has a second factor: no session yet, only the pending sign-in's token.
+  | { secondFactor: true; pendingToken: string; expiresAt: Date; token?: undefined; userId?: undefined };
+
 /**
  * Signs in; every failure gives one message, and costs a password hash whether or not the email exists —
- * except when the account or address is throttled, which is refused before any hashing.
+ * except when the account or address is throttled, which is refused before any hashing. A member with a second
+ * factor gets a pending sign-in instead of a session (see completeSecondFactorSignIn).
  * Each sign-in creates a new session token (the session id rotates). `email` is already normalized by the schema.
  */
-export async function signIn(db: Db, email: string, password: string, meta: Meta) {
-  const user = await db.user.findUnique({
-    where: { email },
-    include: { memberships: { orderBy: { createdAt: "asc" }, include: { org: { select: { ssoConfig: { select: SSO_GATE_SELECT } } } } } },
-  });
+export async function signIn(db: Db, email: string, password: string, meta: Meta): Promise<SignInResult> {
+  const user = await db.user.findUnique({ where: { email }, include: { memberships: GATED_MEMBERSHIPS } });
   let ok: boolean;
   try {
     ok = await checkPasswordThrottled(db, email, user?.passwordHash, password, meta.ip, verifyPassword);
@@ -54,34 +115,21 @@ export async function signIn(db: Db, email: string, password: string, meta: Meta
     await auditSignInRefusal(db, email, user, "user.sign_in_failed", "failed", meta);
     throw new ActionError("UNAUTHENTICATED", WRONG_CREDENTIALS);
   }
-  // Organizations that require SSO are out of a password session's reach (lib/sso/reach.ts); with none left, no session.
-  const reachable = user.memberships.filter((m) => orgReachable({ userId: user.id, ssoOrgId: null }, m.orgId, m.org.ssoConfig));
-  if (user.memberships.length > 0 && reachable.length === 0) {
-    for (const { orgId } of user.memberships)
-      await recordRefusal(db, {
-        orgId,
-        actor: { type: "user", id: user.id, label: user.email },
-        action: "user.sign_in_refused",
-        outcome: "denied",
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        data: { reason: "sso_required" },
-      });
-    throw new ActionError("FORBIDDEN", SSO_REQUIRED);
+  // With every organization behind SSO, the password alone opens nothing: refused before any second factor.
+  if (user.memberships.length > 0 && passwordReachable(user.id, user.memberships).length === 0) {
+    await refuseSsoRequired(db, user, user.memberships, meta);
   }
-  const orgId = reachable[0]?.orgId ?? null;
-  const session = await createSession(db, user.id, orgId, meta);
-  for (const membership of reachable) {
-    await recordAudit(db, {
-      orgId: membership.orgId,
-      actor: { type: "user", id: user.id, label: user.email },
-      action: "user.signed_in",
-      target: { type: "user", id: user.id },
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
+  if (await userHasSecondFactor(db, user.id)) {
+    const pending = await createPendingSignIn(db, user.id);
+    return { secondFactor: true, pendingToken: pending.token, expiresAt: pending.expiresAt };
   }
-  return { ...session, userId: user.id };
+  return { secondFactor: false, ...(await startSession(db, user, meta)) };
+}
+
+/** The second step: the pending sign-in's token and a TOTP or recovery code; a session when both hold. */
+export async function completeSecondFactorSignIn(db: Db, pendingToken: string | undefined, code: string, meta: Meta) {
+  const done = await completePendingSignIn(db, pendingToken, code, meta);
+  return startSession(db, { id: done.userId, email: done.email }, meta, { secondFactor: done.method });
 }
 
 /** Records the sign-out of the session behind `token` in each of the user's organizations (before it is deleted). */

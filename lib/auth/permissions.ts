@@ -32,6 +32,9 @@ export const PERMISSIONS = {
   "orgs:switch": ["admin", "lead", "auditor"],
   // One's own account (the password): every member.
   "account:manage": ["admin", "lead", "auditor"],
+  // Setting up a second factor: the one thing a member may still do when the organization requires one and
+  // they have none yet.
+  "two-factor:enrol": ["admin", "lead", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { isRole, type Role } from "./permissions";
 import { findSession } from "./sessions";
 import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
+import { userHasSecondFactor } from "./two-factor/status";
 
 export interface OrgMembership {
   orgId: string;
@@ -18,6 +19,8 @@ export interface SessionContext {
   role: Role;
   /** Every organization the user belongs to, for the switcher. */
   memberships: OrgMembership[];
+  /** The active organization requires a second factor and the member has none: only enrolment is allowed. */
+  secondFactorRequired: boolean;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function loadSessionContext(db: Db, token: string | undefined, now 
   const membership = valid.find((m) => m.orgId === session.activeOrgId) ?? valid[0];
   if (!membership) return null;
   const { org } = membership;
+  const secondFactorRequired = org.requireTwoFactor && !(await userHasSecondFactor(db, session.userId));
   return {
     sessionId: session.id,
     reauthenticatedAt: session.reauthenticatedAt,
@@ -43,5 +47,6 @@ export async function loadSessionContext(db: Db, token: string | undefined, now 
     org: { id: org.id, name: org.name, slug: org.slug, keyPrefix: org.keyPrefix },
     role: membership.role as Role,
     memberships: valid.map((m) => ({ orgId: m.orgId, name: m.org.name, role: m.role as Role })),
+    secondFactorRequired,
   };
 }

@@ -6,6 +6,8 @@ import type { RequestMeta } from "../http/request-meta";
 import type { StepUpProofInput } from "../validations/step-up";
 import { verifyPassword } from "./password";
 import { checkPasswordThrottled } from "./throttle";
+import { userHasSecondFactor } from "./two-factor/status";
+import { checkSecondFactor } from "./two-factor/verify";
 
 // Second-factor settings (enrolling or removing a factor, regenerating recovery codes) are dangerous actions too:
 // their server actions take `{ stepUp: true }` in authedAction like the others, once they exist.
@@ -36,23 +38,22 @@ export function assertFreshProof(reauthenticatedAt: Date | null | undefined, now
 
 export type StepUpMethod = "password" | "second-factor";
 
-/**
- * SECOND-FACTOR HOOK (issue 14, wired by the lead after the two-factor branch lands): whether the member has a
- * second factor. Replace the body with `return hasSecondFactor(userId)` from lib/auth/two-factor/.
- */
-export function memberHasSecondFactor(_db: Db, _userId: string): Promise<boolean> {
-  return Promise.resolve(false);
+/** Whether the member has an active second factor (then a step-up takes it, not the password). */
+export function memberHasSecondFactor(db: Db, userId: string): Promise<boolean> {
+  return userHasSecondFactor(db, userId);
 }
 
 /**
- * SECOND-FACTOR HOOK (issue 14, wired by the lead): checks a TOTP or recovery code. Replace the body with
- * `return verifySecondFactorCode(userId, code, meta)` from lib/auth/two-factor/ — which throttles, audits its own
- * failures and marks a used code spent; it must resolve to false (not throw) for a wrong code.
+ * Checks a TOTP or recovery code as a proof: each code once, throttled per member and address, failures audited
+ * by the two-factor module. False for a wrong code; a throttled member gets RATE_LIMITED.
  */
-export function verifySecondFactorProof(_db: Db, _userId: string, _code: string, _meta: Meta): Promise<boolean> {
-  return Promise.reject(
-    new ActionError("VALIDATION", "Second factors are not available yet", { code: "Second factors are not available yet" }),
-  );
+export async function verifySecondFactorProof(db: Db, userId: string, code: string, meta: Meta): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+  if (!user) return false;
+  const result = await checkSecondFactor(db, user, code, meta, "step_up");
+  if (result.ok) return true;
+  if (result.code === "RATE_LIMITED") throw new ActionError("RATE_LIMITED", result.error);
+  return false;
 }
 
 /** The proof a member gives: their second factor if they have one, else their password. */

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { createPendingSignIn } from "../auth/two-factor/pending-sign-in";
+import { userHasSecondFactor } from "../auth/two-factor/status";
 import { recordAudit } from "../audit";
 import { ActionError } from "../actions/errors";
 import { hashPassword, verifyPassword } from "../auth/password";
@@ -142,6 +144,18 @@ export async function acceptInvite(db: Db, token: string, password: string, meta
     if ((error as { code?: string }).code === "P2002") throw new ActionError("NOT_FOUND", INVITE_INVALID);
     throw error;
   }
+  // An existing account with a second factor proves it next, as at sign-in: no session from the password alone.
+  if (existing && (await userHasSecondFactor(db, userId))) {
+    const pending = await createPendingSignIn(db, userId, now);
+    return {
+      secondFactor: true as const,
+      pendingToken: pending.token,
+      expiresAt: pending.expiresAt,
+      token: undefined,
+      userId,
+      orgId: invite.orgId,
+    };
+  }
   const session = await createSession(db, userId, invite.orgId, meta, now);
-  return { ...session, userId, orgId: invite.orgId };
+  return { secondFactor: false as const, ...session, userId, orgId: invite.orgId };
 }

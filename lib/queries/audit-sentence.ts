@@ -97,6 +97,14 @@ function keyChanges(before: Data, after: Data): string {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+const FACTOR_PURPOSE: Record<string, string> = {
+  sign_in: " at sign-in",
+  enrolment: " while setting up an authenticator app",
+  remove: " to remove the authenticator app",
+  recovery_codes: " to replace the recovery codes",
+  step_up: " to confirm an action",
+};
+
 const GRACE_TEXT: Record<string, string> = { "1h": "1 hour", "24h": "24 hours", "7d": "7 days" };
 
 function sentenceFor(action: string, data: Data, label: string): string {
@@ -136,8 +144,32 @@ function sentenceFor(action: string, data: Data, label: string): string {
       const from = source === "leak" ? " from a leak report" : source === "api" ? " through the API" : "";
       return `Revoked${from}${reason ? ` — reason: ${reason}` : ""}`;
     }
-    case "user.signed_in":
-      return "Signed in";
+    case "user.signed_in": {
+      const factor = str(data.secondFactor);
+      return factor === "totp"
+        ? "Signed in with an authenticator code"
+        : factor === "recovery_code"
+          ? "Signed in with a recovery code"
+          : "Signed in";
+    }
+    case "user.second_factor_enrolled":
+      return `Set up an authenticator app${num(data.recoveryCodes) ? `; ${plural(num(data.recoveryCodes) ?? 0, "recovery code")} made` : ""}`;
+    case "user.second_factor_removed":
+      return "Removed their authenticator app and recovery codes";
+    case "user.second_factor_failed":
+      return `Wrong or already used code${FACTOR_PURPOSE[str(data.purpose) ?? ""] ?? ""}`;
+    case "user.second_factor_throttled":
+      return "Too many codes tried: refused without checking";
+    case "user.recovery_code_used": {
+      const left = num(data.recoveryCodesLeft);
+      return `Used a recovery code${FACTOR_PURPOSE[str(data.purpose) ?? ""] ?? ""}${left !== null ? `; ${plural(left, "code")} left` : ""}`;
+    }
+    case "user.recovery_codes_regenerated":
+      return "Replaced their recovery codes; the old ones no longer work";
+    case "org.two_factor_policy_updated":
+      return after.requireTwoFactor === true
+        ? "Required two-factor authentication for every member"
+        : "Stopped requiring two-factor authentication";
     case "user.signed_out":
       return "Signed out";
     // The address tried is the event's actor, shown beside the sentence.

@@ -13,6 +13,7 @@ import { stepUpProofSchema } from "@/lib/validations/step-up";
 import { setUpTestDb, testBackend, testMeta } from "../support/db";
 import { createOrg } from "../support/fixtures";
 import { addMember, adminActor } from "../support/members";
+import { enrolTotp, totpCode } from "../support/two-factor";
 
 const { db, url } = await setUpTestDb();
 const org = await createOrg(db, { name: "Step Up", keyPrefix: "step" });
@@ -79,6 +80,48 @@ describe("step-up proof", () => {
       ok: false,
       code: "VALIDATION",
     });
+  });
+});
+
+describe("step-up with a second factor", () => {
+  it("a member with an authenticator app proves with a code, not the password; each code once", async () => {
+    const m = await memberWithPassword();
+    const { secret } = await enrolTotp(db, { id: m.userId, email: m.email });
+    const old = new Date(Date.now() - 20 * 60_000);
+    await db.session.updateMany({ where: { userId: m.userId }, data: { reauthenticatedAt: old } });
+    const who = { userId: m.userId, sessionId: (await sessionRow(m.token)).id };
+
+    // The password alone is not this member's proof any more.
+    expect(await prove(who, { method: "password", password: PASSWORD })).toMatchObject({ ok: false, code: "VALIDATION" });
+    expect((await sessionRow(m.token)).reauthenticatedAt).toEqual(old);
+    // The enrolment used the current step: the next one is a fresh code.
+    const code = totpCode(secret, 1);
+    expect(await prove(who, { method: "second-factor", code })).toMatchObject({ ok: true, data: { method: "second-factor" } });
+    expect(hasFreshProof((await sessionRow(m.token)).reauthenticatedAt)).toBe(true);
+    // The same code again (a replay) is refused and audited.
+    expect(await prove(who, { method: "second-factor", code })).toMatchObject({
+      ok: false,
+      code: "VALIDATION",
+      fieldErrors: { code: expect.any(String) },
+    });
+    expect(await db.auditEvent.count({ where: { action: "user.second_factor_failed", actorId: m.userId } })).toBeGreaterThan(0);
+  });
+
+  it("a reset link for a member with a second factor also needs a code", async () => {
+    const m = await memberWithPassword("auditor");
+    const { recoveryCodes } = await enrolTotp(db, { id: m.userId, email: m.email });
+    const issued = await issuePasswordReset(db, adminActor(org), m.memberId);
+    const fresh = "violet harbour compass meadow";
+    expect(
+      await runAction(resetPasswordSchema, { token: issued.token, password: fresh }, (input) => completePasswordReset(db, input, testMeta)),
+    ).toMatchObject({
+      ok: false,
+    });
+    const withCode = await runAction(resetPasswordSchema, { token: issued.token, password: fresh, code: recoveryCodes[0] }, (input) =>
+      completePasswordReset(db, input, testMeta),
+    );
+    expect(withCode).toMatchObject({ ok: true });
+    expect(await verifyPassword((await db.user.findUniqueOrThrow({ where: { id: m.userId } })).passwordHash, fresh)).toBe(true);
   });
 });
 

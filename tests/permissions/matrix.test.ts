@@ -6,7 +6,7 @@
 // build's own action manifest, so a new action, route or page without an entry here fails.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession, hashSessionToken } from "@/lib/auth/sessions";
@@ -20,6 +20,9 @@ import { addMember, adminActor } from "../support/members";
 import { startOidcProvider, type TestProvider } from "../support/oidc-provider";
 import { updateSsoSettings } from "@/lib/sso/settings";
 import { ssoSettingsSchema } from "@/lib/validations/sso";
+import { totpCode } from "../support/two-factor";
+import { newTotpSecret, totpBase32 } from "@/lib/auth/two-factor/totp";
+import { sealTotpSecret } from "@/lib/auth/two-factor/secret-box";
 import { builtActions, callAction, expectUnchanged, filesIn, get, plain, root, snapshot, type BuiltAction } from "./http";
 
 type Who = Role | "signed-out" | "other-org";
@@ -42,6 +45,19 @@ const otherAdmin = await addMember(db, B.orgId, "admin");
 const PASSWORD = "correct horse battery";
 const passwordHash = await hashPassword(PASSWORD);
 const keyA = await makeKey(db, A.actor, { name: "alpha-matrix-deploy-key" });
+// One authenticator secret for every caller: the second-factor entries set it up (pending or active) for each
+// candidate caller, as the password entry resets their passwords, so the code they send is valid whoever calls.
+const totpSecret = newTotpSecret();
+const totpSecretEnc = sealTotpSecret(totpSecret);
+const callerIds = () => [...Object.values(members), otherAdmin].map((m) => m.userId);
+async function setTotpForCallers(confirmed: boolean) {
+  for (const userId of callerIds()) {
+    const data = { secretEnc: totpSecretEnc, confirmedAt: confirmed ? new Date() : null, lastUsedStep: null };
+    await db.totpFactor.upsert({ where: { userId }, create: { userId, ...data }, update: data });
+  }
+  await db.loginThrottle.deleteMany({ where: { subject: { startsWith: "2fa:" } } });
+  return { code: totpCode(totpBase32(totpSecret)) };
+}
 const inviteA = await createInvite(db, adminActor(A), { email: "invited-matrix@example.com", role: "auditor" });
 const resetMember = await addMember(db, A.orgId, "auditor");
 const resetA = await issuePasswordReset(db, adminActor(A), resetMember.memberId);
@@ -299,6 +315,53 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     },
     expect: "ok",
   },
+  "lib/actions/auth/verify-sign-in-code.ts#verifySignInCodeAction": {
+    auth: "public",
+    why: "the pending sign-in cookie a correct password sets, plus the code; without that cookie, nothing",
+    input: async () => ({ code: "123456" }),
+    expect: { code: "UNAUTHENTICATED" },
+  },
+  // Setting up a second factor is every member's, and the one action a require-two-factor policy leaves open.
+  "lib/actions/account/start-totp-enrolment.ts#startTotpEnrolmentAction": {
+    auth: "session",
+    permission: "two-factor:enrol",
+    allow: ALL,
+    input: async () => {
+      await db.totpFactor.deleteMany({ where: { userId: { in: callerIds() } } });
+      return {};
+    },
+    otherOrg: "own-org",
+  },
+  "lib/actions/account/confirm-totp-enrolment.ts#confirmTotpEnrolmentAction": {
+    auth: "session",
+    permission: "two-factor:enrol",
+    allow: ALL,
+    input: () => setTotpForCallers(false),
+    otherOrg: "own-org",
+  },
+  // Changing the factors takes a current code.
+  "lib/actions/account/remove-totp.ts#removeTotpAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: () => setTotpForCallers(true),
+    otherOrg: "own-org",
+  },
+  "lib/actions/account/regenerate-recovery-codes.ts#regenerateRecoveryCodesAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: () => setTotpForCallers(true),
+    otherOrg: "own-org",
+  },
+  // Turning it on (each call starts from off: see the reset after each action case).
+  "lib/actions/settings/update-two-factor-policy.ts#updateTwoFactorPolicyAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ requireTwoFactor: true }),
+    otherOrg: "own-org",
+  },
   "lib/actions/keys/expire-grace-secret.ts#expireGraceSecretAction": {
     auth: "session",
     stepUp: true,
@@ -400,6 +463,10 @@ export const PAGE_MATRIX: Record<string, { url: string; expect: Record<Who, Expe
   "app/page.tsx": { url: "/", expect: { ...same(TO_KEYS), "signed-out": TO_LOGIN } },
   "app/(auth)/login/page.tsx": { url: "/login", expect: { ...same(TO_KEYS), "signed-out": OK } },
   "app/(auth)/setup/page.tsx": { url: "/setup", expect: same(TO_LOGIN) },
+  // The second step of signing in: only for a browser holding a pending sign-in; a signed-in one goes on.
+  "app/(auth)/login/two-factor/page.tsx": { url: "/login/two-factor", expect: { ...same(TO_KEYS), "signed-out": TO_LOGIN } },
+  // Where a require-two-factor policy sends a member without one (see its own tests below); others go on.
+  "app/(auth)/two-factor/setup/page.tsx": { url: "/two-factor/setup", expect: { ...same(TO_KEYS), "signed-out": TO_LOGIN } },
   "app/(auth)/invite/[token]/page.tsx": {
     url: `/invite/${inviteA.token}`,
     expect: same(OK),
@@ -604,6 +671,11 @@ function builtAction(key: string): BuiltAction {
 const actionCases = Object.keys(ACTION_MATRIX).flatMap((key) => WHO.map((who) => [key, who] as const));
 
 describe("server actions, called over HTTP as each role", () => {
+  // A case that turned on "require two-factor" must not leave the next case's callers locked out.
+  afterEach(async () => {
+    await db.organization.updateMany({ where: { id: { in: [A.orgId, B.orgId] } }, data: { requireTwoFactor: false } });
+  });
+
   it.each(actionCases)("%s as %s", async (key, who) => {
     const entry = ACTION_MATRIX[key];
     const token = await sessionFor(who);
@@ -798,5 +870,72 @@ describe("a forged or expired session cookie counts as signed out", () => {
     expect(await db.session.count({ where: { tokenHash: hashSessionToken(token) } })).toBe(0);
     const after = await snapshot(db);
     expectUnchanged({ ...before, Session: [] }, { ...after, Session: [] }, kind);
+  });
+});
+
+// An organization that requires two-factor, and its admin (whose role allows everything) without a second factor:
+// every action but setting one up is refused with TWO_FACTOR_REQUIRED and changes nothing, every console page
+// leads to the setup page, console routes answer 403. Once the admin has a factor, the same calls go through.
+describe("require two-factor: a member without a second factor can only set one up", () => {
+  const C = { orgId: "", userId: "" };
+  beforeAll(async () => {
+    const org = await createOrg(db, { name: "Charlie Matrix", keyPrefix: "charlie" });
+    Object.assign(C, { orgId: org.orgId, userId: org.userId });
+    await db.organization.update({ where: { id: C.orgId }, data: { requireTwoFactor: true } });
+  });
+  const sessionOfC = async () => (await createSession(db, C.userId, C.orgId, testMeta)).token;
+  const blocked = Object.entries(ACTION_MATRIX).filter(([, e]) => e.auth === "session" && e.permission !== "two-factor:enrol");
+  const enrolment = Object.entries(ACTION_MATRIX).filter(([, e]) => e.auth === "session" && e.permission === "two-factor:enrol");
+
+  it.each(blocked.map(([key]) => key))("%s is refused", async (key) => {
+    const entry = ACTION_MATRIX[key];
+    if (entry.auth !== "session") throw new Error("not a session action");
+    const input = await entry.input("admin");
+    const token = await sessionOfC();
+    const before = await snapshot(db);
+    const reply = await callAction(server.url, builtAction(key), token, [input]);
+    expect(reply.result, `${key}: ${reply.text.slice(0, 300)}`).toMatchObject({ ok: false, code: "TWO_FACTOR_REQUIRED" });
+    expectUnchanged(before, await snapshot(db), key);
+  });
+
+  it("every console page leads to the setup page, which opens; console routes refuse", async () => {
+    const token = await sessionOfC();
+    const consolePages = Object.entries(PAGE_MATRIX).filter(([file]) => file.startsWith("app/(console)/"));
+    expect(consolePages.length).toBeGreaterThanOrEqual(10);
+    for (const [, { url: pageUrl }] of consolePages) {
+      const res = await get(server.url, pageUrl, token, "navigate");
+      expect({ url: pageUrl, status: res.status, location: res.location }).toMatchObject({
+        status: 307,
+        location: expect.stringMatching(/\/two-factor\/setup$/),
+      });
+    }
+    expect((await get(server.url, "/two-factor/setup", token, "navigate")).status).toBe(200);
+    for (const [, route] of Object.entries(ROUTE_MATRIX).filter(([, r]) => r.client === "browser")) {
+      const res = await get(server.url, route.url, token, "cors");
+      expect(res.status, route.url).toBe(403);
+      expect(res.text).toContain("TWO_FACTOR_REQUIRED");
+    }
+  });
+
+  it.each(enrolment.map(([key]) => key))("%s is allowed", async (key) => {
+    const entry = ACTION_MATRIX[key];
+    if (entry.auth !== "session") throw new Error("not a session action");
+    await db.totpFactor.deleteMany({ where: { userId: C.userId } });
+    if (key.includes("confirm")) {
+      await db.totpFactor.create({ data: { userId: C.userId, secretEnc: totpSecretEnc } });
+    }
+    const input = key.includes("confirm") ? { code: totpCode(totpBase32(totpSecret)) } : {};
+    const reply = await callAction(server.url, builtAction(key), await sessionOfC(), [input]);
+    expect(reply.result, `${key}: ${reply.text.slice(0, 300)}`).toMatchObject({ ok: true });
+  });
+
+  it("with a second factor the same member acts and sees the console", async () => {
+    const data = { secretEnc: totpSecretEnc, confirmedAt: new Date() };
+    await db.totpFactor.upsert({ where: { userId: C.userId }, create: { userId: C.userId, ...data }, update: data });
+    const token = await sessionOfC();
+    const rename = builtAction("lib/actions/orgs/rename-organization.ts#renameOrganizationAction");
+    expect((await callAction(server.url, rename, token, [{ name: "Charlie Renamed" }])).result).toMatchObject({ ok: true });
+    expect((await get(server.url, "/keys", token, "navigate")).status).toBe(200);
+    expect((await get(server.url, "/two-factor/setup", token, "navigate")).location).toMatch(/\/keys$/);
   });
 });

@@ -18,6 +18,7 @@ import * as review from "@/lib/validations/review";
 import * as session from "@/lib/validations/session";
 import * as stepUp from "@/lib/validations/step-up";
 import * as sso from "@/lib/validations/sso";
+import * as twoFactor from "@/lib/validations/two-factor";
 import { generateSecret } from "@/lib/keys/secret";
 import { isValidText, SECRET_IN_TEXT } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
@@ -93,6 +94,10 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   ],
   ssoStartSchema: [sso.ssoStartSchema, { identifier: "ada@example.com", next: "/keys" }],
   acceptRiskSchema: [review.acceptRiskSchema, { keyId: KEY_ID, code: "never_expires", justification: "j", until: SOON }],
+  secondFactorCodeSchema: [twoFactor.secondFactorCodeSchema, { code: "123456" }],
+  totpCodeSchema: [twoFactor.totpCodeSchema, { code: "123 456" }],
+  twoFactorPolicySchema: [twoFactor.twoFactorPolicySchema, { requireTwoFactor: true }],
+  emptySchema: [twoFactor.emptySchema, {}],
   rotateBodySchema: [apiSchemas.rotateBodySchema, { grace: "1h" }],
   revokeBodySchema: [apiSchemas.revokeBodySchema, { reason: "r" }],
   revokeLeakedBodySchema: [apiSchemas.revokeLeakedBodySchema, { text: "t", reason: "r" }],
@@ -143,7 +148,7 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso };
+    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso, twoFactor };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)

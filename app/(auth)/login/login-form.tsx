@@ -24,7 +24,8 @@ export function LoginForm({ next }: { next?: string | null }) {
     setFormError(null);
     const result = await signInAction(values);
     if (result.ok) {
-      router.replace(next ?? "/keys");
+      if (result.data.secondFactor) router.push(`/login/two-factor${next ? `?next=${encodeURIComponent(next)}` : ""}`);
+      else router.replace(next ?? "/keys");
       return;
     }
     setFormError(applyActionErrors(result, form.setError));

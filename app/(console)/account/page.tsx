@@ -3,19 +3,29 @@ import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { listActiveSessions } from "@/lib/auth/session-list";
+import { factorsOf } from "@/lib/auth/two-factor/status";
 import { db } from "@/lib/db";
 import { ChangePasswordForm } from "./change-password-form";
 import { SessionsList } from "./sessions-list";
+import { TwoFactorSettings } from "./two-factor-settings";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const ctx = await requirePageContext("account:manage");
-  const sessions = await listActiveSessions(db, ctx.user.id, ctx.sessionId);
+  const [sessions, factorsByUser] = await Promise.all([listActiveSessions(db, ctx.user.id, ctx.sessionId), factorsOf(db, [ctx.user.id])]);
+  const factors = factorsByUser.get(ctx.user.id)!;
   return (
     <>
       <PageHeader title="Your account" description={`Signed in as ${ctx.user.email}.`} />
       <div className="grid max-w-5xl gap-6 xl:grid-cols-2">
+        <Card className="p-5">
+          <h2 className="text-base font-semibold text-slate-900">Two-factor authentication</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            A code from an authenticator app on your phone, asked after your password, so a stolen password alone does not open the console.
+          </p>
+          <TwoFactorSettings enrolled={factors.totp} recoveryCodesLeft={factors.recoveryCodesLeft} />
+        </Card>
         <Card className="p-5">
           <h2 className="text-base font-semibold text-slate-900">Change password</h2>
           <p className="mt-1 text-sm text-slate-600">
@@ -23,7 +33,7 @@ export default async function AccountPage() {
           </p>
           <ChangePasswordForm />
         </Card>
-        <Card className="p-5">
+        <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold text-slate-900">Active sessions</h2>
           <p className="mt-1 text-sm text-slate-600">
             Where your account is signed in. A session you sign out here ends on its next request. The address is the one it signed in from.

@@ -13,6 +13,10 @@ import { publicOrigin } from "@/lib/sso/origin";
 import { getSsoSettings } from "@/lib/sso/settings";
 import { currentRequestMeta } from "@/lib/auth/current";
 import { headers } from "next/headers";
+import { getTwoFactorPolicy } from "@/lib/orgs/two-factor-policy";
+import { factorsOf } from "@/lib/auth/two-factor/status";
+import { Badge } from "@/components/ui/badge";
+import { TwoFactorPolicyForm } from "./two-factor-policy-form";
 import { InviteForm } from "./invite-form";
 import { InviteRevokeButton } from "./invite-revoke-button";
 import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
@@ -27,13 +31,18 @@ export default async function SettingsPage() {
   const ctx = await requirePageContext("members:read");
   const manageMembers = can(ctx.role, "members:manage");
   const manageSettings = can(ctx.role, "settings:manage");
-  const [members, invites, policy, sso] = await Promise.all([
+  const [members, invites, policy, sso, twoFactorPolicy] = await Promise.all([
     listMembers(db, ctx.org.id),
     manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
     getKeyPolicy(db, ctx.org.id),
     getSsoSettings(db, ctx.org.id),
+    getTwoFactorPolicy(db, ctx.org.id),
   ]);
   const redirectUri = new URL(SSO_CALLBACK_PATH, publicOrigin((await headers()).get("host"), await currentRequestMeta())).href;
+  const factors = await factorsOf(
+    db,
+    members.map((m) => m.userId),
+  );
   const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
   return (
@@ -72,6 +81,17 @@ export default async function SettingsPage() {
           {manageSettings ? <KeyPolicyForm policy={policy} /> : <KeyPolicySummary policy={policy} />}
         </Card>
 
+        <Card className="p-5">
+          <h2 className="text-base font-semibold">Two-factor authentication</h2>
+          {manageSettings ? (
+            <TwoFactorPolicyForm requireTwoFactor={twoFactorPolicy.requireTwoFactor} />
+          ) : (
+            <p className="mt-3 text-sm text-slate-700">
+              {twoFactorPolicy.requireTwoFactor ? "Required for every member." : "Not required: each member chooses."}
+            </p>
+          )}
+        </Card>
+
         <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold">Single sign-on (OpenID Connect)</h2>
           <p className="mt-1 text-sm text-slate-600">
@@ -90,9 +110,18 @@ export default async function SettingsPage() {
           <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Members">
             {members.map((m) => (
               <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
-                <span className="min-w-0 truncate">
-                  {m.email}
-                  {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                <span className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+                  <span className="min-w-0 break-all">
+                    {m.email}
+                    {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                  </span>
+                  <span data-testid="member-factors">
+                    {factors.get(m.userId)?.totp ? (
+                      <Badge tone="green">Authenticator app</Badge>
+                    ) : (
+                      <Badge tone={twoFactorPolicy.requireTwoFactor ? "red" : "slate"}>No second factor</Badge>
+                    )}
+                  </span>
                 </span>
                 {manageMembers && isRole(m.role) ? (
                   <MemberControls

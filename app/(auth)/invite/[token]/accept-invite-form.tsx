@@ -30,7 +30,7 @@ export function AcceptInviteForm({ token, email, hasAccount }: { token: string; 
     setFormError(null);
     const result = await acceptInviteAction(values);
     if (result.ok) {
-      router.replace("/keys");
+      router.replace(result.data.secondFactor ? "/login/two-factor" : "/keys");
       return;
     }
     setFormError(applyActionErrors(result, form.setError));

@@ -1,0 +1,23 @@
+import type { Db } from "../../db/client";
+
+/** Whether the member has an active second factor (a confirmed authenticator app). */
+export async function userHasSecondFactor(db: Pick<Db, "totpFactor">, userId: string): Promise<boolean> {
+  return (await db.totpFactor.count({ where: { userId, confirmedAt: { not: null } } })) > 0;
+}
+
+export interface MemberFactors {
+  totp: boolean;
+  recoveryCodesLeft: number;
+}
+
+/** Each member's second factors, for the members list and the account page. */
+export async function factorsOf(db: Pick<Db, "totpFactor" | "recoveryCode">, userIds: string[]): Promise<Map<string, MemberFactors>> {
+  const [totps, codes] = await Promise.all([
+    db.totpFactor.findMany({ where: { userId: { in: userIds }, confirmedAt: { not: null } }, select: { userId: true } }),
+    db.recoveryCode.groupBy({ by: ["userId"], where: { userId: { in: userIds }, usedAt: null }, _count: { _all: true } }),
+  ]);
+  const out = new Map(userIds.map((id) => [id, { totp: false, recoveryCodesLeft: 0 }]));
+  for (const t of totps) out.get(t.userId)!.totp = true;
+  for (const c of codes) out.get(c.userId)!.recoveryCodesLeft = c._count._all;
+  return out;
+}
