@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { ActionError, validationError, type ActionResult } from "./errors";
+import { DomainError } from "../errors";
+import { validationError, type ActionResult } from "./errors";
 
 /**
  * The one pipeline every action and API mutation runs: parse with the shared schema, run, and turn any
@@ -22,7 +23,7 @@ export async function runAction<S extends z.ZodType, T>(
 }
 
 export function errorResult(error: unknown): ActionResult<never> {
-  if (error instanceof ActionError) {
+  if (error instanceof DomainError) {
     return { ok: false, code: error.code, error: error.message, fieldErrors: error.fieldErrors };
   }
   // Log the kind of failure only: messages of lower layers may quote input values.
