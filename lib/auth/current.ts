@@ -5,6 +5,7 @@ import { cache } from "react";
 import { db } from "../db";
 import { requestMetaFrom } from "../http/request-meta";
 import { isInstalled } from "../setup/bootstrap";
+import { loginPath, REQUEST_PATH_HEADER } from "./next-path";
 import { can, type Permission } from "./permissions";
 import { loadSessionContext, type SessionContext } from "./session-context";
 import { readSessionCookie } from "./session-cookie";
@@ -16,11 +17,14 @@ export const getSessionContext = cache(async (): Promise<SessionContext | null> 
   return loadSessionContext(db, await readSessionCookie());
 });
 
-/** For pages: leads to /setup before first run, to /login when signed out, and 403 without the permission. */
+/**
+ * For pages: leads to /setup before first run, to /login when signed out (and back to the page after signing in),
+ * and 403 without the permission.
+ */
 export async function requirePageContext(permission?: Permission): Promise<SessionContext> {
   if (!(await isInstalled(db))) redirect("/setup");
   const ctx = await getSessionContext();
-  if (!ctx) redirect("/login");
+  if (!ctx) redirect(loginPath((await headers()).get(REQUEST_PATH_HEADER)));
   if (permission && !can(ctx.role, permission)) forbidden();
   return ctx;
 }
