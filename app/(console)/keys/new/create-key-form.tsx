@@ -19,6 +19,7 @@ import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../_compo
 import type { KeyPolicy } from "@/lib/api-keys/policy";
 import { ScopeRows } from "../_components/scope-rows";
 import { useSecretModal } from "../_components/secret-modal";
+import { EnvironmentField } from "./environment-field";
 
 const DEFAULTS: KeyFormValues = {
   name: "",
@@ -26,9 +27,10 @@ const DEFAULTS: KeyFormValues = {
   expiry: { preset: DEFAULT_EXPIRY_PRESET },
   scopes: [{ action: "read", resourceFilter: "" }],
   cidrs: [],
+  environment: "live",
 };
 
-export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
+export function CreateKeyForm({ policy, keyPrefix }: { policy: KeyPolicy; keyPrefix: string }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<KeyFormValues, unknown, CreateKeyValues>({
@@ -83,6 +85,7 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
           {...form.register("description")}
         />
       </Field>
+      <EnvironmentField register={form.register} keyPrefix={keyPrefix} />
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
