@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { changeMemberRoleAction } from "@/lib/actions/members/change-member-role";
 import { removeMemberAction } from "@/lib/actions/members/remove-member";
 import type { Role } from "@/lib/auth/permissions";
+import { ROLE_HELP_ID } from "./role-descriptions";
 import { toast } from "sonner";
 
 export function MemberControls({
@@ -12,11 +13,14 @@ export function MemberControls({
   email,
   role,
   roleOptions,
+  soleAdmin,
 }: {
   memberId: string;
   email: string;
   role: Role;
   roleOptions: { value: Role; label: string }[];
+  /** The organization's only admin: neither demoted nor removed (the server refuses both), so not offered. */
+  soleAdmin: boolean;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -42,7 +46,8 @@ export function MemberControls({
       <select
         id={`role-${memberId}`}
         value={role}
-        disabled={pending}
+        disabled={pending || soleAdmin}
+        aria-describedby={soleAdmin ? `role-${memberId}-sole` : ROLE_HELP_ID}
         onChange={(e) => run(() => changeMemberRoleAction({ memberId, role: e.target.value }), "Role changed")}
         className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       >
@@ -52,7 +57,7 @@ export function MemberControls({
           </option>
         ))}
       </select>
-      {confirming ? (
+      {soleAdmin ? null : confirming ? (
         <>
           <Button
             variant="danger"
@@ -70,6 +75,11 @@ export function MemberControls({
         <Button variant="secondary" disabled={pending} onClick={() => setConfirming(true)} aria-label={`Remove ${email}`}>
           Remove…
         </Button>
+      )}
+      {soleAdmin && (
+        <p id={`role-${memberId}-sole`} className="w-full text-right text-xs text-slate-500">
+          The only admin: make someone else an admin to change this role.
+        </p>
       )}
       {error && (
         <p role="alert" className="w-full text-right text-xs font-medium text-red-700">

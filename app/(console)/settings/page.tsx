@@ -3,7 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
-import { ROLE_LABELS, ROLES, can, isRole } from "@/lib/auth/permissions";
+import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, can, isRole } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { listPendingInvites } from "@/lib/members/invites";
 import { listMembers } from "@/lib/members/members";
@@ -13,6 +13,7 @@ import { InviteRevokeButton } from "./invite-revoke-button";
 import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
 import { MemberControls } from "./member-controls";
 import { OrgNameForm } from "./org-name-form";
+import { RoleDescriptions } from "./role-descriptions";
 import { RelativeTime } from "@/components/charts/local-time";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -26,7 +27,8 @@ export default async function SettingsPage() {
     manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
     getKeyPolicy(db, ctx.org.id),
   ]);
-  const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+  const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role], description: ROLE_DESCRIPTIONS[role] }));
+  const adminCount = members.filter((m) => m.role === "admin").length;
 
   return (
     <>
@@ -66,6 +68,7 @@ export default async function SettingsPage() {
 
         <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold">Members</h2>
+          {manageMembers && <RoleDescriptions />}
           <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Members">
             {members.map((m) => (
               <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
@@ -74,7 +77,13 @@ export default async function SettingsPage() {
                   {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
                 </span>
                 {manageMembers && isRole(m.role) ? (
-                  <MemberControls memberId={m.id} email={m.email} role={m.role} roleOptions={roleOptions} />
+                  <MemberControls
+                    memberId={m.id}
+                    email={m.email}
+                    role={m.role}
+                    roleOptions={roleOptions}
+                    soleAdmin={m.role === "admin" && adminCount === 1}
+                  />
                 ) : (
                   <span className="text-slate-500">{isRole(m.role) ? ROLE_LABELS[m.role] : m.role}</span>
                 )}
