@@ -374,6 +374,7 @@ export const ROUTE_MATRIX: Record<
     expect: consoleRoute(true),
   },
   "app/(console)/audit/export/route.ts": { url: "/audit/export", methods: ["GET"], client: "browser", expect: consoleRoute(false) },
+  "app/(console)/usage/export/route.ts": { url: "/usage/export", methods: ["GET"], client: "browser", expect: consoleRoute(false) },
   "app/(console)/usage/data/route.ts": {
     url: `/usage/data?keyId=${keyA.key.id}`,
     methods: ["GET"],
