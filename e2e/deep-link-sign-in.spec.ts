@@ -4,9 +4,12 @@ import { fillKeyForm, takeSecret } from "./support/keys";
 
 test("a signed-out deep link leads to sign in and, after it, to the very page and query asked for", async ({ page, browser }) => {
   await page.goto("/keys/new");
-  await fillKeyForm(page, { name: `Deep link ${Date.now()}`, scopes: [["read", "projects/**"]], cidrs: [] });
+  const name = `Deep link ${Date.now()}`;
+  await fillKeyForm(page, { name, scopes: [["read", "projects/**"]], cidrs: [] });
   await page.getByRole("button", { name: "Create key" }).click();
   await takeSecret(page);
+  await page.goto(`/keys?q=${encodeURIComponent(name)}`);
+  await page.getByRole("link", { name }).first().click();
   await expect(page).toHaveURL(/\/keys\/key_[A-Za-z0-9]+$/);
   const deepLink = `${new URL(page.url()).pathname}?status=revoked`;
 

@@ -38,8 +38,8 @@ describe("loginPath", () => {
     );
   });
 
-  it("is the plain sign-in page for no path, the root, or anything not a same-origin path", () => {
-    for (const path of [null, undefined, "", "/", "//evil.example", "https://evil.example/keys", "/login?next=/keys"]) {
+  it("is the plain sign-in page for no path, the root, the default landing page, or anything not a same-origin path", () => {
+    for (const path of [null, undefined, "", "/", "/keys", "//evil.example", "https://evil.example/keys", "/login?next=/keys"]) {
       expect(loginPath(path), String(path)).toBe("/login");
     }
   });

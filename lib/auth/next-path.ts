@@ -23,8 +23,11 @@ export function safeNextPath(next: string | string[] | undefined | null): string
   return path === "/login" || path.startsWith("/login?") ? null : path;
 }
 
-/** The sign-in page, coming back to `path` afterwards when it is a safe same-origin path. */
+/** Where signing in leads when no `next` is given. */
+export const AFTER_SIGN_IN = "/keys";
+
+/** The sign-in page, coming back to `path` afterwards when it is a safe same-origin path (other than the default). */
 export function loginPath(path: string | null | undefined): string {
   const next = safeNextPath(path);
-  return next && next !== "/" ? `/login?next=${encodeURIComponent(next)}` : "/login";
+  return next && next !== "/" && next !== AFTER_SIGN_IN ? `/login?next=${encodeURIComponent(next)}` : "/login";
 }
