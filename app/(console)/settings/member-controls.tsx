@@ -49,7 +49,7 @@ export function MemberControls({
         disabled={pending || soleAdmin}
         aria-describedby={soleAdmin ? `role-${memberId}-sole` : ROLE_HELP_ID}
         onChange={(e) => run(() => changeMemberRoleAction({ memberId, role: e.target.value }), "Role changed")}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm disabled:bg-slate-50 disabled:text-slate-600"
       >
         {roleOptions.map((o) => (
           <option key={o.value} value={o.value}>
@@ -63,9 +63,9 @@ export function MemberControls({
             variant="danger"
             disabled={pending}
             onClick={() => run(() => removeMemberAction({ memberId }), "Member removed")}
-            aria-label={`Confirm removing ${email}`}
+            aria-label={`Yes, remove ${email}`}
           >
-            Remove
+            Yes, remove
           </Button>
           <Button variant="ghost" onClick={() => setConfirming(false)}>
             Cancel

@@ -5,7 +5,7 @@ import type { KeyFormValues } from "../_components/key-form-values";
 
 const DESCRIPTIONS: Record<KeyEnvironment, string> = {
   live: "Live — for production traffic",
-  test: "Test — for development and CI; tells itself apart in logs and scanners",
+  test: "Test — for development and CI, easy to tell apart in logs",
 };
 
 /** Live or test: the secret starts with `<prefix>_live_` or `<prefix>_test_`, fixed for the key's life. */
