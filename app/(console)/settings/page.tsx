@@ -33,7 +33,7 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="Your organization, its key policy, and who can manage its keys." />
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <Card className="p-5">
           <h2 className="text-base font-semibold">Organization</h2>
           {manageSettings && <OrgNameForm name={ctx.org.name} />}
