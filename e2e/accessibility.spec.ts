@@ -119,6 +119,9 @@ for (const width of WIDTHS) {
       await page.goto(url);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       await expectAccessible(page).catch((error: Error) => failures.push(`${url}: ${error.message}`));
+      // Nothing wider than the screen: a phone never scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (overflow > width) failures.push(`${url}: ${overflow} px wide at ${width} px`);
       const name =
         url === `/keys/${fixture.keyId}`
           ? "key-detail"
@@ -232,9 +235,13 @@ for (const width of WIDTHS) {
     await page.getByRole("button", { name: "Create invite link" }).click();
     await expect(page.getByTestId("invite-link")).toBeVisible();
     await expectAccessible(page);
+    // The invite's toast leaves first: a second toast stacks over it, half transparent, which axe reads as low contrast.
+    await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 15_000 });
     const member = page.getByRole("listitem").filter({ hasText: MEMBER.email });
     await member.getByRole("combobox").selectOption({ label: width === 390 ? "Security reviewer" : "Team lead" });
     await expect(page.getByText("Role changed")).toBeVisible();
+    // The toast fades in: checked once it is opaque (mid-fade its colours are not the ones people read).
+    await expect(page.locator("[data-sonner-toast]").filter({ hasText: "Role changed" })).toHaveCSS("opacity", "1");
     await expectAccessible(page);
     await member.getByRole("button", { name: `Remove ${MEMBER.email}` }).click();
     await expect(member.getByRole("button", { name: `Yes, remove ${MEMBER.email}` })).toBeVisible();
