@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUEST_PATH_HEADER } from "@/lib/auth/next-path";
 import { contentSecurityPolicy } from "@/lib/http/content-security-policy";
 import { SECRET_IN_URL, SECRET_IN_URL_MESSAGE, urlHoldsSecret, withoutSecrets } from "@/lib/http/secret-in-url";
 
@@ -22,7 +23,7 @@ function refuseSecretInUrl(request: NextRequest): NextResponse | null {
   );
 }
 
-/** A fresh script nonce for every response (see lib/http/content-security-policy.ts). */
+/** A fresh script nonce for every response (see lib/http/content-security-policy.ts), and the requested path. */
 export function proxy(request: NextRequest) {
   const refused = refuseSecretInUrl(request);
   if (refused) return refused;
@@ -31,6 +32,8 @@ export function proxy(request: NextRequest) {
   // Next reads the nonce from the request's CSP header while rendering.
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", policy);
+  // Lets a page that needs a session send a signed-out visitor to sign in and back here (a deep link).
+  headers.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
   return response;

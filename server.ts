@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { getDb } from "./lib/db/client";
 import { assertDatabaseReady } from "./lib/db/health";
 import { databaseUrl } from "./lib/db-url";
+import { errorMessage } from "./lib/error-message";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "./lib/http/request-meta";
 import { clientAddress, isSecureRequest } from "./lib/http/client-address";
 import { bodyLimitFor, httpTimeouts } from "./lib/http/limits";
@@ -130,7 +131,7 @@ async function main() {
         process.exit(0);
       })
       .catch((error) => {
-        log.error(error instanceof Error ? error.message : String(error));
+        log.error(errorMessage(error));
         process.exit(1);
       });
     setTimeout(() => process.exit(1), 15_000).unref();
@@ -140,6 +141,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  log.fatal(error instanceof Error ? error.message : String(error));
+  log.fatal(errorMessage(error));
   process.exit(1);
 });

@@ -5,9 +5,14 @@ test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test("protected pages redirect to /login", async ({ page }) => {
-    for (const path of ["/", "/keys", "/keys/new", "/usage", "/review", "/audit", "/settings", "/api-reference"]) {
+    for (const path of ["/", "/keys"]) {
       await page.goto(path);
       await expect(page).toHaveURL(/\/login$/);
+    }
+    // Any other page is where signing in leads back to (a deep link).
+    for (const path of ["/keys/new", "/usage?range=30d", "/review", "/audit", "/settings", "/api-reference"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL((url) => url.pathname === "/login" && url.searchParams.get("next") === path);
     }
   });
 });

@@ -128,7 +128,7 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
   // Removing the auditor ends their session at once.
   await page.goto("/settings");
   await page.getByRole("button", { name: `Remove ${AUDITOR.email}` }).click();
-  await page.getByRole("button", { name: `Confirm removing ${AUDITOR.email}` }).click();
+  await page.getByRole("button", { name: `Yes, remove ${AUDITOR.email}` }).click();
   await expect(page.getByRole("list", { name: "Members" }).getByText(AUDITOR.email)).toHaveCount(0);
   await auditor.page.goto("/keys");
   await expect(auditor.page).toHaveURL(/\/login$/);
@@ -141,11 +141,25 @@ test("admin invites a lead and an auditor; the auditor can't revoke; the lead ca
 
 test("the last admin can't be demoted, and an admin can create and switch to another organization", async ({ page }) => {
   await page.goto("/settings");
+  // The only admin is told why their role is fixed, with no error on load and no control that would fail.
   const me = page.getByRole("listitem").filter({ hasText: "admin@example.com" });
-  await me.getByRole("combobox").selectOption({ label: "Team lead" });
-  await expect(me.getByRole("alert")).toHaveText(/at least one admin/);
-  await page.reload();
-  await expect(page.getByRole("listitem").filter({ hasText: "admin@example.com" }).getByRole("combobox")).toHaveValue("admin");
+  await expect(me.getByRole("combobox")).toHaveValue("admin");
+  await expect(me.getByRole("combobox")).toBeDisabled();
+  await expect(me.getByRole("combobox")).toHaveAccessibleDescription(/The only admin: make someone else an admin/);
+  await expect(me.getByRole("button", { name: /Remove/ })).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Members" }).getByRole("alert")).toHaveCount(0);
+  // Every role is described where roles are chosen: beside the member list and under the invite's role.
+  const roles = page.getByRole("definition");
+  await expect(roles.filter({ hasText: "Everything: keys, members and settings" })).toBeVisible();
+  await expect(roles.filter({ hasText: "Views all keys and usage; creates, rotates and revokes keys" })).toBeVisible();
+  await expect(roles.filter({ hasText: "Read-only: keys, usage, audit log, review and exports" })).toBeVisible();
+  const others = page.getByRole("listitem").filter({ hasText: "lead@example.com" }).getByRole("combobox");
+  await expect(others).toHaveAccessibleDescription(/Everything: keys, members and settings/);
+  const inviteRole = page.getByLabel("Role", { exact: true });
+  await inviteRole.selectOption({ label: "Security reviewer" });
+  await expect(inviteRole).toHaveAccessibleDescription("Read-only: keys, usage, audit log, review and exports");
+  await inviteRole.selectOption({ label: "Admin" });
+  await expect(inviteRole).toHaveAccessibleDescription("Everything: keys, members and settings");
 
   await page.getByRole("link", { name: "New organization" }).click();
   await page.getByLabel("Organization name").fill("Second Org");

@@ -53,7 +53,7 @@ test("usage: charts from demo data, range switch, data table = chart, drag to zo
   await expect(table.locator("tbody tr")).toHaveCount(30);
   const totals = await table.locator('tbody td[data-series="total"]').allTextContents();
   expect(totals.map(cellNumber).reduce((a, b) => a + b, 0)).toBe(total30);
-  const box = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
+  let box = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
   await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
   const tooltip = page.getByTestId("chart-tooltip");
   await expect(tooltip).toBeVisible();
@@ -73,7 +73,9 @@ test("usage: charts from demo data, range switch, data table = chart, drag to zo
   expect(total7).toBeGreaterThan(0);
   expect(total7).toBeLessThan(total30);
 
-  // Dragging across the bars zooms to that span.
+  // Dragging across the bars zooms to that span (measured again: the screenshots above scrolled the page).
+  await chart.scrollIntoViewIfNeeded();
+  box = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 8 });
@@ -82,6 +84,56 @@ test("usage: charts from demo data, range switch, data table = chart, drag to zo
   const zoomed = await numberIn(page, "usage-total");
   expect(zoomed).toBeLessThan(total7);
   await expectAccessible(page);
+});
+
+test("usage: filter by key and by outcome, the CSV export = the chart's table, chart above the fold on a phone", async ({ page }) => {
+  await page.goto("/usage?range=30d");
+  const chart = page.getByTestId("usage-chart");
+  await expect(chart).toHaveAttribute("data-bucket-count", "30");
+  const orgTotal = await numberIn(page, "usage-total");
+
+  await page.getByLabel("Key", { exact: true }).selectOption({ label: "Storefront web (prod)" });
+  await expect(page).toHaveURL(/[?&]key=key_[A-Za-z0-9]{20}/);
+  await expect(page).toHaveURL(/range=30d/);
+  await expect(page.getByRole("table", { name: /Keys with the most requests/ })).toHaveCount(0);
+  await expect.poll(() => numberIn(page, "usage-total")).toBeLessThan(orgTotal);
+  const keyTotal = await numberIn(page, "usage-total");
+  expect(keyTotal).toBeGreaterThan(0);
+  const keyDenied = await numberIn(page, "usage-denied");
+
+  await page.getByLabel("Outcome", { exact: true }).selectOption({ label: "Denied (any reason)" });
+  await expect(page).toHaveURL(/outcome=denied/);
+  await expect.poll(() => numberIn(page, "usage-total")).toBe(keyDenied);
+  await page.getByLabel("Outcome", { exact: true }).selectOption({ label: "Allowed" });
+  await expect(page).toHaveURL(/outcome=OK/);
+  await expect.poll(() => numberIn(page, "usage-total")).toBe(keyTotal - keyDenied);
+
+  // The export holds exactly the rows and columns of the chart's data table for this view.
+  await page.getByRole("button", { name: /Show data table/ }).click();
+  const table = page.getByTestId("usage-chart-table");
+  const headers = await table.locator("thead th").allTextContents();
+  const shown = await table
+    .locator("tbody tr")
+    .evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((cell) => Number((cell.textContent ?? "").replace(/[^\d]/g, "")))),
+    );
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [head, ...lines] = readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split(/\r?\n/);
+  expect(head.split(",")).toEqual(["start_utc", "end_utc", ...headers.slice(1)]);
+  expect(lines.map((line) => line.split(",").slice(2).map(Number))).toEqual(shown);
+  expect(shown.reduce((sum, row) => sum + row[row.length - 1], 0)).toBe(keyTotal - keyDenied);
+
+  // On a phone the chart is on screen without scrolling, and the hint offers the range buttons, not dragging.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const box = (await chart.boundingBox())!;
+  expect(box.y + box.height / 2).toBeLessThan(844);
+  await expect(page.getByText("pick a range above to zoom")).toBeVisible();
+  await expect(page.getByText("drag across the chart to zoom in")).toBeHidden();
+  await expect(page.getByRole("button", { name: "Last 7 days" })).toBeVisible();
+  await screenshotBoth(page, "usage-filtered");
 });
 
 test("audit: filter by action, and the CSV export holds the same events, formula cells neutralized", async ({ page }) => {

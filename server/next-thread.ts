@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { announceKeyChange, type KeyChange } from "../lib/api-keys/key-changes";
+import { errorMessage } from "../lib/error-message";
 import type { HttpTimeouts } from "../lib/http/limits";
 import { log } from "../lib/log";
 
@@ -49,7 +50,7 @@ export async function startNextThread(options: {
   worker.removeAllListeners("exit");
   worker.removeAllListeners("error");
   worker.on("error", (error) => {
-    log.fatal(`the Next.js thread failed: ${error instanceof Error ? error.message : String(error)}`);
+    log.fatal(`the Next.js thread failed: ${errorMessage(error)}`);
     process.exit(1);
   });
   worker.on("exit", (code) => {

@@ -14,7 +14,10 @@ export function AuditRaw({ action, data }: { action: string; data: Record<string
         Raw data <span className="font-mono text-slate-500">{action}</span>
       </summary>
       {open && (
-        <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs break-all whitespace-pre-wrap text-slate-800">
+        <pre
+          tabIndex={0}
+          className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs break-all whitespace-pre-wrap text-slate-800"
+        >
           {JSON.stringify(data, null, 2)}
         </pre>
       )}

@@ -65,7 +65,7 @@ export function StepUpDialog({
             : `This is a sensitive action. Enter a code from your authenticator app to go on; you will not be asked again for ${lasts}.`
         }
       >
-        <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Confirm it’s you">
+        <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Confirm it’s you">
           <FormAlert message={formError} />
           <Field id="step-up-proof" label={method === "password" ? "Your password" : "Authentication code"} error={error}>
             <input

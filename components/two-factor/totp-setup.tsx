@@ -93,7 +93,7 @@ export function TotpSetup({ onDone }: { onDone: () => void }) {
           <p className="text-xs text-slate-500">Time-based, 6 digits, every 30 seconds.</p>
         </div>
       </div>
-      <form onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Confirm authenticator app">
+      <form method="post" onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Confirm authenticator app">
         <FormAlert message={formError} />
         <Field id="totp-code" label="Code from the app" error={errors.code?.message} className="max-w-xs">
           <input

@@ -5,8 +5,8 @@ import { StackedBarChart, type StackSeries } from "@/components/charts/stacked-b
 import { formatCount } from "@/components/charts/time-format";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/lib/cn";
-import type { UsageOverview, UsageParams, UsagePreset } from "@/lib/queries/usage";
-import { ALLOWED_OUTCOME, OUTCOME_COLORS, OUTCOME_LABELS, USAGE_OUTCOMES } from "@/lib/usage/outcomes";
+import { shownOutcomes, type UsageOverview, type UsageParams, type UsagePreset } from "@/lib/queries/usage";
+import { ALLOWED_OUTCOME, OUTCOME_COLORS, OUTCOME_LABELS } from "@/lib/usage/outcomes";
 import { RangePicker } from "./range-picker";
 import { RankedTable } from "./ranked-table";
 
@@ -52,8 +52,7 @@ export function UsageDashboard({
 }) {
   const { series, topKeys, breakdown, denials } = overview;
   const denied = series.total - series.totals[ALLOWED_OUTCOME];
-  // Always show "Allowed"; a denial code only when it occurred in the range, so the legend stays short.
-  const stack: StackSeries[] = USAGE_OUTCOMES.filter((o) => o === ALLOWED_OUTCOME || series.totals[o] > 0).map((o) => ({
+  const stack: StackSeries[] = shownOutcomes(series).map((o) => ({
     key: o,
     label: OUTCOME_LABELS[o],
     color: OUTCOME_COLORS[o],
@@ -62,7 +61,8 @@ export function UsageDashboard({
   const sampleNote = breakdown.complete ? undefined : `From the latest ${formatCount(breakdown.sampleSize)} requests in this range.`;
 
   return (
-    <div className={cn("space-y-4 transition-opacity", pending && "opacity-60")} aria-busy={pending}>
+    // On a phone the chart comes right after the range, above the totals, so it is on screen without scrolling.
+    <div className={cn("flex flex-col gap-4 transition-opacity", pending && "opacity-60")} aria-busy={pending}>
       <RangePicker
         preset={preset}
         start={series.start}
@@ -70,7 +70,7 @@ export function UsageDashboard({
         onChange={onRangeChange}
         idPrefix={scope === "key" ? "key-usage" : "usage"}
       />
-      <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 max-sm:order-1 xl:grid-cols-4">
         <Stat label="Total requests" value={formatCount(series.total)} testId="usage-total" />
         <Stat label="Average per day" value={formatCount(Math.round(series.perDay))} testId="usage-per-day" />
         <Stat
@@ -81,6 +81,7 @@ export function UsageDashboard({
         <Stat
           label="Denied"
           value={formatCount(denied)}
+          testId="usage-denied"
           hint={series.total ? `${((denied / series.total) * 100).toFixed(1)}% of requests` : undefined}
         />
       </div>
@@ -88,8 +89,10 @@ export function UsageDashboard({
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <Heading className="text-base font-semibold">Requests over time</Heading>
           <p className="text-xs text-slate-500">
-            {series.bucketHours >= 24 ? `${series.bucketHours / 24}-day` : `${series.bucketHours}-hour`} bars · drag across the chart to
-            zoom in
+            {series.bucketHours >= 24 ? `${series.bucketHours / 24}-day` : `${series.bucketHours}-hour`} bars ·{" "}
+            {/* Dragging needs a mouse and room: on a phone or a touch screen the range buttons above zoom instead. */}
+            <span className="hidden sm:pointer-fine:inline">drag across the chart to zoom in</span>
+            <span className="sm:pointer-fine:hidden">pick a range above to zoom</span>
           </p>
         </div>
         {series.total === 0 ? <p className="py-10 text-center text-sm text-slate-500">No requests in this range.</p> : null}
@@ -101,7 +104,7 @@ export function UsageDashboard({
           onZoom={(from, to) => onRangeChange({ range: "custom", from, to })}
         />
       </Card>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid gap-4 max-sm:order-2 xl:grid-cols-2">
         {scope === "org" && (
           <Section title="Top keys">
             <RankedTable

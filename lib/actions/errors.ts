@@ -1,33 +1,12 @@
 import { z } from "zod";
+import type { DomainErrorCode, FieldErrors } from "../errors";
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 export type ActionResult<T = undefined> =
   { ok: true; data: T } | { ok: false; code: ActionErrorCode; error: string; fieldErrors?: FieldErrors };
 
-export type ActionErrorCode =
-  | "VALIDATION"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "RATE_LIMITED"
-  // A dangerous action without a fresh proof of identity: the console asks for one, then repeats the call.
-  | "STEP_UP_REQUIRED"
-  // A member of an organization that requires two-factor, without one yet: only setting one up is allowed.
-  | "TWO_FACTOR_REQUIRED"
-  | "INTERNAL";
-
-/** Thrown by services for an expected refusal; the action wrapper turns it into an ActionResult. */
-export class ActionError extends Error {
-  constructor(
-    readonly code: ActionErrorCode,
-    message: string,
-    readonly fieldErrors?: FieldErrors,
-  ) {
-    super(message);
-  }
-}
+export type ActionErrorCode = DomainErrorCode;
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { log } from "../log";
-import { ActionError, validationError, type ActionResult } from "./errors";
+import { DomainError } from "../errors";
+import { validationError, type ActionResult } from "./errors";
 
 /**
  * The one pipeline every action and API mutation runs: parse with the shared schema, run, and turn any
@@ -23,7 +24,7 @@ export async function runAction<S extends z.ZodType, T>(
 }
 
 export function errorResult(error: unknown): ActionResult<never> {
-  if (error instanceof ActionError) {
+  if (error instanceof DomainError) {
     return { ok: false, code: error.code, error: error.message, fieldErrors: error.fieldErrors };
   }
   // Log the kind of failure only: messages of lower layers may quote input values.

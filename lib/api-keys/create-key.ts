@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import { newId } from "../ids";
 import { generateSecret, InvalidExpiryError, newPublicId } from "../keys";
@@ -22,11 +22,11 @@ export async function assertNameFree(db: Db, orgId: string, name: string, except
     where: { orgId, name, revokedAt: null, ...(exceptKeyId ? { NOT: { id: exceptKeyId } } : {}) },
     select: { id: true },
   });
-  if (clash) throw new ActionError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
+  if (clash) throw new DomainError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
 }
 
 export function expiryFieldError(error: unknown): never {
-  if (error instanceof InvalidExpiryError) throw new ActionError("VALIDATION", error.message, { "expiry.customAt": error.message });
+  if (error instanceof InvalidExpiryError) throw new DomainError("VALIDATION", error.message, { "expiry.customAt": error.message });
   throw error;
 }
 
@@ -39,7 +39,7 @@ export interface CreatedKey {
 
 export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, now = new Date()): Promise<CreatedKey> {
   const found = await orgWithSigningSecret(db, by.orgId);
-  if (!found) throw new ActionError("NOT_FOUND", "Organization not found");
+  if (!found) throw new DomainError("NOT_FOUND", "Organization not found");
   const { org, signingSecret } = found;
   let values;
   try {
@@ -49,7 +49,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
   }
   const violations = policyViolations(org, values, now);
   if (Object.keys(violations).length > 0) {
-    throw new ActionError("VALIDATION", Object.values(violations)[0], violations);
+    throw new DomainError("VALIDATION", Object.values(violations)[0], violations);
   }
   await assertNameFree(db, org.id, values.name);
 
@@ -109,7 +109,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
     announceKeyChange({ orgId: org.id, keyId });
     return { key: toKeyView(row, now), secret: generated.secret, warnings: values.warnings };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ActionError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
+    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import { newId } from "../ids";
 import { normalizeEditKeyInput, type EditKeyValues } from "../validations/key";
@@ -63,7 +63,7 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
   const relevant = Object.fromEntries(
     Object.entries(violations).filter(([field]) => (field === "expiry" ? "expiresAt" in after : field in after)),
   );
-  if (Object.keys(relevant).length > 0) throw new ActionError("VALIDATION", Object.values(relevant)[0], relevant);
+  if (Object.keys(relevant).length > 0) throw new DomainError("VALIDATION", Object.values(relevant)[0], relevant);
   if ("name" in after) await assertNameFree(db, by.orgId, next.name, key.id);
 
   try {
@@ -107,7 +107,7 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
     announceKeyChange({ orgId: by.orgId, keyId: key.id });
     return { key: toKeyView(row, now), warnings };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ActionError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
+    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", KEY_NAME_TAKEN, { name: KEY_NAME_TAKEN });
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { recordAudit } from "../audit";
 import type { Db } from "../db/client";
 import type { ExpireGraceSecretValues } from "../validations/key";
@@ -15,9 +15,9 @@ export async function expireGraceSecret(db: Db, by: KeyActor, input: ExpireGrace
   const key = await loadOrgKey(db, by.orgId, input.keyId);
   assertNotRevoked(key);
   const secret = key.secrets.find((s) => s.id === input.secretId);
-  if (!secret) throw new ActionError("NOT_FOUND", "Secret not found");
-  if (secret.supersededAt === null) throw new ActionError("CONFLICT", "This is the key's current secret; rotate or revoke the key instead");
-  if (!secret.validUntil || secret.validUntil <= now) throw new ActionError("CONFLICT", "This secret has already stopped working");
+  if (!secret) throw new DomainError("NOT_FOUND", "Secret not found");
+  if (secret.supersededAt === null) throw new DomainError("CONFLICT", "This is the key's current secret; rotate or revoke the key instead");
+  if (!secret.validUntil || secret.validUntil <= now) throw new DomainError("CONFLICT", "This secret has already stopped working");
 
   const row = await db.$transaction(async (tx) => {
     // Only a secret still in its grace period is ended: a concurrent expiry or rotation leaves nothing to do.
@@ -25,7 +25,7 @@ export async function expireGraceSecret(db: Db, by: KeyActor, input: ExpireGrace
       where: { id: secret.id, keyId: key.id, supersededAt: { not: null }, validUntil: { gt: now } },
       data: { validUntil: now },
     });
-    if (ended.count === 0) throw new ActionError("CONFLICT", "This secret has already stopped working");
+    if (ended.count === 0) throw new DomainError("CONFLICT", "This secret has already stopped working");
     const updated = await tx.apiKey.update({
       where: { id: key.id },
       data: { updatedById: by.actor.id },

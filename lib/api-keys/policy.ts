@@ -1,6 +1,6 @@
 // Browser-safe imports: the create form runs the same check before the user submits.
 import { isFullAccess, wildcardFamilies, type Scope } from "../keys/universal";
-import type { FieldErrors } from "../actions/errors";
+import type { FieldErrors } from "../errors";
 
 export interface KeyPolicy {
   policyRequireExpiry: boolean;

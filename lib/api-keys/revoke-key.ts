@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import { confirmNameMatches, type BulkRevokeValues, type RevokeKeyValues } from "../validations/key";
 import type { KeyActor } from "./actor";
@@ -49,13 +49,13 @@ export async function revokeKeyById(
 /** The console's single revoke: the typed name must match the key's name. */
 export async function revokeKey(db: Db, by: KeyActor, input: RevokeKeyValues, now = new Date()): Promise<KeyView> {
   const key = await loadOrgKey(db, by.orgId, input.keyId);
-  if (key.revokedAt) throw new ActionError("CONFLICT", "This key is already revoked");
+  if (key.revokedAt) throw new DomainError("CONFLICT", "This key is already revoked");
   if (!confirmNameMatches(input.confirmName, key.name)) {
-    throw new ActionError("VALIDATION", "That doesn't match the key's name", { confirmName: "That doesn't match the key's name" });
+    throw new DomainError("VALIDATION", "That doesn't match the key's name", { confirmName: "That doesn't match the key's name" });
   }
   const result = await revokeKeyById(db, by, key.id, input.reason, now, input.fromLeak ? "leak" : "console");
-  if (result.outcome === "not_found") throw new ActionError("NOT_FOUND", KEY_NOT_FOUND);
-  if (!result.key) throw new ActionError("CONFLICT", "This key is already revoked");
+  if (result.outcome === "not_found") throw new DomainError("NOT_FOUND", KEY_NOT_FOUND);
+  if (!result.key) throw new DomainError("CONFLICT", "This key is already revoked");
   return result.key;
 }
 

@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import { newId } from "../ids";
 import { generateSecret, isKeyEnvironment } from "../keys";
@@ -18,9 +18,9 @@ import { orgWithSigningSecret, secretHashFor } from "./signing";
 export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, now = new Date()): Promise<{ key: KeyView; secret: string }> {
   const key = await loadOrgKey(db, by.orgId, input.keyId);
   assertNotRevoked(key);
-  if (key.expiresAt && key.expiresAt <= now) throw new ActionError("CONFLICT", "This key has expired; create a new key instead");
+  if (key.expiresAt && key.expiresAt <= now) throw new DomainError("CONFLICT", "This key has expired; create a new key instead");
   const found = await orgWithSigningSecret(db, by.orgId);
-  if (!found) throw new ActionError("NOT_FOUND", "Organization not found");
+  if (!found) throw new DomainError("NOT_FOUND", "Organization not found");
   const { org, signingSecret } = found;
   const violations = policyViolations(
     org,
@@ -32,7 +32,7 @@ export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, no
     now,
   );
   if (Object.keys(violations).length > 0) {
-    throw new ActionError("VALIDATION", `${Object.values(violations)[0]}. Edit the key to comply before rotating it.`, violations);
+    throw new DomainError("VALIDATION", `${Object.values(violations)[0]}. Edit the key to comply before rotating it.`, violations);
   }
 
   const generated = generateSecret({ prefix: org.keyPrefix, env: isKeyEnvironment(key.environment) ? key.environment : "live" });

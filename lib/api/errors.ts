@@ -1,4 +1,5 @@
-import type { ActionErrorCode, ActionResult, FieldErrors } from "../actions/errors";
+import type { ActionResult } from "../actions/errors";
+import { DomainError, type DomainErrorCode, type FieldErrors } from "../errors";
 
 export const API_ERROR_CODES = [
   "UNAUTHORIZED",
@@ -43,7 +44,7 @@ export class ApiError extends Error {
   }
 }
 
-const FROM_ACTION: Record<ActionErrorCode, ApiErrorCode> = {
+const FROM_DOMAIN: Record<DomainErrorCode, ApiErrorCode> = {
   VALIDATION: "VALIDATION",
   UNAUTHENTICATED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
@@ -77,8 +78,13 @@ export function errorResponse(
   return jsonResponse(body, API_ERROR_STATUS[code], headers);
 }
 
-export function apiErrorFromAction(code: ActionErrorCode, message: string, fieldErrors?: FieldErrors): ApiError {
-  return new ApiError(FROM_ACTION[code], message, fieldErrors && Object.keys(fieldErrors).length > 0 ? fieldErrors : undefined);
+export function apiErrorFromAction(code: DomainErrorCode, message: string, fieldErrors?: FieldErrors): ApiError {
+  return new ApiError(FROM_DOMAIN[code], message, fieldErrors && Object.keys(fieldErrors).length > 0 ? fieldErrors : undefined);
+}
+
+/** A service's refusal thrown outside runAction, in the API's shape. */
+export function apiErrorFromDomain(error: DomainError): ApiError {
+  return apiErrorFromAction(error.code, error.message, error.fieldErrors);
 }
 
 /** A service result as an HTTP response: the data with `status`, or the mapped error. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { createKey } from "../api-keys/create-key";
 import { editKey } from "../api-keys/edit-key";
 import { findLeakedKeys } from "../api-keys/find-leaked";
@@ -40,8 +40,8 @@ export const rotateKeyRoute = apiRoute(ENDPOINTS.rotateKey, async ({ db, princip
 
 export const revokeKeyRoute = apiRoute(ENDPOINTS.revokeKey, async ({ db, principal, keyId, now }, input) => {
   const result = await revokeKeyById(db, principal.actor, keyId, input.reason, now, "api");
-  if (result.outcome === "not_found") throw new ActionError("NOT_FOUND", KEY_NOT_FOUND);
-  if (!result.key) throw new ActionError("CONFLICT", "This key is already revoked");
+  if (result.outcome === "not_found") throw new DomainError("NOT_FOUND", KEY_NOT_FOUND);
+  if (!result.key) throw new DomainError("CONFLICT", "This key is already revoked");
   return { key: result.key };
 });
 

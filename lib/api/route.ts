@@ -6,7 +6,8 @@ import { keyIdSchema } from "../validations/key";
 import { KEY_NOT_FOUND } from "../api-keys/load-key";
 import { authenticateApiKey, KeyRefusedError, type ApiPrincipal } from "./authenticate";
 import { isPerKey, type Endpoint } from "./endpoints";
-import { ApiError, errorResponse, replyWith } from "./errors";
+import { ApiError, apiErrorFromDomain, errorResponse, replyWith } from "./errors";
+import { DomainError } from "../errors";
 import { requestMetaFrom } from "../http/request-meta";
 import { log } from "../log";
 import { recordKeyRefusal } from "./refusals";
@@ -120,6 +121,10 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
     } catch (error) {
       if (error instanceof KeyRefusedError) await auditRefusal(error, endpoint, request, route);
       if (error instanceof ApiError) return errorResponse(error.code, error.message, error.details, error.headers);
+      if (error instanceof DomainError) {
+        const mapped = apiErrorFromDomain(error);
+        return errorResponse(mapped.code, mapped.message, mapped.details);
+      }
       // Only the kind of failure is logged: messages of lower layers may quote input values.
       const e = error as { name?: string; code?: string };
       log.error(`api ${endpoint.operationId} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);

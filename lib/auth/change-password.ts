@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit";
 import { recordRefusal } from "../audit-refusals";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import type { ChangePasswordInput } from "../validations/auth";
@@ -22,7 +22,7 @@ export async function changePassword(
   meta: Pick<RequestMeta, "ip" | "userAgent">,
 ): Promise<{ otherSessionsEnded: number }> {
   const user = await db.user.findUnique({ where: { id: who.userId }, include: { memberships: { select: { orgId: true } } } });
-  if (!user) throw new ActionError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  if (!user) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
   const actor = { type: "user" as const, id: user.id, label: user.email };
   const orgIds = user.memberships.map((m) => m.orgId);
   const ok = await checkPasswordThrottled(db, user.email, user.passwordHash, input.currentPassword, meta.ip, verifyPassword);
@@ -37,10 +37,10 @@ export async function changePassword(
         userAgent: meta.userAgent,
       });
     }
-    throw new ActionError("VALIDATION", WRONG_CURRENT_PASSWORD, { currentPassword: WRONG_CURRENT_PASSWORD });
+    throw new DomainError("VALIDATION", WRONG_CURRENT_PASSWORD, { currentPassword: WRONG_CURRENT_PASSWORD });
   }
   if (input.newPassword === input.currentPassword) {
-    throw new ActionError("VALIDATION", "Choose a new password", { newPassword: "Choose a password different from the current one" });
+    throw new DomainError("VALIDATION", "Choose a new password", { newPassword: "Choose a password different from the current one" });
   }
   assertStrongPassword(input.newPassword, [user.email], "newPassword");
   const passwordHash = await hashPassword(input.newPassword);

@@ -1,6 +1,6 @@
 import { recordAudit, type AuditActor } from "../audit";
 import { recordRefusal } from "../audit-refusals";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import { verifyPassword } from "./password";
@@ -86,7 +86,7 @@ async function refuseSsoRequired(
       userAgent: meta.userAgent,
       data: { reason: "sso_required" },
     });
-  throw new ActionError("FORBIDDEN", SSO_REQUIRED);
+  throw new DomainError("FORBIDDEN", SSO_REQUIRED);
 }
 
 export type SignInResult =
@@ -106,14 +106,14 @@ export async function signIn(db: Db, email: string, password: string, meta: Meta
   try {
     ok = await checkPasswordThrottled(db, email, user?.passwordHash, password, meta.ip, verifyPassword);
   } catch (error) {
-    if (error instanceof ActionError && error.code === "RATE_LIMITED") {
+    if (error instanceof DomainError && error.code === "RATE_LIMITED") {
       await auditSignInRefusal(db, email, user, "user.sign_in_throttled", "denied", meta);
     }
     throw error;
   }
   if (!user || !ok) {
     await auditSignInRefusal(db, email, user, "user.sign_in_failed", "failed", meta);
-    throw new ActionError("UNAUTHENTICATED", WRONG_CREDENTIALS);
+    throw new DomainError("UNAUTHENTICATED", WRONG_CREDENTIALS);
   }
   // With every organization behind SSO, the password alone opens nothing: refused before any second factor.
   if (user.memberships.length > 0 && passwordReachable(user.id, user.memberships).length === 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeNextPath } from "./next-path";
+import { loginPath, safeNextPath } from "./next-path";
 
 describe("safeNextPath", () => {
   it("keeps a same-origin path with its query", () => {
@@ -26,6 +26,21 @@ describe("safeNextPath", () => {
       "/login?next=/keys",
     ]) {
       expect(safeNextPath(next), String(next)).toBeNull();
+    }
+  });
+});
+
+describe("loginPath", () => {
+  it("comes back to the requested page and its query after signing in", () => {
+    expect(loginPath("/keys/key_abc?status=revoked")).toBe("/login?next=%2Fkeys%2Fkey_abc%3Fstatus%3Drevoked");
+    expect(safeNextPath(decodeURIComponent(loginPath("/audit?key=a&outcome=failed").slice("/login?next=".length)))).toBe(
+      "/audit?key=a&outcome=failed",
+    );
+  });
+
+  it("is the plain sign-in page for no path, the root, the default landing page, or anything not a same-origin path", () => {
+    for (const path of [null, undefined, "", "/", "/keys", "//evil.example", "https://evil.example/keys", "/login?next=/keys"]) {
+      expect(loginPath(path), String(path)).toBe("/login");
     }
   });
 });

@@ -1,7 +1,7 @@
 import { zxcvbn, zxcvbnOptions } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 
 // New passwords are checked offline against common and breached passwords, names, keyboard walks, dates and
 // l33t variants by zxcvbn-ts with its common and English dictionaries (no network, no list of ours to keep).
@@ -30,8 +30,8 @@ export function weakPasswordMessage(password: string, related: string[] = []): s
   return `This password is too easy to guess${why}. Use a longer phrase of unrelated words.`;
 }
 
-/** Throws a VALIDATION ActionError on `field` when the new password is weak. */
+/** Throws a VALIDATION DomainError on `field` when the new password is weak. */
 export function assertStrongPassword(password: string, related: string[], field = "password"): void {
   const message = weakPasswordMessage(password, related);
-  if (message) throw new ActionError("VALIDATION", message, { [field]: message });
+  if (message) throw new DomainError("VALIDATION", message, { [field]: message });
 }

@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import { describeDevice } from "./device";
@@ -57,10 +57,10 @@ async function auditEnded(db: Db, who: Who, meta: Meta, data: Record<string, unk
 /** Signs out one of the member's other sessions; it ends on its next request. Another user's session id is not found. */
 export async function endOwnSession(db: Db, who: Who, sessionId: string, meta: Meta) {
   if (sessionId === who.sessionId) {
-    throw new ActionError("VALIDATION", "This is the session you are using: sign out with the Sign out button instead");
+    throw new DomainError("VALIDATION", "This is the session you are using: sign out with the Sign out button instead");
   }
   const { count } = await db.session.deleteMany({ where: { id: sessionId, userId: who.userId } });
-  if (count === 0) throw new ActionError("NOT_FOUND", SESSION_NOT_FOUND);
+  if (count === 0) throw new DomainError("NOT_FOUND", SESSION_NOT_FOUND);
   await auditEnded(db, who, meta, { ended: 1 });
   return { ended: count };
 }

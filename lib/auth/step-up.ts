@@ -1,6 +1,6 @@
 import { recordAudit, type AuditActor } from "../audit";
 import { recordRefusal } from "../audit-refusals";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import type { StepUpProofInput } from "../validations/step-up";
@@ -33,7 +33,7 @@ export function hasFreshProof(reauthenticatedAt: Date | null | undefined, now = 
 
 /** Called by the action wrapper before a protected action runs: refuses, changing nothing, without a fresh proof. */
 export function assertFreshProof(reauthenticatedAt: Date | null | undefined, now = new Date()): void {
-  if (!hasFreshProof(reauthenticatedAt, now)) throw new ActionError("STEP_UP_REQUIRED", STEP_UP_REQUIRED);
+  if (!hasFreshProof(reauthenticatedAt, now)) throw new DomainError("STEP_UP_REQUIRED", STEP_UP_REQUIRED);
 }
 
 export type StepUpMethod = "password" | "second-factor";
@@ -52,7 +52,7 @@ export async function verifySecondFactorProof(db: Db, userId: string, code: stri
   if (!user) return false;
   const result = await checkSecondFactor(db, user, code, meta, "step_up");
   if (result.ok) return true;
-  if (result.code === "RATE_LIMITED") throw new ActionError("RATE_LIMITED", result.error);
+  if (result.code === "RATE_LIMITED") throw new DomainError("RATE_LIMITED", result.error);
   return false;
 }
 
@@ -90,12 +90,12 @@ export async function proveIdentity(
   now = new Date(),
 ): Promise<{ method: StepUpMethod; until: string }> {
   const user = await db.user.findUnique({ where: { id: who.userId }, include: { memberships: { select: { orgId: true } } } });
-  if (!user) throw new ActionError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  if (!user) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
   const actor: AuditActor = { type: "user", id: user.id, label: user.email };
   const orgIds = user.memberships.map((m) => m.orgId);
   const method = await stepUpMethodFor(db, user.id);
   if (proof.method !== method) {
-    throw new ActionError("VALIDATION", method === "password" ? "Enter your password" : "Enter a code from your authenticator app");
+    throw new DomainError("VALIDATION", method === "password" ? "Enter your password" : "Enter a code from your authenticator app");
   }
   let ok: boolean;
   try {
@@ -104,7 +104,7 @@ export async function proveIdentity(
         ? await checkPasswordThrottled(db, user.email, user.passwordHash, proof.password, meta.ip, verifyPassword, now)
         : await verifySecondFactorProof(db, user.id, proof.code, meta);
   } catch (error) {
-    if (error instanceof ActionError && error.code === "RATE_LIMITED")
+    if (error instanceof DomainError && error.code === "RATE_LIMITED")
       await auditEach(db, orgIds, actor, "user.step_up_throttled", "denied", meta);
     throw error;
   }
@@ -112,7 +112,7 @@ export async function proveIdentity(
     await auditEach(db, orgIds, actor, "user.step_up_failed", "failed", meta);
     const field = proof.method === "password" ? "password" : "code";
     const message = proof.method === "password" ? WRONG_STEP_UP_PASSWORD : "That code is not valid";
-    throw new ActionError("VALIDATION", message, { [field]: message });
+    throw new DomainError("VALIDATION", message, { [field]: message });
   }
   await db.session.update({ where: { id: who.sessionId }, data: { reauthenticatedAt: now } });
   await auditEach(db, orgIds, actor, "user.stepped_up", "success", meta);

@@ -1,4 +1,4 @@
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 
 // Failures allowed before backoff starts: an account is one person mistyping; an address may be an office.
@@ -46,7 +46,7 @@ export function lockMsAfter(failures: number, free: number): number {
 export async function assertNotThrottled(db: Db, subjects: ThrottleSubjects, now = new Date()): Promise<void> {
   const rows = await db.loginThrottle.findMany({ where: { subject: { in: subjectList(subjects) } } });
   const until = Math.max(0, ...rows.map((r) => r.lockedUntil?.getTime() ?? 0));
-  if (until > now.getTime()) throw new ActionError("RATE_LIMITED", waitMessage(until - now.getTime()));
+  if (until > now.getTime()) throw new DomainError("RATE_LIMITED", waitMessage(until - now.getTime()));
 }
 
 async function recordFailureOf(db: Db, subject: string, free: number, now: Date) {
@@ -90,7 +90,7 @@ export async function withVerificationSlot<T>(subjects: ThrottleSubjects, verify
   const claims: [string, number][] = [[subjects.account, MAX_IN_FLIGHT.account]];
   if (subjects.ip) claims.push([subjects.ip, MAX_IN_FLIGHT.ip]);
   if (claims.some(([subject, max]) => (inFlight.get(subject) ?? 0) >= max)) {
-    throw new ActionError("RATE_LIMITED", waitMessage(1000));
+    throw new DomainError("RATE_LIMITED", waitMessage(1000));
   }
   for (const [subject] of claims) inFlight.set(subject, (inFlight.get(subject) ?? 0) + 1);
   try {

@@ -143,6 +143,17 @@ describe("parseCidrList", () => {
     ]);
   });
 
+  it("notes a missing family only where it helps: a whole family opened, or IPv6 ranges alone", () => {
+    const note = (lines: string[]) => parseCidrList(lines).warnings.filter((w) => w.message.startsWith("Only "));
+    expect(note(["203.0.113.0/24", "198.51.100.7"])).toEqual([]);
+    expect(note(["10.0.0.0/8", "10.1.0.0/16"])).toEqual([]);
+    expect(note(["0.0.0.0/1", "128.0.0.0/1"])).toEqual([
+      { index: null, message: "Only IPv4 ranges are listed, so calls over IPv6 will be refused" },
+    ]);
+    expect(note(["2001:db8::/32"])).toEqual([{ index: null, message: "Only IPv6 ranges are listed, so calls over IPv4 will be refused" }]);
+    expect(note(["203.0.113.0/24", "2001:db8::/32"])).toEqual([]);
+  });
+
   it("treats differently written equal ranges as duplicates", () => {
     expect(parseCidrList(["2001:DB8::/32", "2001:db8:0::/32", "::/0"]).warnings).toEqual([
       { index: 0, message: "2001:db8::/32 is already covered by ::/0" },

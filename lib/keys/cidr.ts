@@ -202,8 +202,11 @@ export function parseCidrList(lines: readonly string[]): CidrListResult {
   warnings.sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
 
   const families = new Set(accepted.map((a) => a.cidr.family));
-  if (errors.length === 0 && families.size === 1) {
-    const [only] = families;
+  const [only] = families;
+  // An ordinary IPv4 list (an office, a VPC) says nothing about IPv6 on purpose: no note. It helps where the
+  // list opens its whole family (meant "anyone", but IPv6 stays shut) or is IPv6 only (most clients call over IPv4).
+  const noteHelps = only === "ipv6" || coveredFamilies(accepted.map((a) => a.cidr)).includes(only);
+  if (errors.length === 0 && families.size === 1 && noteHelps) {
     const other: IpFamily = only === "ipv4" ? "ipv6" : "ipv4";
     warnings.push({
       index: null,

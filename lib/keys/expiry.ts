@@ -102,12 +102,17 @@ export function parseExpiry(input: unknown, now: Date): ExpiryResult {
   return checkAbsolute(text, now);
 }
 
-function checkAbsolute(text: string, now: Date): ExpiryResult {
+function checkAbsolute(text: string, now: Date, echoTime = true): ExpiryResult {
   const absolute = parseAbsolute(text);
   if (typeof absolute === "string") return { ok: false, error: absolute };
   if (absolute.getTime() <= now.getTime()) {
-    const what = DATE_ONLY.test(text) ? `${text} (00:00 UTC at the start of that day)` : text;
-    return { ok: false, error: `${what} is not in the future; pick a later date` };
+    if (DATE_ONLY.test(text))
+      return { ok: false, error: `${text} (00:00 UTC at the start of that day) is not in the future; pick a later date` };
+    // The console's date field sends an ISO instant in UTC: echoed back, it would not read as the time the person picked.
+    return {
+      ok: false,
+      error: echoTime ? `${text} is not in the future; pick a later date` : "That date and time is not in the future; pick a later one",
+    };
   }
   if (absolute.getTime() > addUtcYears(now, MAX_EXPIRY_YEARS).getTime()) {
     return { ok: false, error: `The expiry can be at most ${MAX_EXPIRY_YEARS} years from now` };
@@ -123,7 +128,7 @@ export function parseCustomExpiry(input: unknown, now: Date): ExpiryResult {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) {
     return { ok: false, error: "Enter a date such as 2030-01-31 or 2030-01-31T17:00:00Z" };
   }
-  return checkAbsolute(text, now);
+  return checkAbsolute(text, now, false);
 }
 
 /** Like parseExpiry, but returns the Date (null = never) and throws InvalidExpiryError on bad input. */

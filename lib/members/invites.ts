@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createPendingSignIn } from "../auth/two-factor/pending-sign-in";
 import { userHasSecondFactor } from "../auth/two-factor/status";
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { assertStrongPassword } from "../auth/password-strength";
 import type { Role } from "../auth/permissions";
@@ -30,7 +30,7 @@ export function hashInviteToken(token: string): string {
  */
 export async function createInvite(db: Db, by: MemberActor, input: { email: string; role: Role }, now = new Date()) {
   const existing = await db.membership.findFirst({ where: { orgId: by.orgId, user: { email: input.email } }, select: { id: true } });
-  if (existing) throw new ActionError("CONFLICT", ALREADY_MEMBER, { email: ALREADY_MEMBER });
+  if (existing) throw new DomainError("CONFLICT", ALREADY_MEMBER, { email: ALREADY_MEMBER });
   const token = randomBytes(32).toString("base64url");
   const invite = { id: newId("inv"), expiresAt: new Date(now.getTime() + INVITE_TTL_MS) };
   await db.$transaction(async (tx) => {
@@ -70,7 +70,7 @@ export async function revokeInvite(db: Db, by: MemberActor, inviteId: string) {
     where: { id: inviteId, orgId: by.orgId, acceptedAt: null },
     select: { id: true, email: true },
   });
-  if (!invite) throw new ActionError("NOT_FOUND", INVITE_NOT_FOUND);
+  if (!invite) throw new DomainError("NOT_FOUND", INVITE_NOT_FOUND);
   await db.$transaction(async (tx) => {
     await tx.invite.deleteMany({ where: { id: invite.id, orgId: by.orgId } });
     await recordMemberAudit(tx, by, {
@@ -104,15 +104,15 @@ export async function findUsableInvite(db: Db, token: string, now = new Date()) 
  */
 export async function acceptInvite(db: Db, token: string, password: string, meta: Pick<RequestMeta, "ip" | "userAgent">, now = new Date()) {
   const invite = await findUsableInvite(db, token, now);
-  if (!invite) throw new ActionError("NOT_FOUND", INVITE_INVALID);
+  if (!invite) throw new DomainError("NOT_FOUND", INVITE_INVALID);
   const existing = await db.user.findUnique({ where: { email: invite.email } });
   let passwordHash: string | null = null;
   if (existing) {
     const ok = await checkPasswordThrottled(db, invite.email, existing.passwordHash, password, meta.ip, verifyPassword, now);
-    if (!ok) throw new ActionError("UNAUTHENTICATED", WRONG_CREDENTIALS, { password: WRONG_CREDENTIALS });
+    if (!ok) throw new DomainError("UNAUTHENTICATED", WRONG_CREDENTIALS, { password: WRONG_CREDENTIALS });
   } else {
     const parsed = newPasswordSchema.safeParse(password);
-    if (!parsed.success) throw new ActionError("VALIDATION", parsed.error.issues[0].message, { password: parsed.error.issues[0].message });
+    if (!parsed.success) throw new DomainError("VALIDATION", parsed.error.issues[0].message, { password: parsed.error.issues[0].message });
     assertStrongPassword(password, [invite.email]);
     passwordHash = await hashPassword(password);
   }
@@ -123,7 +123,7 @@ export async function acceptInvite(db: Db, token: string, password: string, meta
         where: { id: invite.id, acceptedAt: null, expiresAt: { gt: now } },
         data: { acceptedAt: now },
       });
-      if (spent.count !== 1) throw new ActionError("NOT_FOUND", INVITE_INVALID);
+      if (spent.count !== 1) throw new DomainError("NOT_FOUND", INVITE_INVALID);
       if (!existing) await tx.user.create({ data: { id: userId, email: invite.email, passwordHash: passwordHash! } });
       const member = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invite.orgId, userId } } });
       if (!member)
@@ -141,7 +141,7 @@ export async function acceptInvite(db: Db, token: string, password: string, meta
     });
   } catch (error) {
     // Two first-time acceptances racing for the same address: the loser's user row clashes.
-    if ((error as { code?: string }).code === "P2002") throw new ActionError("NOT_FOUND", INVITE_INVALID);
+    if ((error as { code?: string }).code === "P2002") throw new DomainError("NOT_FOUND", INVITE_INVALID);
     throw error;
   }
   // An existing account with a second factor proves it next, as at sign-in: no session from the password alone.

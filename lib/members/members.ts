@@ -1,4 +1,4 @@
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Role } from "../auth/permissions";
 import { endSessionsForOrg } from "../auth/sessions";
 import type { Db } from "../db/client";
@@ -20,13 +20,13 @@ export async function listMembers(db: Db, orgId: string) {
 async function loadMember(tx: Pick<Db, "membership">, orgId: string, memberId: string) {
   // Scoped by organization: another organization's member id is simply not found.
   const member = await tx.membership.findFirst({ where: { id: memberId, orgId }, include: { user: { select: { email: true } } } });
-  if (!member) throw new ActionError("NOT_FOUND", MEMBER_NOT_FOUND);
+  if (!member) throw new DomainError("NOT_FOUND", MEMBER_NOT_FOUND);
   return member;
 }
 
 async function assertAnotherAdmin(tx: Pick<Db, "membership">, orgId: string, memberId: string) {
   const others = await tx.membership.count({ where: { orgId, role: "admin", NOT: { id: memberId } } });
-  if (others === 0) throw new ActionError("CONFLICT", LAST_ADMIN);
+  if (others === 0) throw new DomainError("CONFLICT", LAST_ADMIN);
 }
 
 export async function changeMemberRole(db: Db, by: MemberActor, memberId: string, role: Role) {

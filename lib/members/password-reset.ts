@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { hashPassword } from "../auth/password";
 import { assertStrongPassword } from "../auth/password-strength";
 import { memberHasSecondFactor, verifySecondFactorProof } from "../auth/step-up";
@@ -32,10 +32,10 @@ export async function issuePasswordReset(db: Db, by: MemberActor, memberId: stri
     where: { id: memberId, orgId: by.orgId },
     include: { user: { select: { email: true } } },
   });
-  if (!member) throw new ActionError("NOT_FOUND", MEMBER_NOT_FOUND);
-  if (member.userId === by.userId) throw new ActionError("CONFLICT", RESET_OWN_PASSWORD);
+  if (!member) throw new DomainError("NOT_FOUND", MEMBER_NOT_FOUND);
+  if (member.userId === by.userId) throw new DomainError("CONFLICT", RESET_OWN_PASSWORD);
   const elsewhere = await db.membership.count({ where: { userId: member.userId, NOT: { orgId: by.orgId } } });
-  if (elsewhere > 0) throw new ActionError("CONFLICT", RESET_OTHER_ORGS);
+  if (elsewhere > 0) throw new DomainError("CONFLICT", RESET_OTHER_ORGS);
   const token = randomBytes(32).toString("base64url");
   const reset = { id: newId("pwr"), expiresAt: new Date(now.getTime() + RESET_TTL_MS) };
   await db.$transaction(async (tx) => {
@@ -99,7 +99,7 @@ export async function completePasswordReset(db: Db, input: ResetPasswordInput, m
     const reset = await findUsableReset(db, input.token, now);
     if (!reset) {
       await recordLoginFailure(db, subjects, now);
-      throw new ActionError("VALIDATION", RESET_INVALID);
+      throw new DomainError("VALIDATION", RESET_INVALID);
     }
     const actor = { type: "user" as const, id: reset.userId, label: reset.user.email };
     // SECOND-FACTOR HOOK (issue 14): a member with a second factor proves it here too, so a leaked link alone
@@ -115,7 +115,7 @@ export async function completePasswordReset(db: Db, input: ResetPasswordInput, m
           ip: meta.ip,
           userAgent: meta.userAgent,
         });
-        throw new ActionError("VALIDATION", "Enter a valid code from your authenticator app", {
+        throw new DomainError("VALIDATION", "Enter a valid code from your authenticator app", {
           code: "Enter a valid code from your authenticator app",
         });
       }
@@ -125,7 +125,7 @@ export async function completePasswordReset(db: Db, input: ResetPasswordInput, m
     return db.$transaction(async (tx) => {
       // Single use even when two requests race: only the one that marks it used goes on.
       const { count } = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
-      if (count === 0) throw new ActionError("VALIDATION", RESET_INVALID);
+      if (count === 0) throw new DomainError("VALIDATION", RESET_INVALID);
       await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
       const ended = await tx.session.deleteMany({ where: { userId: reset.userId } });
       await tx.loginThrottle.deleteMany({ where: { subject: `email:${reset.user.email}` } });

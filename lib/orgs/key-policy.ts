@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { KeyPolicy } from "../api-keys/policy";
 import type { Db } from "../db/client";
 import type { MemberActor } from "../members/actor";
@@ -16,7 +16,7 @@ export function toPolicyInput(policy: KeyPolicy): KeyPolicyInput {
 
 export async function getKeyPolicy(db: Db, orgId: string): Promise<KeyPolicyInput> {
   const org = await db.organization.findUnique({ where: { id: orgId } });
-  if (!org) throw new ActionError("NOT_FOUND", "Organization not found");
+  if (!org) throw new DomainError("NOT_FOUND", "Organization not found");
   return toPolicyInput(org);
 }
 

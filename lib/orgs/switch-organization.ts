@@ -1,4 +1,4 @@
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { setActiveOrg } from "../auth/sessions";
 import type { Db } from "../db/client";
 import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
@@ -14,7 +14,7 @@ export async function switchOrganization(db: Db, session: { sessionId: string; u
   // An organization the session cannot reach (SSO, lib/sso/reach.ts) is answered like one the user is not in.
   const row = await db.session.findUnique({ where: { id: session.sessionId }, select: { ssoOrgId: true } });
   if (!member || !row || !orgReachable({ userId: session.userId, ssoOrgId: row.ssoOrgId }, orgId, member.org.ssoConfig))
-    throw new ActionError("NOT_FOUND", ORG_NOT_FOUND);
+    throw new DomainError("NOT_FOUND", ORG_NOT_FOUND);
   await setActiveOrg(db, session.sessionId, orgId);
   return { orgId };
 }

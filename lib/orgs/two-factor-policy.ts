@@ -1,11 +1,11 @@
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import { recordMemberAudit, type MemberActor } from "../members/actor";
 import type { TwoFactorPolicyInput } from "../validations/two-factor";
 
 export async function getTwoFactorPolicy(db: Db, orgId: string): Promise<TwoFactorPolicyInput> {
   const org = await db.organization.findUnique({ where: { id: orgId }, select: { requireTwoFactor: true } });
-  if (!org) throw new ActionError("NOT_FOUND", "Organization not found");
+  if (!org) throw new DomainError("NOT_FOUND", "Organization not found");
   return { requireTwoFactor: org.requireTwoFactor };
 }
 

@@ -36,6 +36,43 @@ export function parseUsageParams(search: Record<string, string | string[] | unde
   return usageParamsSchema.parse({ range: first(search.range) ?? "7d", from: first(search.from), to: first(search.to) });
 }
 
+/** What the org-wide usage view shows: one key's requests, and requests of one outcome (or every denial). */
+export const USAGE_OUTCOME_FILTERS = ["denied", ...USAGE_OUTCOMES] as const;
+export type UsageOutcomeFilter = (typeof USAGE_OUTCOME_FILTERS)[number];
+
+export const usageFilterSchema = z.object({
+  key: z
+    .string()
+    .regex(/^key_[A-Za-z0-9]{20}$/)
+    .optional()
+    .catch(undefined),
+  outcome: z.enum(USAGE_OUTCOME_FILTERS).optional().catch(undefined),
+});
+export type UsageFilter = z.output<typeof usageFilterSchema>;
+
+export function parseUsageFilter(search: Record<string, string | string[] | undefined>): UsageFilter {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  return usageFilterSchema.parse({ key: first(search.key), outcome: first(search.outcome) });
+}
+
+/** The outcomes an outcome filter keeps; undefined keeps every outcome. */
+export function outcomesOf(filter: UsageOutcomeFilter | undefined): UsageOutcome[] | undefined {
+  if (!filter) return undefined;
+  return filter === "denied" ? USAGE_OUTCOMES.filter((o) => o !== ALLOWED_OUTCOME) : [filter];
+}
+
+/** The query string of a usage view: range, then filters (for links, the URL and the CSV export). */
+export function usageSearch(params: UsageParams, filter: UsageFilter): URLSearchParams {
+  const search = new URLSearchParams({ range: params.range });
+  if (params.range === "custom" && params.from && params.to) {
+    search.set("from", params.from);
+    search.set("to", params.to);
+  }
+  if (filter.key) search.set("key", filter.key);
+  if (filter.outcome) search.set("outcome", filter.outcome);
+  return search;
+}
+
 export interface UsageRange {
   preset: UsagePreset | "custom";
   /** Inclusive start, on a UTC hour. */
@@ -146,10 +183,17 @@ export function bucketize(range: UsageRange, rows: readonly HourlyCount[]): Usag
 
 export interface UsageScope {
   keyId?: string;
+  /** Only these outcomes (all when absent). */
+  outcomes?: UsageOutcome[];
 }
 
 function rollupWhere(orgId: string, range: Pick<UsageRange, "start" | "end">, scope: UsageScope): Prisma.UsageRollupWhereInput {
-  return { orgId, ...(scope.keyId ? { keyId: scope.keyId } : {}), hour: { gte: range.start, lt: range.end } };
+  return {
+    orgId,
+    ...(scope.keyId ? { keyId: scope.keyId } : {}),
+    ...(scope.outcomes ? { outcome: { in: scope.outcomes } } : {}),
+    hour: { gte: range.start, lt: range.end },
+  };
 }
 
 /** Requests per (hour, outcome) from the rollups: the query the chart's speed rests on. */
@@ -180,10 +224,10 @@ export interface TopKey {
   denied: number;
 }
 
-export async function getTopKeys(db: Db, orgId: string, range: UsageRange, limit = TOP_LIMIT): Promise<TopKey[]> {
+export async function getTopKeys(db: Db, orgId: string, range: UsageRange, scope: UsageScope = {}, limit = TOP_LIMIT): Promise<TopKey[]> {
   const groups = await db.usageRollup.groupBy({
     by: ["keyId", "outcome"],
-    where: rollupWhere(orgId, range, {}),
+    where: rollupWhere(orgId, range, scope),
     _sum: { count: true },
   });
   const perKey = new Map<string, { total: number; allowed: number }>();
@@ -256,6 +300,7 @@ export async function getRequestBreakdown(db: Db, orgId: string, range: UsageRan
   const base: Prisma.UsageEventWhereInput = {
     orgId,
     ...(scope.keyId ? { keyId: scope.keyId } : {}),
+    ...(scope.outcomes ? { outcome: { in: scope.outcomes } } : {}),
     at: { gte: range.start, lt: range.end },
   };
   const boundary = await db.usageEvent.findFirst({
@@ -305,10 +350,15 @@ export interface UsageOverview {
 export async function getUsageOverview(db: Db, orgId: string, range: UsageRange, scope: UsageScope = {}): Promise<UsageOverview> {
   const [series, topKeys, breakdown] = await Promise.all([
     getUsageSeries(db, orgId, range, scope),
-    scope.keyId ? Promise.resolve([]) : getTopKeys(db, orgId, range),
+    scope.keyId ? Promise.resolve([]) : getTopKeys(db, orgId, range, scope),
     getRequestBreakdown(db, orgId, range, scope),
   ]);
   return { series, topKeys, breakdown, denials: denialReasons(series) };
+}
+
+/** The outcomes a chart of `series` shows: "Allowed" always, a denial code only when it occurred (a short legend). */
+export function shownOutcomes(series: Pick<UsageSeries, "totals">): UsageOutcome[] {
+  return USAGE_OUTCOMES.filter((o) => o === ALLOWED_OUTCOME || series.totals[o] > 0);
 }
 
 export const SPARKLINE_DAYS = 30;

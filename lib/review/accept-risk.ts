@@ -1,4 +1,4 @@
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import type { KeyActor } from "../api-keys/actor";
 import { recordAudit } from "../audit";
 import type { Db } from "../db/client";
@@ -8,7 +8,7 @@ import { acceptanceEnd, type AcceptRiskValues } from "../validations/review";
 /** Accepts one finding on one key until a date: the review hides it until then; the audit log keeps why and who. */
 export async function acceptRisk(db: Db, by: KeyActor, input: AcceptRiskValues, now = new Date()) {
   const key = await db.apiKey.findFirst({ where: { id: input.keyId, orgId: by.orgId }, select: { id: true, name: true } });
-  if (!key) throw new ActionError("NOT_FOUND", "Key not found");
+  if (!key) throw new DomainError("NOT_FOUND", "Key not found");
   const until = acceptanceEnd(input.until);
   return db.$transaction(async (tx) => {
     const row = await tx.riskAcceptance.create({

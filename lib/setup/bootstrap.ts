@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { hashPassword } from "../auth/password";
 import { assertStrongPassword } from "../auth/password-strength";
 import type { Db } from "../db/client";
@@ -20,7 +20,7 @@ export async function isInstalled(db: Db): Promise<boolean> {
  * fixed primary key makes a second run fail inside the same transaction, even when two race.
  */
 export async function bootstrapInstallation(db: Db, input: SetupInput, meta: RequestMeta) {
-  if (await isInstalled(db)) throw new ActionError("CONFLICT", ALREADY_SET_UP);
+  if (await isInstalled(db)) throw new DomainError("CONFLICT", ALREADY_SET_UP);
   assertStrongPassword(input.password, [input.email, input.orgName]);
   const passwordHash = await hashPassword(input.password);
   const orgId = newId("org");
@@ -51,7 +51,7 @@ export async function bootstrapInstallation(db: Db, input: SetupInput, meta: Req
       });
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new ActionError("CONFLICT", ALREADY_SET_UP);
+    if ((error as { code?: string }).code === "P2002") throw new DomainError("CONFLICT", ALREADY_SET_UP);
     throw error;
   }
   return { orgId, userId };

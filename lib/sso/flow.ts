@@ -3,7 +3,7 @@ import * as oidc from "openid-client";
 import { z } from "zod";
 import { recordAudit, type AuditActor } from "../audit";
 import { recordRefusal } from "../audit-refusals";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { safeNextPath } from "../auth/next-path";
 import { isRole } from "../auth/permissions";
 import { createSession, hashSessionToken } from "../auth/sessions";
@@ -43,7 +43,7 @@ function sameText(a: string, b: string) {
 }
 
 function identifierError(message: string): never {
-  throw new ActionError("VALIDATION", message, { identifier: message });
+  throw new DomainError("VALIDATION", message, { identifier: message });
 }
 
 /** The organization a work email's domain (or an organization ID) signs in with. */
@@ -78,7 +78,7 @@ export async function startSso(db: Db, input: SsoStartInput, origin: string, now
   try {
     provider = await providerOf(config);
   } catch {
-    throw new ActionError("CONFLICT", "Your organization's sign-in provider is not answering. Try again, or ask an admin.");
+    throw new DomainError("CONFLICT", "Your organization's sign-in provider is not answering. Try again, or ask an admin.");
   }
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();

@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit";
-import { ActionError } from "../actions/errors";
+import { DomainError } from "../errors";
 import { isRole, type Role } from "../auth/permissions";
 import type { Db } from "../db/client";
 import type { MemberActor } from "../members/actor";
@@ -59,7 +59,7 @@ export async function getSsoSettings(db: Db, orgId: string): Promise<SsoSettings
 }
 
 function fieldError(field: string, message: string): never {
-  throw new ActionError("VALIDATION", "Check the highlighted fields", { [field]: message });
+  throw new DomainError("VALIDATION", "Check the highlighted fields", { [field]: message });
 }
 
 /** Discovery against the issuer, with the client's credentials: a typo or an unreachable provider is a field error at save time. */

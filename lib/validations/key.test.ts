@@ -91,7 +91,7 @@ describe("createKeySchema", () => {
     [
       "custom in the past",
       { expiry: { preset: "custom", customAt: "2020-01-01T00:00:00Z" } },
-      { "expiry.customAt": "2020-01-01T00:00:00Z is not in the future; pick a later date" },
+      { "expiry.customAt": "That date and time is not in the future; pick a later one" },
     ],
     [
       "custom too far",
@@ -273,7 +273,6 @@ describe("editKeySchema", () => {
         "This key never expires; consider setting an expiry date",
         "This key has full access: any action on all resources",
         "10.1.0.0/16 is already covered by 10.0.0.0/8",
-        "Only IPv4 ranges are listed, so calls over IPv6 will be refused",
       ],
     });
     expect(normalizeEditKeyInput(editKey.parse({ keyId: KEY_ID, expiry: { preset: "30d" } }), now)).toEqual({

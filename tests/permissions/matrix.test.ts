@@ -443,7 +443,8 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
 
 type Expected = { status: number; location?: RegExp };
 const OK: Expected = { status: 200 };
-const TO_LOGIN: Expected = { status: 307, location: /\/login$/ };
+// Signed out: to sign-in, coming back to the page afterwards (the default landing page needs no ?next=).
+const TO_LOGIN: Expected = { status: 307, location: /\/login(\?next=%2F[^&]*)?$/ };
 const TO_KEYS: Expected = { status: 307, location: /\/keys$/ };
 
 /** A console page: signed out → /login; the organization's roles by `allow`; another org's admin sees their own (or 404 for A's key). */
@@ -557,6 +558,7 @@ export const ROUTE_MATRIX: Record<
     why: "the provider's redirect back: public; anything not matching a flow this browser started is a refusal (to /login)",
   },
   "app/(console)/audit/export/route.ts": { url: "/audit/export", methods: ["GET"], client: "browser", expect: consoleRoute(false) },
+  "app/(console)/usage/export/route.ts": { url: "/usage/export", methods: ["GET"], client: "browser", expect: consoleRoute(false) },
   "app/(console)/usage/data/route.ts": {
     url: `/usage/data?keyId=${keyA.key.id}`,
     methods: ["GET"],
@@ -863,7 +865,7 @@ describe("a forged or expired session cookie counts as signed out", () => {
     });
     expect(await get(server.url, "/settings", token, "navigate")).toMatchObject({
       status: 307,
-      location: expect.stringMatching(/\/login$/),
+      location: expect.stringMatching(/\/login\?next=%2Fsettings$/),
     });
     expect((await get(server.url, "/audit/export", token, "cors")).status).toBe(401);
     // The expired session itself is deleted on sight; nothing else changes.

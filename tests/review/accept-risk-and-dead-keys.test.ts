@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ActionError } from "@/lib/actions/errors";
+import { DomainError } from "@/lib/errors";
 import { revokeKeyById } from "@/lib/api-keys/revoke-key";
 import { getRiskyKeys } from "@/lib/queries/review";
 import { getRevokeContext } from "@/lib/queries/revoke-context";
@@ -49,7 +49,7 @@ describe("accepting a risk", () => {
     const theirs = await makeKey(db, other.actor, { name: "Theirs", expiry: { preset: "never" } });
     await expect(
       acceptRisk(db, org.actor, { keyId: theirs.key.id, code: "never_expires", justification: "x", until: inDays(5) }),
-    ).rejects.toBeInstanceOf(ActionError);
+    ).rejects.toBeInstanceOf(DomainError);
     expect(await db.riskAcceptance.count({ where: { keyId: theirs.key.id } })).toBe(0);
   });
 

@@ -1,35 +1,26 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { signInAction } from "@/lib/actions/auth/sign-in";
-import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { useActionForm } from "@/lib/forms/use-action-form";
 import { EMAIL_MAX, loginSchema, PASSWORD_MAX, type LoginFormValues, type LoginInput } from "@/lib/validations/auth";
 
 export function LoginForm({ next }: { next?: string | null }) {
   const router = useRouter();
-  const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm<LoginFormValues, unknown, LoginInput>({
+  const { form, formError, onSubmit } = useActionForm<LoginFormValues, LoginInput, { secondFactor: boolean }>({
     resolver: zodResolver(loginSchema),
-    mode: "onTouched",
     defaultValues: { email: "", password: "" },
+    action: signInAction,
+    // A member with a second factor has no session yet: the code comes next, then the page asked for.
+    onSuccess: ({ secondFactor }) => {
+      if (secondFactor) router.push(`/login/two-factor${next ? `?next=${encodeURIComponent(next)}` : ""}`);
+      else router.replace(next ?? "/keys");
+    },
   });
   const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setFormError(null);
-    const result = await signInAction(values);
-    if (result.ok) {
-      if (result.data.secondFactor) router.push(`/login/two-factor${next ? `?next=${encodeURIComponent(next)}` : ""}`);
-      else router.replace(next ?? "/keys");
-      return;
-    }
-    setFormError(applyActionErrors(result, form.setError));
-  });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">

@@ -39,7 +39,7 @@ export function SsoSignInForm({ next, error }: { next?: string | null; error?: s
     );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-3 space-y-4" aria-label="Single sign-on">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-3 space-y-4" aria-label="Single sign-on">
       <FormAlert message={formError} />
       <Field
         id="sso-identifier"

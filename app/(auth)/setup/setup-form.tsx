@@ -1,13 +1,11 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { setupOrganizationAction } from "@/lib/actions/auth/setup-organization";
-import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { useActionForm } from "@/lib/forms/use-action-form";
 import { KEY_PREFIX_MAX } from "@/lib/keys/key-prefix";
 import {
   EMAIL_MAX,
@@ -21,23 +19,13 @@ import {
 
 export function SetupForm() {
   const router = useRouter();
-  const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm<SetupFormValues, unknown, SetupInput>({
+  const { form, formError, onSubmit } = useActionForm<SetupFormValues, SetupInput, unknown>({
     resolver: zodResolver(setupSchema),
-    mode: "onTouched",
     defaultValues: { orgName: "", keyPrefix: "kw", email: "", password: "" },
+    action: setupOrganizationAction,
+    onSuccess: () => router.replace("/keys"),
   });
   const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setFormError(null);
-    const result = await setupOrganizationAction(values);
-    if (result.ok) {
-      router.replace("/keys");
-      return;
-    }
-    setFormError(applyActionErrors(result, form.setError));
-  });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">

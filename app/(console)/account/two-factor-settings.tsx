@@ -61,7 +61,7 @@ function ManageTwoFactor({ recoveryCodesLeft }: { recoveryCodesLeft: number }) {
           {recoveryCodesLeft === 1 ? "1 recovery code left" : `${recoveryCodesLeft} recovery codes left`}
         </li>
       </ul>
-      <form noValidate onSubmit={run("regenerate")} className="space-y-3" aria-label="Change two-factor authentication">
+      <form method="post" noValidate onSubmit={run("regenerate")} className="space-y-3" aria-label="Change two-factor authentication">
         <FormAlert message={formError} />
         <Field
           id="manage-code"

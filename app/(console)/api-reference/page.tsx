@@ -128,7 +128,8 @@ function EndpointCard({ method, path, op }: { method: string; path: string; op: 
           </div>
         ))}
       </dl>
-      <pre className="mt-4 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
+      {/* Focusable: a long command scrolls sideways, and keyboard users must be able to scroll it too. */}
+      <pre tabIndex={0} className="mt-4 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
         <code>{op["x-keyward-cli"]}</code>
       </pre>
     </Card>
@@ -159,7 +160,9 @@ export default async function ApiReferencePage() {
       <div className="grid min-w-0 grid-cols-1 gap-6">
         <Card className="min-w-0 p-5">
           <h2 className="text-base font-semibold">Authentication and scopes</h2>
-          <pre className="mt-3 overflow-x-auto rounded-md bg-slate-100 px-3 py-2 font-mono text-xs">Authorization: Bearer kw_live_…</pre>
+          <pre tabIndex={0} className="mt-3 overflow-x-auto rounded-md bg-slate-100 px-3 py-2 font-mono text-xs">
+            Authorization: Bearer kw_live_…
+          </pre>
           <ul className="mt-3 space-y-1 text-sm text-slate-700">
             <li>
               <code className="font-mono text-xs">read</code> on <code className="font-mono text-xs">keys/**</code>: list, show, usage

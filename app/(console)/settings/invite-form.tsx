@@ -2,7 +2,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
@@ -20,7 +20,7 @@ interface CreatedInvite {
   expiresAt: string;
 }
 
-export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMemberInput["role"]; label: string }[] }) {
+export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMemberInput["role"]; label: string; description: string }[] }) {
   const router = useRouter();
   const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
@@ -31,6 +31,8 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
     defaultValues: { email: "", role: "lead" },
   });
   const { errors, isSubmitting } = form.formState;
+  const chosenRole = useWatch({ control: form.control, name: "role" });
+  const roleHint = roleOptions.find((o) => o.value === chosenRole)?.description;
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
@@ -73,8 +75,13 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
             {...form.register("email")}
           />
         </Field>
-        <Field id="invite-role" label="Role" error={errors.role?.message} className="w-44">
-          <select id="invite-role" className={inputClass(!!errors.role)} {...form.register("role")}>
+        <Field id="invite-role" label="Role" hint={roleHint} error={errors.role?.message} className="w-full sm:w-56">
+          <select
+            id="invite-role"
+            className={inputClass(!!errors.role)}
+            aria-describedby={describedBy("invite-role", errors.role?.message, !!roleHint)}
+            {...form.register("role")}
+          >
             {roleOptions.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}

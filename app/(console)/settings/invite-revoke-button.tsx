@@ -19,7 +19,7 @@ export function InviteRevokeButton({ inviteId, email }: { inviteId: string; emai
       <Button
         variant="ghost"
         disabled={pending}
-        aria-label={`Revoke the invite for ${email}`}
+        aria-label={`Revoke invite for ${email}`}
         onClick={() =>
           startTransition(async () => {
             const result = await revokeInviteAction({ inviteId });

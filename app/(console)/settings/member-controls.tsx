@@ -6,6 +6,7 @@ import { changeMemberRoleAction } from "@/lib/actions/members/change-member-role
 import { removeMemberAction } from "@/lib/actions/members/remove-member";
 import type { ActionResult } from "@/lib/actions/errors";
 import type { Role } from "@/lib/auth/permissions";
+import { ROLE_HELP_ID } from "./role-descriptions";
 import { toast } from "sonner";
 import { PasswordResetButton } from "./password-reset-dialog";
 import { useStepUp } from "@/components/step-up/step-up-provider";
@@ -16,6 +17,7 @@ export function MemberControls({
   role,
   roleOptions,
   isSelf = false,
+  soleAdmin,
 }: {
   memberId: string;
   email: string;
@@ -23,6 +25,8 @@ export function MemberControls({
   roleOptions: { value: Role; label: string }[];
   /** One's own password is changed on the account page, not reset. */
   isSelf?: boolean;
+  /** The organization's only admin: neither demoted nor removed (the server refuses both), so not offered. */
+  soleAdmin: boolean;
 }) {
   const router = useRouter();
   const withStepUp = useStepUp();
@@ -49,9 +53,10 @@ export function MemberControls({
       <select
         id={`role-${memberId}`}
         value={role}
-        disabled={pending}
+        disabled={pending || soleAdmin}
+        aria-describedby={soleAdmin ? `role-${memberId}-sole` : ROLE_HELP_ID}
         onChange={(e) => run(() => changeMemberRoleAction({ memberId, role: e.target.value }), "Role changed")}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm disabled:bg-slate-50 disabled:text-slate-600"
       >
         {roleOptions.map((o) => (
           <option key={o.value} value={o.value}>
@@ -60,15 +65,15 @@ export function MemberControls({
         ))}
       </select>
       {!isSelf && <PasswordResetButton memberId={memberId} email={email} />}
-      {confirming ? (
+      {soleAdmin ? null : confirming ? (
         <>
           <Button
             variant="danger"
             disabled={pending}
             onClick={() => run(() => removeMemberAction({ memberId }), "Member removed")}
-            aria-label={`Confirm removing ${email}`}
+            aria-label={`Yes, remove ${email}`}
           >
-            Remove
+            Yes, remove
           </Button>
           <Button variant="ghost" onClick={() => setConfirming(false)}>
             Cancel
@@ -78,6 +83,11 @@ export function MemberControls({
         <Button variant="secondary" disabled={pending} onClick={() => setConfirming(true)} aria-label={`Remove ${email}`}>
           Remove…
         </Button>
+      )}
+      {soleAdmin && (
+        <p id={`role-${memberId}-sole`} className="w-full text-right text-xs text-slate-500">
+          The only admin: make someone else an admin to change this role.
+        </p>
       )}
       {error && (
         <p role="alert" className="w-full text-right text-xs font-medium text-red-700">

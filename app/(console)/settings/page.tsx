@@ -3,7 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
-import { ROLE_LABELS, ROLES, can, isRole } from "@/lib/auth/permissions";
+import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, can, isRole } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { listPendingInvites } from "@/lib/members/invites";
 import { listMembers } from "@/lib/members/members";
@@ -23,6 +23,7 @@ import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
 import { MemberControls } from "./member-controls";
 import { OrgNameForm } from "./org-name-form";
 import { SsoForm, SsoSummary } from "./sso-form";
+import { RoleDescriptions } from "./role-descriptions";
 import { RelativeTime } from "@/components/charts/local-time";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -43,12 +44,13 @@ export default async function SettingsPage() {
     db,
     members.map((m) => m.userId),
   );
-  const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+  const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role], description: ROLE_DESCRIPTIONS[role] }));
+  const adminCount = members.filter((m) => m.role === "admin").length;
 
   return (
     <>
       <PageHeader title="Settings" description="Your organization, its key policy, and who can manage its keys." />
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <Card className="p-5">
           <h2 className="text-base font-semibold">Organization</h2>
           {manageSettings && <OrgNameForm name={ctx.org.name} />}
@@ -107,6 +109,7 @@ export default async function SettingsPage() {
 
         <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold">Members</h2>
+          {manageMembers && <RoleDescriptions />}
           <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Members">
             {members.map((m) => (
               <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="member-row">
@@ -130,6 +133,7 @@ export default async function SettingsPage() {
                     role={m.role}
                     roleOptions={roleOptions}
                     isSelf={m.userId === ctx.user.id}
+                    soleAdmin={m.role === "admin" && adminCount === 1}
                   />
                 ) : (
                   <span className="text-slate-500">{isRole(m.role) ? ROLE_LABELS[m.role] : m.role}</span>

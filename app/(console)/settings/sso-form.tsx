@@ -85,7 +85,7 @@ export function SsoForm({
   );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-4 space-y-4" aria-label="Single sign-on settings">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4" aria-label="Single sign-on settings">
       <FormAlert message={formError} />
       <div className="rounded-md bg-slate-50 px-3 py-2 text-sm">
         <span className="text-slate-600">Redirect URI to register at your provider: </span>

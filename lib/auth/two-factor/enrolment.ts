@@ -1,5 +1,5 @@
 import QRCode from "qrcode";
-import { ActionError } from "../../actions/errors";
+import { DomainError } from "../../errors";
 import type { Db } from "../../db/client";
 import { newId } from "../../ids";
 import { auditFactorEvent, type FactorUser, type Meta } from "./audit";
@@ -23,7 +23,7 @@ export interface TotpEnrolment {
 /** Starts (or restarts) setting up an authenticator app: a new secret, sealed, not active until confirmed. */
 export async function startTotpEnrolment(db: Db, user: FactorUser, now = new Date()): Promise<TotpEnrolment> {
   const existing = await db.totpFactor.findUnique({ where: { userId: user.id } });
-  if (existing?.confirmedAt) throw new ActionError("CONFLICT", ALREADY_ENROLLED);
+  if (existing?.confirmedAt) throw new DomainError("CONFLICT", ALREADY_ENROLLED);
   const secret = newTotpSecret();
   const secretEnc = sealTotpSecret(secret);
   await db.totpFactor.upsert({
@@ -51,8 +51,8 @@ async function replaceRecoveryCodes(tx: Pick<Db, "recoveryCode">, userId: string
  */
 export async function confirmTotpEnrolment(db: Db, user: FactorUser, rawCode: string, meta: Meta, now = new Date()) {
   const pending = await db.totpFactor.findUnique({ where: { userId: user.id } });
-  if (pending?.confirmedAt) throw new ActionError("CONFLICT", ALREADY_ENROLLED);
-  if (!pending) throw new ActionError("CONFLICT", NO_ENROLMENT);
+  if (pending?.confirmedAt) throw new DomainError("CONFLICT", ALREADY_ENROLLED);
+  if (!pending) throw new DomainError("CONFLICT", NO_ENROLMENT);
   const step = await throttledCodeAttempt(
     db,
     user.id,
@@ -62,14 +62,14 @@ export async function confirmTotpEnrolment(db: Db, user: FactorUser, rawCode: st
   );
   if (step === null) {
     await auditFactorEvent(db, user, "user.second_factor_failed", meta, { purpose: "enrolment" }, "failed");
-    throw new ActionError("VALIDATION", WRONG_CODE, { code: WRONG_CODE });
+    throw new DomainError("VALIDATION", WRONG_CODE, { code: WRONG_CODE });
   }
   return db.$transaction(async (tx) => {
     const confirmed = await tx.totpFactor.updateMany({
       where: { userId: user.id, secretEnc: pending.secretEnc, confirmedAt: null },
       data: { confirmedAt: now, lastUsedStep: step },
     });
-    if (confirmed.count !== 1) throw new ActionError("CONFLICT", NO_ENROLMENT);
+    if (confirmed.count !== 1) throw new DomainError("CONFLICT", NO_ENROLMENT);
     const recoveryCodes = await replaceRecoveryCodes(tx, user.id, now);
     await auditFactorEvent(tx, user, "user.second_factor_enrolled", meta, { factor: "totp", recoveryCodes: recoveryCodes.length });
     return { recoveryCodes };
@@ -80,9 +80,9 @@ export async function confirmTotpEnrolment(db: Db, user: FactorUser, rawCode: st
 async function requireCode(db: Db, user: FactorUser, code: string, meta: Meta, purpose: string) {
   const result = await checkSecondFactor(db, user, code, meta, purpose);
   if (result.ok) return;
-  if (result.code === "NO_SECOND_FACTOR") throw new ActionError("CONFLICT", NOT_ENROLLED);
-  if (result.code === "RATE_LIMITED") throw new ActionError("RATE_LIMITED", result.error);
-  throw new ActionError("VALIDATION", result.error, { code: result.error });
+  if (result.code === "NO_SECOND_FACTOR") throw new DomainError("CONFLICT", NOT_ENROLLED);
+  if (result.code === "RATE_LIMITED") throw new DomainError("RATE_LIMITED", result.error);
+  throw new DomainError("VALIDATION", result.error, { code: result.error });
 }
 
 /** Removes the authenticator app and the recovery codes that came with it. */

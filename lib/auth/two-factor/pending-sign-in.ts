@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ActionError } from "../../actions/errors";
+import { DomainError } from "../../errors";
 import type { Db } from "../../db/client";
 import { newId } from "../../ids";
 import { hashSessionToken } from "../sessions";
@@ -31,7 +31,7 @@ export async function findPendingSignIn(db: Db, token: string | undefined, now =
 
 /**
  * The second step of signing in: the pending token and a code. On success the token is spent (exactly once,
- * even under concurrent requests) and the caller creates the session; otherwise the refusal as an ActionError.
+ * even under concurrent requests) and the caller creates the session; otherwise the refusal as an DomainError.
  */
 export async function completePendingSignIn(
   db: Db,
@@ -41,23 +41,23 @@ export async function completePendingSignIn(
   now = new Date(),
 ): Promise<{ userId: string; email: string; method: SecondFactorMethod; recoveryCodesLeft: number }> {
   const pending = await findPendingSignIn(db, token, now);
-  if (!pending) throw new ActionError("UNAUTHENTICATED", SIGN_IN_AGAIN);
+  if (!pending) throw new DomainError("UNAUTHENTICATED", SIGN_IN_AGAIN);
   const result = await checkSecondFactor(db, pending.user, code, meta, "sign_in", now);
   if (!result.ok) {
-    if (result.code === "RATE_LIMITED") throw new ActionError("RATE_LIMITED", result.error);
+    if (result.code === "RATE_LIMITED") throw new DomainError("RATE_LIMITED", result.error);
     if (result.code === "NO_SECOND_FACTOR") {
       await db.pendingSignIn.deleteMany({ where: { id: pending.id } });
-      throw new ActionError("UNAUTHENTICATED", SIGN_IN_AGAIN);
+      throw new DomainError("UNAUTHENTICATED", SIGN_IN_AGAIN);
     }
     await db.pendingSignIn.updateMany({ where: { id: pending.id }, data: { attempts: { increment: 1 } } });
     const counted = await db.pendingSignIn.findUnique({ where: { id: pending.id }, select: { attempts: true } });
     if (!counted || counted.attempts >= PENDING_MAX_ATTEMPTS) {
       await db.pendingSignIn.deleteMany({ where: { id: pending.id } });
-      throw new ActionError("UNAUTHENTICATED", TOO_MANY_WRONG_CODES);
+      throw new DomainError("UNAUTHENTICATED", TOO_MANY_WRONG_CODES);
     }
-    throw new ActionError("VALIDATION", result.error, { code: result.error });
+    throw new DomainError("VALIDATION", result.error, { code: result.error });
   }
   const spent = await db.pendingSignIn.deleteMany({ where: { id: pending.id } });
-  if (spent.count !== 1) throw new ActionError("UNAUTHENTICATED", SIGN_IN_AGAIN);
+  if (spent.count !== 1) throw new DomainError("UNAUTHENTICATED", SIGN_IN_AGAIN);
   return { userId: pending.userId, email: pending.user.email, method: result.method, recoveryCodesLeft: result.recoveryCodesLeft };
 }

@@ -1,4 +1,4 @@
-import { ActionError } from "../../actions/errors";
+import { DomainError } from "../../errors";
 import type { Db } from "../../db/client";
 import { assertNotThrottled, recordLoginFailure, recordLoginSuccess, withVerificationSlot, type ThrottleSubjects } from "../throttle";
 import { auditFactorEvent, type FactorUser, type Meta } from "./audit";
@@ -95,7 +95,7 @@ export async function checkSecondFactor(
       now,
     );
   } catch (error) {
-    if (error instanceof ActionError && error.code === "RATE_LIMITED") {
+    if (error instanceof DomainError && error.code === "RATE_LIMITED") {
       await auditFactorEvent(db, user, "user.second_factor_throttled", meta, { purpose }, "denied");
       return { ok: false, code: "RATE_LIMITED", error: error.message };
     }

@@ -1,14 +1,12 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { acceptInviteAction } from "@/lib/actions/auth/accept-invite";
-import { applyActionErrors } from "@/lib/forms/use-server-errors";
+import { useActionForm } from "@/lib/forms/use-action-form";
 import { newPasswordSchema, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/validations/auth";
 import { acceptInviteSchema } from "@/lib/validations/member";
 
@@ -18,23 +16,14 @@ type Values = z.infer<typeof acceptInviteSchema>;
 
 export function AcceptInviteForm({ token, email, hasAccount }: { token: string; email: string; hasAccount: boolean }) {
   const router = useRouter();
-  const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm<Values>({
+  const { form, formError, onSubmit } = useActionForm<Values, Values, { secondFactor: boolean }>({
     resolver: zodResolver(hasAccount ? acceptInviteSchema : newAccountSchema),
-    mode: "onTouched",
     defaultValues: { token, password: "" },
+    action: acceptInviteAction,
+    // An existing account with a second factor signs in with its code first.
+    onSuccess: ({ secondFactor }) => router.replace(secondFactor ? "/login/two-factor" : "/keys"),
   });
   const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setFormError(null);
-    const result = await acceptInviteAction(values);
-    if (result.ok) {
-      router.replace(result.data.secondFactor ? "/login/two-factor" : "/keys");
-      return;
-    }
-    setFormError(applyActionErrors(result, form.setError));
-  });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">

@@ -33,7 +33,7 @@ export function TwoFactorSignInForm({ next }: { next?: string | null }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormAlert message={formError} />
       <Field id="code" label="Authentication code" hint="6 digits, or a recovery code like ABCDE-FGHJK" error={errors.code?.message}>
         <input

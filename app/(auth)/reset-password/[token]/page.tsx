@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
-import { ActionError } from "@/lib/actions/errors";
+import { DomainError } from "@/lib/errors";
 import { currentRequestMeta } from "@/lib/auth/current";
 import { db } from "@/lib/db";
 import { assertResetNotThrottled, loadPasswordReset } from "@/lib/members/password-reset";
@@ -29,7 +29,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   try {
     await assertResetNotThrottled(db, (await currentRequestMeta()).ip);
   } catch (error) {
-    if (!(error instanceof ActionError)) throw error;
+    if (!(error instanceof DomainError)) throw error;
     return <Unusable title="Too many attempts" text={`${error.message} Then open the link again.`} />;
   }
   const reset = resetTokenSchema.safeParse(token).success ? await loadPasswordReset(db, token) : null;

@@ -47,7 +47,7 @@ export function ResetPasswordForm({ token, email, needsSecondFactor }: { token: 
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4" aria-label="Set a new password">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4" aria-label="Set a new password">
       <FormAlert message={formError} />
       <input type="email" autoComplete="username" value={email} readOnly hidden />
       <Field

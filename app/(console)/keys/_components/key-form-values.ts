@@ -1,4 +1,5 @@
 import type { Control } from "react-hook-form";
+import type { KeyEnvironment } from "@/lib/keys/universal";
 import type { CreateKeyInput, ExpiryChoice } from "@/lib/validations/key";
 
 /**
@@ -11,6 +12,8 @@ export interface KeyFormValues {
   expiry: { preset: ExpiryChoice | "keep"; customAt?: string };
   scopes: NonNullable<CreateKeyInput["scopes"]>;
   cidrs: string[];
+  /** Create only: the environment is fixed at creation. */
+  environment?: KeyEnvironment;
 }
 
 /** The form control the shared field components take; create and edit differ only in their parsed output type. */

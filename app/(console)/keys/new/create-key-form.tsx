@@ -20,6 +20,7 @@ import type { KeyPolicy } from "@/lib/api-keys/policy";
 import { ScopeRows } from "../_components/scope-rows";
 import { useSecretModal } from "../_components/secret-modal";
 import { useStepUp } from "@/components/step-up/step-up-provider";
+import { EnvironmentField } from "./environment-field";
 
 const DEFAULTS: KeyFormValues = {
   name: "",
@@ -27,9 +28,10 @@ const DEFAULTS: KeyFormValues = {
   expiry: { preset: DEFAULT_EXPIRY_PRESET },
   scopes: [{ action: "read", resourceFilter: "" }],
   cidrs: [],
+  environment: "live",
 };
 
-export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
+export function CreateKeyForm({ policy, keyPrefix }: { policy: KeyPolicy; keyPrefix: string }) {
   const router = useRouter();
   const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
@@ -85,6 +87,7 @@ export function CreateKeyForm({ policy }: { policy: KeyPolicy }) {
           {...form.register("description")}
         />
       </Field>
+      <EnvironmentField register={form.register} keyPrefix={keyPrefix} />
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />

@@ -28,13 +28,14 @@ export default async function NewKeyPage() {
         title="Create API key"
         description={
           <>
-            Secrets look like <span className="font-mono">{ctx.org.keyPrefix}_live_…</span>. You will see the secret once, right after
+            Secrets look like <span className="font-mono">{ctx.org.keyPrefix}_live_…</span> (or{" "}
+            <span className="font-mono">{ctx.org.keyPrefix}_test_…</span> for a test key). You will see the secret once, right after
             creating the key.
           </>
         }
       />
       <Card className="max-w-3xl p-5 sm:p-6">
-        <CreateKeyForm policy={policy} />
+        <CreateKeyForm policy={policy} keyPrefix={ctx.org.keyPrefix} />
       </Card>
     </>
   );
