@@ -1,5 +1,6 @@
 "use client";
 import { useCallback, useState } from "react";
+import { AcknowledgeDone } from "@/components/ui/acknowledge-done";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 
@@ -60,20 +61,12 @@ export function useRecoveryCodesModal(onClosed: () => void) {
             <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
               Keyward stores only a hash of each code. Keep them in your password manager, apart from your authenticator app.
             </div>
-            <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
-              <input
-                type="checkbox"
-                className="size-4 accent-indigo-600"
-                checked={acknowledged}
-                onChange={(event) => setAcknowledged(event.target.checked)}
-              />
-              I have saved these recovery codes
-            </label>
-            <div className="flex justify-end">
-              <Button onClick={done} disabled={!acknowledged}>
-                Done
-              </Button>
-            </div>
+            <AcknowledgeDone
+              label="I have saved these recovery codes"
+              acknowledged={acknowledged}
+              onAcknowledgedChange={setAcknowledged}
+              onDone={done}
+            />
           </div>
         </DialogContent>
       )}

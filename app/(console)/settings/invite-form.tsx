@@ -1,7 +1,7 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
@@ -26,6 +26,7 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [copied, setCopied] = useState(false);
+  const linkRef = useRef<HTMLInputElement>(null);
   const form = useForm<InviteMemberFormValues, unknown, InviteMemberInput>({
     resolver: zodResolver(inviteMemberSchema),
     defaultValues: { email: "", role: "lead" },
@@ -53,6 +54,11 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
     }
     setFormError(applyActionErrors(result, form.setError));
   });
+
+  // The link is what the admin came for, and shown only now: focus (and select) it so it can be copied at once.
+  useEffect(() => {
+    if (created) linkRef.current?.focus();
+  }, [created]);
 
   const copy = async () => {
     if (!created) return;
@@ -107,6 +113,7 @@ export function InviteForm({ roleOptions }: { roleOptions: { value: InviteMember
             </label>
             <input
               id="invite-link"
+              ref={linkRef}
               readOnly
               value={created.link}
               data-testid="invite-link"

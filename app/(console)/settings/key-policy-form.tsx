@@ -6,6 +6,7 @@ import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
+import { SavedStatus } from "@/components/ui/saved-status";
 import { updateKeyPolicyAction } from "@/lib/actions/settings/update-key-policy";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { keyPolicySchema, MAX_LIFETIME_DAYS_LIMIT, type KeyPolicyInput } from "@/lib/validations/org-admin";
@@ -91,11 +92,7 @@ export function KeyPolicyForm({ policy }: { policy: KeyPolicyInput }) {
         <Button type="submit" disabled={isSubmitting || !isDirty}>
           Save policy
         </Button>
-        {message && !message.error && (
-          <span role="status" className="text-sm text-emerald-700">
-            {message.text}
-          </span>
-        )}
+        {message && !message.error && <SavedStatus text={message.text} />}
       </div>
     </form>
   );

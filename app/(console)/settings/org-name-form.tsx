@@ -6,6 +6,7 @@ import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
+import { SavedStatus } from "@/components/ui/saved-status";
 import { renameOrganizationAction } from "@/lib/actions/orgs/rename-organization";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { ORG_NAME_MAX } from "@/lib/validations/auth";
@@ -49,11 +50,7 @@ export function OrgNameForm({ name }: { name: string }) {
         <Button type="submit" disabled={isSubmitting || !isDirty}>
           Save name
         </Button>
-        {message && !message.error && (
-          <span role="status" className="text-sm text-emerald-700">
-            {message.text}
-          </span>
-        )}
+        {message && !message.error && <SavedStatus text={message.text} />}
       </div>
     </form>
   );

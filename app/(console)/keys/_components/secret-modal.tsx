@@ -1,5 +1,6 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
+import { AcknowledgeDone } from "@/components/ui/acknowledge-done";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { describeScope, type Scope } from "@/lib/keys/universal";
@@ -117,20 +118,12 @@ export function useSecretModal(onClosed: () => void) {
               </ul>
             </div>
             <VerifySnippetTabs secret={shown.secret} scopes={shown.scopes} />
-            <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
-              <input
-                type="checkbox"
-                className="size-4 accent-indigo-600"
-                checked={acknowledged}
-                onChange={(event) => setAcknowledged(event.target.checked)}
-              />
-              I have copied this secret
-            </label>
-            <div className="flex justify-end">
-              <Button onClick={done} disabled={!acknowledged}>
-                Done
-              </Button>
-            </div>
+            <AcknowledgeDone
+              label="I have copied this secret"
+              acknowledged={acknowledged}
+              onAcknowledgedChange={setAcknowledged}
+              onDone={done}
+            />
           </div>
         </DialogContent>
       )}
