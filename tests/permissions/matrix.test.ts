@@ -772,6 +772,11 @@ async function staleAdminSession(): Promise<string> {
 }
 
 describe("every step-up action refuses a replay without a fresh proof, and changes nothing", () => {
+  // The second-factor actions above leave the callers with an authenticator app: here they prove with the password.
+  beforeAll(async () => {
+    await db.totpFactor.deleteMany({ where: { userId: { in: callerIds() } } });
+  });
+
   it("finds the step-up actions", () => {
     expect(stepUpActions.length).toBeGreaterThanOrEqual(12);
   });
@@ -793,6 +798,28 @@ describe("every step-up action refuses a replay without a fresh proof, and chang
     const reply = await callAction(server.url, revoke, token, [{ keyId: key.id, confirmName: key.name }]);
     expect(reply.result).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED" });
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).toBeNull();
+  });
+
+  it("a member with an authenticator app proves with a code, not the password; then the revoke goes through", async () => {
+    const token = await staleAdminSession();
+    await make.knownPasswords();
+    const { code } = await setTotpForCallers(true);
+    try {
+      const confirm = builtAction("lib/actions/account/confirm-identity.ts#confirmIdentityAction");
+      const byPassword = await callAction(server.url, confirm, token, [{ method: "password", password: PASSWORD }]);
+      expect(byPassword.result).toMatchObject({ ok: false, code: "VALIDATION" });
+      const revoke = builtAction("lib/actions/keys/revoke-key.ts#revokeKeyAction");
+      const key = await make.key();
+      expect((await callAction(server.url, revoke, token, [{ keyId: key.id, confirmName: key.name }])).result).toMatchObject({
+        ok: false,
+        code: "STEP_UP_REQUIRED",
+      });
+      expect((await callAction(server.url, confirm, token, [{ method: "second-factor", code }])).result).toMatchObject({ ok: true });
+      expect((await callAction(server.url, revoke, token, [{ keyId: key.id, confirmName: key.name }])).result).toMatchObject({ ok: true });
+      expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).not.toBeNull();
+    } finally {
+      await db.totpFactor.deleteMany({ where: { userId: { in: callerIds() } } });
+    }
   });
 
   it.each(stepUpActions)("%s", async (key) => {
