@@ -146,7 +146,7 @@ test("reset link: issued once by an admin, sets a new password, ends the member'
   // The admin issues the link: shown once, in a dialog.
   await page.goto("/settings");
   await screenshotBoth(page, "settings-members-reset");
-  await page.getByRole("button", { name: `Reset the password of ${MEMBER.email}` }).click();
+  await page.getByRole("button", { name: `Reset password… of ${MEMBER.email}` }).click();
   const dialog = page.getByRole("dialog", { name: `Reset the password of ${MEMBER.email}?` });
   await dialog.getByRole("button", { name: "Create reset link" }).click();
   const shown = page.getByRole("dialog", { name: `Password reset link for ${MEMBER.email}` });

@@ -44,8 +44,8 @@ export function PasswordResetButton({ memberId, email }: { memberId: string; ema
 
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)} aria-label={`Reset the password of ${email}`}>
-        Reset password…
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Reset password…<span className="sr-only"> of {email}</span>
       </Button>
       <Dialog open={open} onOpenChange={(next) => !next && close()}>
         <DialogContent
