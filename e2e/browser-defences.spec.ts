@@ -3,10 +3,11 @@
 // the server — a __Host- Secure session cookie and Strict-Transport-Security.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { freePort } from "../tests/support/keyward-server";
 import { ADMIN } from "./support/admin";
 import { fillKeyForm, takeSecret } from "./support/keys";
 
@@ -88,17 +89,6 @@ test("cookie-authenticated route handlers refuse a cross-site page, answer the c
   await page.goto(`${baseURL}${keyPath}`);
   expect(await page.evaluate((url) => fetch(url).then((r) => r.status), activity)).toBe(200);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
