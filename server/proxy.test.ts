@@ -51,7 +51,11 @@ beforeAll(async () => {
     idleTimeoutMs: 300,
     allowFor: (path) => Promise.resolve(path === "/no-allow" ? "GET, HEAD" : ""),
   });
-  front = createServer(proxy);
+  // Like server.ts, which names every answer's request before the proxy runs.
+  front = createServer((req, res) => {
+    res.setHeader("x-request-id", "r-1");
+    proxy(req, res);
+  });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
 });
@@ -63,7 +67,7 @@ afterAll(async () => {
 });
 
 describe("createLocalProxy", () => {
-  it("forwards method, path, Host and body; returns status, every Set-Cookie and end-to-end headers only", async () => {
+  it("forwards method, path, Host and body; returns status, every Set-Cookie beside the headers set before, and end-to-end headers only", async () => {
     // node:http, not fetch: fetch refuses to send a Connection header naming other headers.
     const res = await new Promise<{ status?: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
       const req = request(
@@ -82,6 +86,7 @@ describe("createLocalProxy", () => {
     expect(res.body).toBe("echo:hello");
     expect(res.headers["set-cookie"]).toEqual(["a=1", "b=2"]);
     expect(res.headers["x-upstream"]).toBe("yes");
+    expect(res.headers["x-request-id"]).toBe("r-1");
     // The upstream's keep-alive header is about its own connection, not the client's.
     expect(res.headers["keep-alive"]).toBeUndefined();
     const forwarded = seen.at(-1)!;

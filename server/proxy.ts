@@ -28,15 +28,19 @@ function endToEndRaw(raw: string[]): string[] {
   return out;
 }
 
-/** Headers set on `res` before the answer came (HSTS, say), kept beside every Set-Cookie of the answer. */
-function withHeadersSetBefore(res: ServerResponse, raw: string[]): string[] {
-  const before: string[] = [];
-  for (const name of res.getHeaderNames()) {
-    const value = res.getHeader(name);
-    for (const v of Array.isArray(value) ? value : [String(value)]) before.push(name, v);
-    res.removeHeader(name);
+/**
+ * The answer's headers as one object, repeated names (Set-Cookie) as arrays. Not a flat [name, value, …] list:
+ * once a header was set on `res` before the answer came (x-request-id, HSTS), Node applies such a list one
+ * setHeader at a time, so each repeated name replaced the one before — a sign-in's second cookie was lost.
+ */
+function headerObject(raw: string[]): OutgoingHttpHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const prev = out[name];
+    out[name] = prev === undefined ? raw[i + 1] : [...(Array.isArray(prev) ? prev : [prev]), raw[i + 1]];
   }
-  return before.length === 0 ? raw : before.concat(raw);
+  return out;
 }
 
 export interface LocalProxyOptions {
@@ -84,11 +88,7 @@ export function createLocalProxy({ socketPath, beforeResponse, bodyLimit, idleTi
     const upstream = request({ agent, socketPath, method: req.method, path: req.url, headers: endToEnd(req.headers) }, (answer) => {
       beforeResponse?.();
       const relay = (extra: string[] = []) => {
-        res.writeHead(
-          answer.statusCode ?? 502,
-          answer.statusMessage,
-          withHeadersSetBefore(res, endToEndRaw(answer.rawHeaders).concat(extra)),
-        );
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headerObject(endToEndRaw(answer.rawHeaders).concat(extra)));
         pipeline(answer, res, () => {});
       };
       // RFC 9110 §15.5.6: a 405 says what is allowed.
