@@ -27,7 +27,9 @@ describe.runIf(testBackend === "sqlite")("deploy/systemd", () => {
     expect(documented.size).toBeGreaterThan(20);
     const inEnvFile = [...readFileSync(ENV_FILE, "utf8").matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
     expect(inEnvFile).toEqual(expect.arrayContaining(["DATABASE_URL", "KEYWARD_MASTER_KEY", "KEYWARD_TRUSTED_PROXIES", "PORT"]));
-    const inUnit = [...readFileSync(UNIT, "utf8").matchAll(/^Environment=(.*)$/gm)].flatMap((m) => m[1].split(" ").map((kv) => kv.split("=")[0]));
+    const inUnit = [...readFileSync(UNIT, "utf8").matchAll(/^Environment=(.*)$/gm)].flatMap((m) =>
+      m[1].split(" ").map((kv) => kv.split("=")[0]),
+    );
     for (const name of [...inEnvFile, ...inUnit].filter((n) => n !== "NODE_ENV")) expect(documented, name).toContain(name);
   });
 
