@@ -108,7 +108,9 @@ async function action(name: string, input: unknown, session?: string) {
     body: JSON.stringify([input]),
   });
   const rows = new Map(res.text.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1)] as const));
-  const head = JSON.parse(rows.get("0") ?? "null") as { a?: unknown } | null;
+  // An action Next refuses answers "0:E{digest}" (an error), not a result.
+  const first = rows.get("0") ?? "null";
+  const head = (first.startsWith("{") ? JSON.parse(first) : null) as { a?: unknown } | null;
   const result = (typeof head?.a === "string" && head.a.startsWith("$@") ? JSON.parse(rows.get(head.a.slice(2)) ?? "null") : head?.a) as {
     ok: boolean;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each call reads the fields its action returns
