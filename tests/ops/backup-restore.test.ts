@@ -104,7 +104,10 @@ describe(`backup and restore (${testBackend})`, () => {
     const target = await newDatabase();
     expect(npmRun("restore", backup, target).status).toBe(0);
     const otherKey = randomBytes(32).toString("hex");
-    await expect(startKeyward({ databaseUrl: target, env: { KEYWARD_MASTER_KEY: otherKey } })).rejects.toThrow(
+    const started = startKeyward({ databaseUrl: target, env: { KEYWARD_MASTER_KEY: otherKey } });
+    // Stopped if it did start (the test has failed then).
+    cleanup.push(() => started.then((server) => server.stop()).catch(() => undefined));
+    await expect(started).rejects.toThrow(
       /exited with 1[\s\S]*KEYWARD_MASTER_KEY \(or data\/master.key\) is not the key it was sealed with/,
     );
   });
