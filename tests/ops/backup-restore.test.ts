@@ -100,15 +100,19 @@ describe(`backup and restore (${testBackend})`, () => {
     expect(again.output).toMatch(/new database/);
   });
 
-  it("will not serve a restore under another master key: the start stops, naming the master key", async () => {
-    const target = await newDatabase();
-    expect(npmRun("restore", backup, target).status).toBe(0);
-    const otherKey = randomBytes(32).toString("hex");
-    const started = startKeyward({ databaseUrl: target, env: { KEYWARD_MASTER_KEY: otherKey } });
-    // Stopped if it did start (the test has failed then).
-    cleanup.push(() => started.then((server) => server.stop()).catch(() => undefined));
-    await expect(started).rejects.toThrow(
-      /exited with 1[\s\S]*KEYWARD_MASTER_KEY \(or data\/master.key\) is not the key it was sealed with/,
-    );
-  });
+  // The refusal is the start's, whichever database the sealed secrets came from: checked once (a start costs ~10 s).
+  it.runIf(testBackend === "sqlite")(
+    "will not serve a restore under another master key: the start stops, naming the master key",
+    async () => {
+      const target = await newDatabase();
+      expect(npmRun("restore", backup, target).status).toBe(0);
+      const otherKey = randomBytes(32).toString("hex");
+      const started = startKeyward({ databaseUrl: target, env: { KEYWARD_MASTER_KEY: otherKey } });
+      // Stopped if it did start (the test has failed then).
+      cleanup.push(() => started.then((server) => server.stop()).catch(() => undefined));
+      await expect(started).rejects.toThrow(
+        /exited with 1[\s\S]*KEYWARD_MASTER_KEY \(or data\/master.key\) is not the key it was sealed with/,
+      );
+    },
+  );
 });
