@@ -8,7 +8,7 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { signInWithPasskeyAction } from "@/lib/actions/auth/sign-in-with-passkey";
 import { startPasskeySignInAction } from "@/lib/actions/auth/start-passkey-sign-in";
 
-/** "Sign in with a passkey": no email, no password; the browser offers this site's passkeys, which verify the person. */
+/** "Continue with a passkey" (passwordless sign-in): no email, no password; the browser offers this site's passkeys, which verify the person. */
 export function PasskeySignInButton({ next }: { next?: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +33,7 @@ export function PasskeySignInButton({ next }: { next?: string | null }) {
       <FormAlert message={error} />
       <Button variant="secondary" className="w-full" disabled={busy} onClick={signIn}>
         <KeyRound className="size-4" aria-hidden="true" />
-        {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
+        {busy ? "Waiting for your passkey…" : "Continue with a passkey"}
       </Button>
     </div>
   );
