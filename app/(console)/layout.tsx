@@ -19,7 +19,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       userEmail={ctx.user.email}
       roleLabel={ROLE_LABELS[ctx.role]}
     >
-      <StepUpProvider method={await stepUpMethodFor(db, ctx.user.id)} windowMinutes={stepUpWindowMs() / 60_000}>
+      <StepUpProvider
+        method={await stepUpMethodFor(db, ctx.user.id)}
+        passkeys={(await db.passkey.count({ where: { userId: ctx.user.id } })) > 0}
+        windowMinutes={stepUpWindowMs() / 60_000}
+      >
         {children}
       </StepUpProvider>
     </AppShell>

@@ -15,7 +15,17 @@ export const STEP_UP_CANCELLED = "Not done: confirm it is you to continue.";
  * check); `withStepUp` then asks for the proof in a dialog and, once given, calls the action again with the
  * same input, so the person's click completes without starting over.
  */
-export function StepUpProvider({ method, windowMinutes, children }: { method: StepUpMethod; windowMinutes: number; children: ReactNode }) {
+export function StepUpProvider({
+  method,
+  passkeys = false,
+  windowMinutes,
+  children,
+}: {
+  method: StepUpMethod;
+  passkeys?: boolean;
+  windowMinutes: number;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const resolver = useRef<((proved: boolean) => void) | null>(null);
 
@@ -40,7 +50,7 @@ export function StepUpProvider({ method, windowMinutes, children }: { method: St
   return (
     <StepUpContext.Provider value={withStepUp}>
       {children}
-      <StepUpDialog method={method} windowMinutes={windowMinutes} open={open} onDone={finish} />
+      <StepUpDialog method={method} passkeys={passkeys} windowMinutes={windowMinutes} open={open} onDone={finish} />
     </StepUpContext.Provider>
   );
 }

@@ -5,9 +5,19 @@ import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import { verifyPassword } from "./password";
 import { createSession, findSession } from "./sessions";
-import { checkPasswordThrottled } from "./throttle";
 import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
-import { completePendingSignIn, createPendingSignIn } from "./two-factor/pending-sign-in";
+import type { AuthenticationResponseInput } from "../validations/passkey";
+import { checkPasskeyFactor, PASSKEY_NOT_ACCEPTED, verifyPasskeyAssertion, type AssertionRefusal } from "./passkeys/authentication";
+import type { RelyingParty } from "./passkeys/relying-party";
+import {
+  assertNotThrottled,
+  checkPasswordThrottled,
+  recordLoginFailure,
+  recordLoginSuccess,
+  throttleSubjects,
+  withVerificationSlot,
+} from "./throttle";
+import { completePendingSignIn, completePendingSignInWith, createPendingSignIn } from "./two-factor/pending-sign-in";
 import { userHasSecondFactor } from "./two-factor/status";
 
 export const WRONG_CREDENTIALS = "Email or password is incorrect";
@@ -130,6 +140,83 @@ export async function signIn(db: Db, email: string, password: string, meta: Meta
 export async function completeSecondFactorSignIn(db: Db, pendingToken: string | undefined, code: string, meta: Meta) {
   const done = await completePendingSignIn(db, pendingToken, code, meta);
   return startSession(db, { id: done.userId, email: done.email }, meta, { secondFactor: done.method });
+}
+
+/** The second step with a passkey: an assertion answering the challenge issued to this pending sign-in. */
+export async function completePasskeySecondFactorSignIn(
+  db: Db,
+  pendingToken: string | undefined,
+  response: AuthenticationResponseInput,
+  rp: RelyingParty,
+  meta: Meta,
+) {
+  const done = await completePendingSignInWith(db, pendingToken, (pending) =>
+    checkPasskeyFactor(db, pending.user, response, { purpose: "second_factor", pendingSignInId: pending.id }, rp, meta),
+  );
+  return startSession(db, { id: done.userId, email: done.email }, meta, { secondFactor: done.method });
+}
+
+/**
+ * Passwordless sign-in: a discoverable passkey with user verification is both factors. Throttled like a password
+ * (per account — the passkey's member — and per address, refused before any check when locked), every failure
+ * audited, and the session reaches the organizations a password session would (SSO rules in startSession).
+ */
+export async function signInWithPasskey(db: Db, response: AuthenticationResponseInput, rp: RelyingParty, meta: Meta) {
+  const owner = await db.passkey.findUnique({
+    where: { credentialId: response.id },
+    select: { user: { select: { id: true, email: true, memberships: GATED_MEMBERSHIPS } } },
+  });
+  const user = owner?.user ?? null;
+  // An unknown credential has no account to count against: its own id does, and the address.
+  const subjects = throttleSubjects(user ? user.email : `passkey:${response.id.slice(0, 64)}`, meta.ip);
+  let reason: AssertionRefusal | null = null;
+  try {
+    await withVerificationSlot(subjects, async () => {
+      await assertNotThrottled(db, subjects);
+      const result = await verifyPasskeyAssertion(db, response, { purpose: "sign_in" }, rp, null);
+      if (result.ok) await recordLoginSuccess(db, subjects);
+      else {
+        reason = result.reason;
+        await recordLoginFailure(db, subjects);
+      }
+    });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "RATE_LIMITED") {
+      await auditPasskeySignInRefusal(db, user, "user.sign_in_throttled", "denied", meta, {});
+    }
+    throw error;
+  }
+  if (reason || !user) {
+    await auditPasskeySignInRefusal(db, user, "user.sign_in_failed", "failed", meta, { reason });
+    throw new DomainError("UNAUTHENTICATED", PASSKEY_NOT_ACCEPTED);
+  }
+  if (user.memberships.length > 0 && passwordReachable(user.id, user.memberships).length === 0) {
+    await refuseSsoRequired(db, user, user.memberships, meta);
+  }
+  return startSession(db, user, meta, { method: "passkey" });
+}
+
+async function auditPasskeySignInRefusal(
+  db: Db,
+  user: KnownUser,
+  action: string,
+  outcome: "failed" | "denied",
+  meta: Meta,
+  data: Record<string, unknown>,
+) {
+  const orgIds = user ? user.memberships.map((m) => m.orgId) : (await db.organization.findMany({ select: { id: true } })).map((o) => o.id);
+  const actor: AuditActor = user ? { type: "user", id: user.id, label: user.email } : { type: "anonymous", label: "unknown passkey" };
+  for (const orgId of orgIds) {
+    await recordRefusal(db, {
+      orgId,
+      actor,
+      action,
+      outcome,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data: { method: "passkey", ...data },
+    });
+  }
 }
 
 /** Records the sign-out of the session behind `token` in each of the user's organizations (before it is deleted). */

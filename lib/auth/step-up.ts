@@ -5,6 +5,8 @@ import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
 import type { StepUpProofInput } from "../validations/step-up";
 import { verifyPassword } from "./password";
+import { checkPasskeyFactor } from "./passkeys/authentication";
+import type { RelyingParty } from "./passkeys/relying-party";
 import { checkPasswordThrottled } from "./throttle";
 import { userHasSecondFactor } from "./two-factor/status";
 import { checkSecondFactor } from "./two-factor/verify";
@@ -24,6 +26,7 @@ export function stepUpWindowMs(env: Record<string, string | undefined> = process
 
 export const STEP_UP_REQUIRED = "Confirm it is you to continue";
 export const WRONG_STEP_UP_PASSWORD = "That is not your password";
+export const PASSKEY_NOT_ACCEPTED = "That passkey was not accepted. Try again, or enter a code.";
 
 export function hasFreshProof(reauthenticatedAt: Date | null | undefined, now = new Date(), windowMs = stepUpWindowMs()): boolean {
   if (!reauthenticatedAt) return false;
@@ -51,6 +54,23 @@ export async function verifySecondFactorProof(db: Db, userId: string, code: stri
   const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
   if (!user) return false;
   const result = await checkSecondFactor(db, user, code, meta, "step_up");
+  if (result.ok) return true;
+  if (result.code === "RATE_LIMITED") throw new DomainError("RATE_LIMITED", result.error);
+  return false;
+}
+
+/** A passkey assertion answering the challenge this session was given for its step-up. */
+async function verifyPasskeyProof(
+  db: Db,
+  user: { id: string; email: string },
+  sessionId: string,
+  response: Extract<StepUpProofInput, { method: "passkey" }>["response"],
+  rp: RelyingParty | undefined,
+  meta: Meta,
+  now: Date,
+): Promise<boolean> {
+  if (!rp) return false;
+  const result = await checkPasskeyFactor(db, user, response, { purpose: "step_up", sessionId }, rp, meta, now);
   if (result.ok) return true;
   if (result.code === "RATE_LIMITED") throw new DomainError("RATE_LIMITED", result.error);
   return false;
@@ -88,21 +108,23 @@ export async function proveIdentity(
   proof: StepUpProofInput,
   meta: Meta,
   now = new Date(),
+  rp?: RelyingParty,
 ): Promise<{ method: StepUpMethod; until: string }> {
   const user = await db.user.findUnique({ where: { id: who.userId }, include: { memberships: { select: { orgId: true } } } });
   if (!user) throw new DomainError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
   const actor: AuditActor = { type: "user", id: user.id, label: user.email };
   const orgIds = user.memberships.map((m) => m.orgId);
   const method = await stepUpMethodFor(db, user.id);
-  if (proof.method !== method) {
+  // A passkey is a second factor: it proves it as a code does.
+  if ((proof.method === "passkey" ? "second-factor" : proof.method) !== method) {
     throw new DomainError("VALIDATION", method === "password" ? "Enter your password" : "Enter a code from your authenticator app");
   }
   let ok: boolean;
   try {
-    ok =
-      proof.method === "password"
-        ? await checkPasswordThrottled(db, user.email, user.passwordHash, proof.password, meta.ip, verifyPassword, now)
-        : await verifySecondFactorProof(db, user.id, proof.code, meta);
+    if (proof.method === "password")
+      ok = await checkPasswordThrottled(db, user.email, user.passwordHash, proof.password, meta.ip, verifyPassword, now);
+    else if (proof.method === "second-factor") ok = await verifySecondFactorProof(db, user.id, proof.code, meta);
+    else ok = await verifyPasskeyProof(db, user, who.sessionId, proof.response, rp, meta, now);
   } catch (error) {
     if (error instanceof DomainError && error.code === "RATE_LIMITED")
       await auditEach(db, orgIds, actor, "user.step_up_throttled", "denied", meta);
@@ -110,6 +132,7 @@ export async function proveIdentity(
   }
   if (!ok) {
     await auditEach(db, orgIds, actor, "user.step_up_failed", "failed", meta);
+    if (proof.method === "passkey") throw new DomainError("VALIDATION", PASSKEY_NOT_ACCEPTED);
     const field = proof.method === "password" ? "password" : "code";
     const message = proof.method === "password" ? WRONG_STEP_UP_PASSWORD : "That code is not valid";
     throw new DomainError("VALIDATION", message, { [field]: message });

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { PASSWORD_MAX } from "./auth";
+import { authenticationResponseSchema } from "./passkey";
 import { text } from "./text";
 
 export const SECOND_FACTOR_CODE_MAX = 32;
 
-/** The proof asked for before a dangerous action: the password, or (once enrolled) a second-factor code. */
+/** The proof asked for before a dangerous action: the password, or (once enrolled) a second-factor code or a passkey. */
 export const stepUpProofSchema = z.discriminatedUnion("method", [
   z.object({
     method: z.literal("password"),
@@ -16,5 +17,6 @@ export const stepUpProofSchema = z.discriminatedUnion("method", [
     method: z.literal("second-factor"),
     code: text().trim().min(1, "Enter the code").max(SECOND_FACTOR_CODE_MAX, `Use at most ${SECOND_FACTOR_CODE_MAX} characters`),
   }),
+  z.object({ method: z.literal("passkey"), response: authenticationResponseSchema }),
 ]);
 export type StepUpProofInput = z.infer<typeof stepUpProofSchema>;

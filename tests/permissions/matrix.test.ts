@@ -23,6 +23,12 @@ import { ssoSettingsSchema } from "@/lib/validations/sso";
 import { totpCode } from "../support/two-factor";
 import { newTotpSecret, totpBase32 } from "@/lib/auth/two-factor/totp";
 import { sealTotpSecret } from "@/lib/auth/two-factor/secret-box";
+import { passkeyAuthenticationOptions } from "@/lib/auth/passkeys/authentication";
+import { passkeyRegistrationOptions, registerPasskey } from "@/lib/auth/passkeys/registration";
+import { relyingParty } from "@/lib/auth/passkeys/relying-party";
+import { newId } from "@/lib/ids";
+import { registrationResponseSchema } from "@/lib/validations/passkey";
+import { assert as assertPasskey, createCredential, type SoftCredential } from "../support/passkey-authenticator";
 import { builtActions, callAction, expectUnchanged, filesIn, get, plain, root, snapshot, type BuiltAction } from "./http";
 
 type Who = Role | "signed-out" | "other-org";
@@ -439,7 +445,125 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     input: async () => ({ text: `leaked: ${(await makeKey(db, A.actor, { name: unique("leaked") })).secret}` }),
     otherOrg: "no-effect",
   },
+  // Passkeys. Adding one adds a way to sign in without the password, so it takes a fresh step-up; its answer is a
+  // real WebAuthn response (a software authenticator) to a challenge bound to the caller's newest session.
+  "lib/actions/account/start-passkey-registration.ts#startPasskeyRegistrationAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "two-factor:enrol",
+    allow: ALL,
+    input: async () => ({}),
+    otherOrg: "own-org",
+  },
+  "lib/actions/account/register-passkey.ts#registerPasskeyAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "two-factor:enrol",
+    allow: ALL,
+    input: (who) => passkeyRegistrationInput(userOf(who) ?? members.admin.userId),
+    otherOrg: "own-org",
+  },
+  "lib/actions/account/remove-passkey.ts#removePasskeyAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "account:manage",
+    allow: ALL,
+    input: async (who) => ({ passkeyId: await storedPasskeyFor(userOf(who) ?? members.admin.userId) }),
+    otherOrg: "own-org",
+  },
+  // Read-only but for a stored challenge: the step-up dialog's passkey options, for the caller's own passkeys.
+  "lib/actions/account/start-passkey-step-up.ts#startPasskeyStepUpAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: async (who) => {
+      await storedPasskeyFor(userOf(who) ?? members.admin.userId);
+      return {};
+    },
+    otherOrg: "own-org",
+  },
+  "lib/actions/auth/start-passkey-sign-in.ts#startPasskeySignInAction": {
+    auth: "public",
+    why: "a challenge any registered passkey may answer; it opens nothing by itself",
+    input: async () => ({}),
+    expect: "ok",
+  },
+  "lib/actions/auth/sign-in-with-passkey.ts#signInWithPasskeyAction": {
+    auth: "public",
+    why: "a passkey's signed, user-verified answer to a challenge the server issued, throttled like a password",
+    input: () => passwordlessSignInInput(),
+    expect: "ok",
+  },
+  "lib/actions/auth/start-passkey-second-factor.ts#startPasskeySecondFactorAction": {
+    auth: "public",
+    why: "the pending sign-in cookie a correct password sets; without that cookie, nothing",
+    input: async () => ({}),
+    expect: { code: "UNAUTHENTICATED" },
+  },
+  "lib/actions/auth/verify-sign-in-passkey.ts#verifySignInPasskeyAction": {
+    auth: "public",
+    why: "the pending sign-in cookie a correct password sets, plus the passkey's answer; without that cookie, nothing",
+    input: async () => {
+      const { credential } = createCredential(
+        { challenge: "c2lnbi1pbg", rp: { id: "127.0.0.1" }, user: { id: "usr_x" } },
+        { origin: "http://127.0.0.1" },
+      );
+      return { response: assertPasskey(credential, { challenge: "c2lnbi1pbg" }, { origin: "http://127.0.0.1" }) };
+    },
+    expect: { code: "UNAUTHENTICATED" },
+  },
 };
+
+/** The software credentials behind the passkeys the entries make, by credential id (for a step-up with one). */
+const softCredentials = new Map<string, SoftCredential>();
+
+/** The relying party the running server is, as it derives it from the request's Host. */
+const serverRp = () => relyingParty(new URL(server.url).host, { secure: false }, {} as NodeJS.ProcessEnv);
+
+/** A registration answer (software authenticator) to a challenge issued to the user's newest session. */
+async function passkeyRegistrationInput(userId: string) {
+  const session = await db.session.findFirstOrThrow({ where: { userId }, orderBy: { createdAt: "desc" } });
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  const rp = serverRp();
+  const options = await passkeyRegistrationOptions(db, user, session.id, rp);
+  const { credential, response } = createCredential(options, { origin: rp.origin });
+  softCredentials.set(credential.id, credential);
+  return { name: unique("passkey"), response };
+}
+
+/** A passkey row for the user (a real public key; enough to list, offer and remove). */
+async function storedPasskeyFor(userId: string): Promise<string> {
+  const { credential } = createCredential(
+    { challenge: "eA", rp: { id: "127.0.0.1" }, user: { id: userId } },
+    { origin: "http://127.0.0.1" },
+  );
+  softCredentials.set(credential.id, credential);
+  const id = newId("pky");
+  await db.passkey.create({
+    data: {
+      id,
+      userId,
+      credentialId: credential.id,
+      publicKey: Buffer.from(credential.publicKeyCose).toString("base64url"),
+      name: unique("passkey"),
+      deviceType: "singleDevice",
+    },
+  });
+  return id;
+}
+
+/** A new member of A with a registered passkey, and its answer to a fresh passwordless sign-in challenge. */
+async function passwordlessSignInInput() {
+  const m = await addMember(db, A.orgId, "auditor");
+  const session = await db.session.findFirstOrThrow({ where: { tokenHash: hashSessionToken(m.token) } });
+  const rp = serverRp();
+  const user = { id: m.userId, email: m.email };
+  const options = await passkeyRegistrationOptions(db, user, session.id, rp);
+  const { credential, response } = createCredential(options, { origin: rp.origin });
+  await registerPasskey(db, user, session.id, { name: "matrix", response: registrationResponseSchema.parse(response) }, rp, testMeta);
+  const signIn = await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp);
+  return { response: assertPasskey(credential, signIn, { origin: rp.origin }) };
+}
 
 type Expected = { status: number; location?: RegExp };
 const OK: Expected = { status: 200 };
@@ -762,6 +886,17 @@ const stepUpActions = Object.entries(ACTION_MATRIX)
   .filter(([, entry]) => entry.auth === "session" && entry.stepUp)
   .map(([key]) => key);
 
+/** A step-up proof with one of the admin's passkeys, answering a challenge bound to this session; null without one. */
+async function adminPasskeyProof(token: string) {
+  const passkeys = await db.passkey.findMany({ where: { userId: members.admin.userId } });
+  const credential = passkeys.map((p) => softCredentials.get(p.credentialId)).find((c) => c !== undefined);
+  if (!credential) return null;
+  const session = await db.session.findUniqueOrThrow({ where: { tokenHash: hashSessionToken(token) } });
+  const rp = serverRp();
+  const options = await passkeyAuthenticationOptions(db, { purpose: "step_up", sessionId: session.id }, rp, members.admin.userId);
+  return { method: "passkey", response: assertPasskey(credential, options, { origin: rp.origin }) };
+}
+
 async function staleAdminSession(): Promise<string> {
   const { token } = await createSession(db, members.admin.userId, A.orgId, testMeta);
   await db.session.update({
@@ -775,6 +910,7 @@ describe("every step-up action refuses a replay without a fresh proof, and chang
   // The second-factor actions above leave the callers with an authenticator app: here they prove with the password.
   beforeAll(async () => {
     await db.totpFactor.deleteMany({ where: { userId: { in: callerIds() } } });
+    await db.passkey.deleteMany({ where: { userId: { in: callerIds() } } });
   });
 
   it("finds the step-up actions", () => {
@@ -839,7 +975,9 @@ describe("every step-up action refuses a replay without a fresh proof, and chang
 
     await make.knownPasswords();
     const confirm = builtAction("lib/actions/account/confirm-identity.ts#confirmIdentityAction");
-    expect((await callAction(server.url, confirm, token, [{ method: "password", password: PASSWORD }])).result).toMatchObject({ ok: true });
+    // A passkey the entry itself gave the admin makes it the proof (the password no longer is).
+    const proof = (await adminPasskeyProof(token)) ?? { method: "password", password: PASSWORD };
+    expect((await callAction(server.url, confirm, token, [proof])).result).toMatchObject({ ok: true });
     const done = await callAction(server.url, builtAction(key), token, [input]);
     expect(done.result, `${key} after the step-up: ${done.text.slice(0, 300)}`).toMatchObject({ ok: true });
   });
@@ -950,11 +1088,17 @@ describe("require two-factor: a member without a second factor can only set one 
     const entry = ACTION_MATRIX[key];
     if (entry.auth !== "session") throw new Error("not a session action");
     await db.totpFactor.deleteMany({ where: { userId: C.userId } });
+    await db.passkey.deleteMany({ where: { userId: C.userId } });
     if (key.includes("confirm")) {
       await db.totpFactor.create({ data: { userId: C.userId, secretEnc: totpSecretEnc } });
     }
-    const input = key.includes("confirm") ? { code: totpCode(totpBase32(totpSecret)) } : {};
-    const reply = await callAction(server.url, builtAction(key), await sessionOfC(), [input]);
+    const token = await sessionOfC();
+    const input = key.includes("confirm")
+      ? { code: totpCode(totpBase32(totpSecret)) }
+      : key.includes("register-passkey")
+        ? await passkeyRegistrationInput(C.userId)
+        : {};
+    const reply = await callAction(server.url, builtAction(key), token, [input]);
     expect(reply.result, `${key}: ${reply.text.slice(0, 300)}`).toMatchObject({ ok: true });
   });
 

@@ -13,6 +13,7 @@ import * as key from "@/lib/validations/key";
 import * as member from "@/lib/validations/member";
 import * as orgAdmin from "@/lib/validations/org-admin";
 import * as org from "@/lib/validations/org";
+import * as passkey from "@/lib/validations/passkey";
 import * as passwordReset from "@/lib/validations/password-reset";
 import * as review from "@/lib/validations/review";
 import * as session from "@/lib/validations/session";
@@ -30,6 +31,21 @@ import { createOrg } from "../support/fixtures";
 const KEY_ID = "key_ABCDEFGHIJ0123456789";
 const TOKEN = "a".repeat(43);
 const SOON = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+// WebAuthn responses as @simplewebauthn/browser sends them (base64url fields; the values only need the shape here).
+const REGISTRATION = {
+  id: "Y3JlZA",
+  rawId: "Y3JlZA",
+  type: "public-key",
+  clientExtensionResults: {},
+  response: { clientDataJSON: "e30", attestationObject: "oA", transports: ["internal"] },
+};
+const ASSERTION = {
+  id: "Y3JlZA",
+  rawId: "Y3JlZA",
+  type: "public-key",
+  clientExtensionResults: {},
+  response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA", userHandle: "dXNy" },
+};
 // Exported pieces of the schemas below, checked as their fields.
 const PARTS = ["emailSchema", "scopeInputSchema", "scopesSchema", "cidrsSchema"];
 
@@ -107,6 +123,13 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   // A discriminated union: each of its options, by the method it names.
   stepUpProofSchema: [stepUp.stepUpProofSchema.options[0], { method: "password", password: "pw" }],
   "stepUpProofSchema (second factor)": [stepUp.stepUpProofSchema.options[1], { method: "second-factor", code: "123456" }],
+  "stepUpProofSchema (passkey)": [stepUp.stepUpProofSchema.options[2], { method: "passkey", response: ASSERTION }],
+  registrationResponseSchema: [passkey.registrationResponseSchema, REGISTRATION],
+  authenticationResponseSchema: [passkey.authenticationResponseSchema, ASSERTION],
+  registerPasskeySchema: [passkey.registerPasskeySchema, { name: "Work laptop", response: REGISTRATION }],
+  passkeyNameFormSchema: [passkey.passkeyNameFormSchema, { name: "Work laptop" }],
+  passkeyAssertionSchema: [passkey.passkeyAssertionSchema, { response: ASSERTION }],
+  removePasskeySchema: [passkey.removePasskeySchema, { passkeyId: "pky_ABCDEFGHIJ0123456789" }],
   endSessionSchema: [session.endSessionSchema, { sessionId: "ses_ABCDEFGHIJ0123456789" }],
   endOtherSessionsSchema: [session.endOtherSessionsSchema, {}],
   issuePasswordResetSchema: [passwordReset.issuePasswordResetSchema, { memberId: "mem_ABCDEFGHIJ0123456789" }],
@@ -148,7 +171,7 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso, twoFactor };
+    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso, twoFactor, passkey };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { isInstalled } from "@/lib/setup/bootstrap";
 import { ssoErrorMessage } from "@/lib/sso/refusals";
 import { LoginForm } from "./login-form";
+import { PasskeySignInButton } from "./passkey-sign-in-button";
 import { SsoSignInForm } from "./sso-sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -31,6 +32,7 @@ export default async function LoginPage({
         or
         <span className="h-px flex-1 bg-slate-200" />
       </div>
+      <PasskeySignInButton next={next} />
       <SsoSignInForm next={next} error={ssoErrorMessage(params.sso_error)} />
     </Card>
   );

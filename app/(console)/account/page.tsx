@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
+import { listPasskeys } from "@/lib/auth/passkeys/registration";
 import { listActiveSessions } from "@/lib/auth/session-list";
 import { factorsOf } from "@/lib/auth/two-factor/status";
 import { db } from "@/lib/db";
 import { ChangePasswordForm } from "./change-password-form";
+import { PasskeysSettings } from "./passkeys-settings";
 import { SessionsList } from "./sessions-list";
 import { TwoFactorSettings } from "./two-factor-settings";
 
@@ -13,7 +15,11 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const ctx = await requirePageContext("account:manage");
-  const [sessions, factorsByUser] = await Promise.all([listActiveSessions(db, ctx.user.id, ctx.sessionId), factorsOf(db, [ctx.user.id])]);
+  const [sessions, factorsByUser, passkeys] = await Promise.all([
+    listActiveSessions(db, ctx.user.id, ctx.sessionId),
+    factorsOf(db, [ctx.user.id]),
+    listPasskeys(db, ctx.user.id),
+  ]);
   const factors = factorsByUser.get(ctx.user.id)!;
   return (
     <>
@@ -24,7 +30,14 @@ export default async function AccountPage() {
           <p className="mt-1 text-sm text-slate-600">
             A code from an authenticator app on your phone, asked after your password, so a stolen password alone does not open the console.
           </p>
-          <TwoFactorSettings enrolled={factors.totp} recoveryCodesLeft={factors.recoveryCodesLeft} />
+          <TwoFactorSettings enrolled={factors.totp} recoveryCodesLeft={factors.recoveryCodesLeft} passkeys={factors.passkeys} />
+        </Card>
+        <Card className="p-5">
+          <h2 className="text-base font-semibold text-slate-900">Passkeys and security keys</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            A passkey on this device, your phone or a security key: a second factor after your password, and a way to sign in without it.
+          </p>
+          <PasskeysSettings passkeys={passkeys} />
         </Card>
         <Card className="p-5">
           <h2 className="text-base font-semibold text-slate-900">Change password</h2>

@@ -15,13 +15,26 @@ import { removeTotpAction } from "@/lib/actions/account/remove-totp";
 import { applyActionErrors } from "@/lib/forms/use-server-errors";
 import { CODE_MAX, secondFactorCodeSchema, type SecondFactorCodeInput } from "@/lib/validations/two-factor";
 
-export function TwoFactorSettings({ enrolled, recoveryCodesLeft }: { enrolled: boolean; recoveryCodesLeft: number }) {
+export function TwoFactorSettings({
+  enrolled,
+  recoveryCodesLeft,
+  passkeys = 0,
+}: {
+  enrolled: boolean;
+  recoveryCodesLeft: number;
+  passkeys?: number;
+}) {
   const router = useRouter();
   if (!enrolled) {
     return (
       <>
         <p className="mt-3 text-sm text-slate-700">
-          <Badge tone="amber">Off</Badge> <span className="ml-1">Signing in takes only your password.</span>
+          <Badge tone="amber">Off</Badge>{" "}
+          <span className="ml-1">
+            {passkeys > 0
+              ? `No authenticator app; your passkeys are your second factor (${recoveryCodesLeft} recovery codes left).`
+              : "Signing in takes only your password."}
+          </span>
         </p>
         <TotpSetup onDone={() => router.refresh()} />
       </>

@@ -118,10 +118,14 @@ export default async function SettingsPage() {
                     {m.email}
                     {m.userId === ctx.user.id && <span className="ml-2 text-xs text-slate-500">(you)</span>}
                   </span>
-                  <span data-testid="member-factors">
-                    {factors.get(m.userId)?.totp ? (
-                      <Badge tone="green">Authenticator app</Badge>
-                    ) : (
+                  <span data-testid="member-factors" className="flex flex-wrap gap-1">
+                    {factors.get(m.userId)?.totp && <Badge tone="green">Authenticator app</Badge>}
+                    {!!factors.get(m.userId)?.passkeys && (
+                      <Badge tone="green">
+                        {factors.get(m.userId)!.passkeys === 1 ? "Passkey" : `${factors.get(m.userId)!.passkeys} passkeys`}
+                      </Badge>
+                    )}
+                    {!factors.get(m.userId)?.totp && !factors.get(m.userId)?.passkeys && (
                       <Badge tone={twoFactorPolicy.requireTwoFactor ? "red" : "slate"}>No second factor</Badge>
                     )}
                   </span>

@@ -36,7 +36,8 @@ export async function startTotpEnrolment(db: Db, user: FactorUser, now = new Dat
   return { secret: totpBase32(secret), uri, qrSvg };
 }
 
-async function replaceRecoveryCodes(tx: Pick<Db, "recoveryCode">, userId: string, now: Date): Promise<string[]> {
+/** Ten new recovery codes for the member (every earlier one stops working); the codes themselves are returned once. */
+export async function replaceRecoveryCodes(tx: Pick<Db, "recoveryCode">, userId: string, now: Date): Promise<string[]> {
   const codes = newRecoveryCodes();
   await tx.recoveryCode.deleteMany({ where: { userId } });
   await tx.recoveryCode.createMany({
@@ -85,12 +86,12 @@ async function requireCode(db: Db, user: FactorUser, code: string, meta: Meta, p
   throw new DomainError("VALIDATION", result.error, { code: result.error });
 }
 
-/** Removes the authenticator app and the recovery codes that came with it. */
+/** Removes the authenticator app, and the recovery codes with it when no passkey remains. */
 export async function removeTotp(db: Db, user: FactorUser, code: string, meta: Meta) {
   await requireCode(db, user, code, meta, "remove");
   await db.$transaction(async (tx) => {
     await tx.totpFactor.deleteMany({ where: { userId: user.id } });
-    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
+    if ((await tx.passkey.count({ where: { userId: user.id } })) === 0) await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
     await auditFactorEvent(tx, user, "user.second_factor_removed", meta, { factor: "totp" });
   });
   return null;

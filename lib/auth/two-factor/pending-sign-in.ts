@@ -3,8 +3,8 @@ import { DomainError } from "../../errors";
 import type { Db } from "../../db/client";
 import { newId } from "../../ids";
 import { hashSessionToken } from "../sessions";
-import type { Meta } from "./audit";
-import { checkSecondFactor, type SecondFactorMethod } from "./verify";
+import type { FactorUser, Meta } from "./audit";
+import { checkSecondFactor, type SecondFactorMethod, type SecondFactorResult } from "./verify";
 
 // Between a correct password and the second factor the browser holds only this: a random token (its SHA-256 in
 // the database) that lets it send codes for one member for five minutes. It grants no console access; it is
@@ -40,9 +40,19 @@ export async function completePendingSignIn(
   meta: Meta,
   now = new Date(),
 ): Promise<{ userId: string; email: string; method: SecondFactorMethod; recoveryCodesLeft: number }> {
+  return completePendingSignInWith(db, token, (pending) => checkSecondFactor(db, pending.user, code, meta, "sign_in", now), now);
+}
+
+/** The same with any proof of the second factor (a code, a passkey assertion bound to this pending sign-in). */
+export async function completePendingSignInWith(
+  db: Db,
+  token: string | undefined,
+  check: (pending: { id: string; user: FactorUser }) => Promise<SecondFactorResult>,
+  now = new Date(),
+): Promise<{ userId: string; email: string; method: SecondFactorMethod; recoveryCodesLeft: number }> {
   const pending = await findPendingSignIn(db, token, now);
   if (!pending) throw new DomainError("UNAUTHENTICATED", SIGN_IN_AGAIN);
-  const result = await checkSecondFactor(db, pending.user, code, meta, "sign_in", now);
+  const result = await check(pending);
   if (!result.ok) {
     if (result.code === "RATE_LIMITED") throw new DomainError("RATE_LIMITED", result.error);
     if (result.code === "NO_SECOND_FACTOR") {

@@ -6,7 +6,7 @@ import { normalizeRecoveryCode } from "./recovery-codes";
 import { openTotpSecret, recoveryCodeHash } from "./secret-box";
 import { matchTotpStep } from "./totp";
 
-export type SecondFactorMethod = "totp" | "recovery_code";
+export type SecondFactorMethod = "totp" | "recovery_code" | "passkey";
 export type SecondFactorResult =
   | { ok: true; method: SecondFactorMethod; recoveryCodesLeft: number }
   | { ok: false; code: "NO_SECOND_FACTOR" | "INVALID_CODE" | "RATE_LIMITED"; error: string };
@@ -78,8 +78,12 @@ export async function checkSecondFactor(
   purpose: string,
   now = new Date(),
 ): Promise<SecondFactorResult> {
-  const factor = await db.totpFactor.findUnique({ where: { userId: user.id } });
-  if (!factor?.confirmedAt) return { ok: false, code: "NO_SECOND_FACTOR", error: NO_SECOND_FACTOR };
+  const found = await db.totpFactor.findUnique({ where: { userId: user.id } });
+  const factor = found?.confirmedAt ? found : null;
+  // A member with passkeys only still has recovery codes to type.
+  if (!factor && (await db.passkey.count({ where: { userId: user.id } })) === 0) {
+    return { ok: false, code: "NO_SECOND_FACTOR", error: NO_SECOND_FACTOR };
+  }
   const code = compactCode(rawCode);
   let method: SecondFactorMethod | null;
   try {
@@ -88,7 +92,7 @@ export async function checkSecondFactor(
       user.id,
       meta.ip,
       async () => {
-        if (/^\d{6}$/.test(code)) return (await useTotpCode(db, user.id, factor.secretEnc, code, now)) ? "totp" : null;
+        if (/^\d{6}$/.test(code)) return factor && (await useTotpCode(db, user.id, factor.secretEnc, code, now)) ? "totp" : null;
         const recovery = normalizeRecoveryCode(code);
         return recovery && (await useRecoveryCode(db, user.id, recovery, now)) ? "recovery_code" : null;
       },

@@ -1,0 +1,18 @@
+"use server";
+import { signInWithPasskey } from "../../auth/login";
+import { currentRelyingParty } from "../../auth/passkeys/current";
+import { readSessionCookie, setSessionCookie } from "../../auth/session-cookie";
+import { deleteSession } from "../../auth/sessions";
+import { clearPendingSignInCookie } from "../../auth/two-factor/pending-cookie";
+import { db } from "../../db";
+import { passkeyAssertionSchema } from "../../validations/passkey";
+import { publicAction } from "../safe-action";
+
+// Public: the signed assertion is the credential (its challenge issued by startPasskeySignInAction, spent here).
+export const signInWithPasskeyAction = publicAction(passkeyAssertionSchema, async (input, meta) => {
+  const session = await signInWithPasskey(db, input.response, await currentRelyingParty(), meta);
+  await clearPendingSignInCookie();
+  await deleteSession(db, await readSessionCookie());
+  await setSessionCookie(session.token, session.expiresAt, meta.secure);
+  return null;
+});

@@ -1,0 +1,11 @@
+"use server";
+import { passkeyAuthenticationOptions } from "../../auth/passkeys/authentication";
+import { currentRelyingParty } from "../../auth/passkeys/current";
+import { db } from "../../db";
+import { emptySchema } from "../../validations/two-factor";
+import { publicAction } from "../safe-action";
+
+/** "Sign in with a passkey": a challenge any of this site's discoverable passkeys may answer, with user verification. */
+export const startPasskeySignInAction = publicAction(emptySchema, async () =>
+  passkeyAuthenticationOptions(db, { purpose: "sign_in" }, await currentRelyingParty()),
+);
