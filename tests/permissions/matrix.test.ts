@@ -511,6 +511,18 @@ export const ROUTE_MATRIX: Record<
     client: "plain",
     expect: same({ status: 401 }),
   },
+  "app/api/v1/keys/[id]/disable/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/disable`,
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/[id]/enable/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/enable`,
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
   "app/api/v1/keys/[id]/rotate/route.ts": {
     url: `/api/v1/keys/${keyA.key.id}/rotate`,
     methods: ["POST"],
