@@ -11,6 +11,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession, hashSessionToken } from "@/lib/auth/sessions";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
+import { setKeyEnabled } from "@/lib/api-keys/set-key-enabled";
 import { createInvite } from "@/lib/members/invites";
 import { issuePasswordReset } from "@/lib/members/password-reset";
 import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/keyward-server";
@@ -373,6 +374,21 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
       const old = await db.keySecret.findFirstOrThrow({ where: { keyId: key.id, supersededAt: { not: null } } });
       return { keyId: key.id, secretId: old.id };
     },
+    otherOrg: NOT_FOUND,
+  },
+  // Disabling is containment (no step-up); enabling opens access again (step-up).
+  "lib/actions/keys/set-key-enabled.ts#setKeyEnabledAction": {
+    auth: "session",
+    stepUp: {
+      input: async () => {
+        const key = await make.key();
+        await setKeyEnabled(db, A.actor, { keyId: key.id, enabled: false });
+        return { keyId: key.id, enabled: true };
+      },
+    },
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => ({ keyId: (await make.key()).id, enabled: false }),
     otherOrg: NOT_FOUND,
   },
   "lib/actions/keys/revoke-key.ts#revokeKeyAction": {
