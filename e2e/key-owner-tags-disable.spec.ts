@@ -64,7 +64,7 @@ test("keys list: owner and tag chips, filtered by tag", async ({ page }) => {
   await page.getByLabel("Filter by tag").selectOption(tag);
   await expect(page).toHaveURL(new RegExp(`[?&]tag=${tag}`));
   await expect(page.getByRole("link", { name: `Tag: ${tag} (remove this filter)` })).toBeVisible();
-  const table = page.getByRole("table", { name: "API keys" });
+  const table = page.getByRole("region", { name: "API keys" });
   await expect(table.getByRole("row")).toHaveCount(2);
   await expect(row(page)).toContainText("cus_4242");
   await expect(row(page).getByRole("link", { name: `Show keys tagged ${tag}` })).toBeVisible();

@@ -37,7 +37,7 @@ export const OUTCOME_COLORS: Record<UsageOutcome, string> = {
   NOT_FOUND: "#64748b",
   REVOKED: "#dc2626",
   EXPIRED: "#d97706",
-  DISABLED: "#0f766e",
+  DISABLED: "#854d0e",
   IP_NOT_ALLOWED: "#7c3aed",
   INSUFFICIENT_SCOPE: "#db2777",
   MALFORMED: "#0284c7",
