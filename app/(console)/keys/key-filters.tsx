@@ -107,7 +107,7 @@ export function KeyFilters({
             }}
           >
             <label htmlFor="key-search" className="sr-only">
-              Search keys by name, owner or prefix
+              Search keys by name or prefix
             </label>
             <input
               id="key-search"
