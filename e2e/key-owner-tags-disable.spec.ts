@@ -126,3 +126,28 @@ test("key page: the Disabled badge and Disable/Enable button", async ({ page }) 
   }
   await screenshotBoth(page, "key-detail-disabled");
 });
+
+test("review: a key disabled for over 30 days is listed (revoke or re-enable); enabling it there ends at verify valid", async ({
+  page,
+}) => {
+  const { keyId } = (await page.request.post("/api/v1/keys/verify", { data: { key: secret } }).then((r) => r.json())) as { keyId: string };
+  const out = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "e2e/support/age-disabled.ts", keyId], {
+    env: { ...process.env, DATABASE_URL: e2eDatabaseUrl, KEYWARD_DATA_DIR: e2eDataDir },
+    encoding: "utf8",
+  });
+  expect((JSON.parse(out.trim().split("\n").at(-1)!) as { aged: number }).aged).toBe(1);
+  await page.goto("/review");
+  const section = page.getByRole("region", { name: /Disabled for over 30 days/ });
+  const item = section.getByRole("listitem").filter({ hasText: name });
+  await expect(item).toContainText("owner cus_4242");
+  await expect(item.getByRole("button", { name: `Revoke… ${name}` })).toBeVisible();
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await expectAccessible(page);
+  }
+  await screenshotBoth(page, "review-long-disabled");
+  await item.getByRole("button", { name: "Enable" }).click();
+  await expect(page.getByText(`Enabled “${name}”`)).toBeVisible();
+  await expect(section.getByRole("listitem").filter({ hasText: name })).toHaveCount(0);
+  expect(await verifyKey(page.request, { key: secret })).toMatchObject({ valid: true });
+});
