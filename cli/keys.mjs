@@ -1,7 +1,7 @@
 import { callApi } from "./client.mjs";
 import { CliError, EXIT } from "./errors.mjs";
 import { cidrsText, count, day, expiresText, note, out, printJson, printTable, relative, scopeText, scopesText } from "./format.mjs";
-import { expiryInput, formatOf, scopesInput } from "./options.mjs";
+import { expiryInput, formatOf, metaInput, scopesInput } from "./options.mjs";
 import { ask, readAllStdin } from "./prompt.mjs";
 
 const keyPath = (id) => `/api/v1/keys/${encodeURIComponent(id)}`;
@@ -17,7 +17,15 @@ export async function listKeys(config, opts) {
   // Follow the cursor until the last page (or --limit keys): one list, however many pages.
   do {
     const page = await callApi(config, "GET", "/api/v1/keys", {
-      query: { status: opts.status, name: opts.name, prefix: opts.prefix, limit: Math.min(100, max - keys.length), cursor },
+      query: {
+        status: opts.status,
+        name: opts.name,
+        prefix: opts.prefix,
+        tag: opts.tag,
+        owner: opts.owner,
+        limit: Math.min(100, max - keys.length),
+        cursor,
+      },
     });
     keys.push(...page.data);
     cursor = page.nextCursor;
@@ -54,6 +62,7 @@ export async function createKey(config, name, opts) {
     scopes: scopesInput(opts.scopes ?? ["read"]),
     cidrs: opts.cidr ?? [],
     environment: opts.environment,
+    ...ownerTagsMeta(opts),
   };
   const created = await callApi(config, "POST", "/api/v1/keys", { body });
   if (formatOf(opts) === "json") {
@@ -68,7 +77,24 @@ export async function createKey(config, name, opts) {
   out(`  Scopes:      ${scopesText(key.scopes)}`);
   out(`  Expires:     ${expiresText(key)}`);
   out(`  Allowed IPs: ${cidrsText(key.cidrs)}`);
+  ownerLines(key);
   printWarnings(created.warnings);
+}
+
+/** --owner, --tag (repeatable) and --meta, for create and update: only those given. */
+function ownerTagsMeta(opts) {
+  const body = {};
+  if (opts.owner !== undefined) body.owner = opts.owner;
+  if (opts.clearTags) body.tags = [];
+  else if (opts.tag !== undefined) body.tags = opts.tag;
+  if (opts.meta !== undefined) body.meta = metaInput(opts.meta);
+  return body;
+}
+
+function ownerLines(key) {
+  if (key.owner) out(`  Owner:       ${key.owner}`);
+  if (key.tags?.length) out(`  Tags:        ${key.tags.join(", ")}`);
+  if (key.meta && Object.keys(key.meta).length > 0) out(`  Meta:        ${JSON.stringify(key.meta)}`);
 }
 
 // ---------------------------------------------------------------------------- show / usage
@@ -109,7 +135,10 @@ export async function showKey(config, id, opts) {
   out(`API key: ${key.name}`);
   out(`Key ID:      ${key.id}`);
   out(`Key:         ${key.display}`);
-  out(`Status:      ${key.status}${key.expiresSoon ? " (expires soon)" : ""}`);
+  out(`Status:      ${key.status}${key.enabled === false ? " (disabled)" : ""}${key.expiresSoon ? " (expires soon)" : ""}`);
+  if (key.owner) out(`Owner:       ${key.owner}`);
+  if (key.tags?.length) out(`Tags:        ${key.tags.join(", ")}`);
+  if (key.meta && Object.keys(key.meta).length > 0) out(`Meta:        ${JSON.stringify(key.meta)}`);
   if (key.description) out(`Description: ${key.description}`);
   out(`Created:     ${day(key.createdAt)} by ${key.createdBy || "unknown"}`);
   out(`Expires:     ${expiresText(key)}`);
@@ -150,8 +179,12 @@ export async function updateKey(config, id, opts) {
   if (opts.scopes !== undefined) body.scopes = scopesInput(opts.scopes);
   if (opts.clearCidrs) body.cidrs = [];
   else if (opts.cidr !== undefined) body.cidrs = opts.cidr;
+  Object.assign(body, ownerTagsMeta(opts));
   if (Object.keys(body).length === 0) {
-    throw new CliError("Nothing to change: pass --name, --description, --expires, --scopes, --cidr or --clear-cidrs", EXIT.VALIDATION);
+    throw new CliError(
+      "Nothing to change: pass --name, --description, --expires, --scopes, --cidr, --clear-cidrs, --owner, --tag, --clear-tags or --meta",
+      EXIT.VALIDATION,
+    );
   }
   const updated = await callApi(config, "PATCH", keyPath(id), { body });
   printWarnings(updated.warnings);
@@ -161,7 +194,24 @@ export async function updateKey(config, id, opts) {
   out(`  Scopes:      ${scopesText(key.scopes)}`);
   out(`  Expires:     ${expiresText(key)}`);
   out(`  Allowed IPs: ${cidrsText(key.cidrs)}`);
+  ownerLines(key);
 }
+
+// ---------------------------------------------------------------------------- disable / enable
+
+/** Reversible, so no confirmation: `disable` is what one runs first when a key may have leaked. */
+export async function setKeyEnabled(config, id, enabled, opts) {
+  const { key } = await callApi(config, "POST", `${keyPath(id)}/${enabled ? "enable" : "disable"}`, { body: {} });
+  if (formatOf(opts) === "json") return printJson({ key });
+  out(
+    enabled
+      ? `✓ Enabled key "${key.name}" (${key.id}): it verifies again`
+      : `✓ Disabled key "${key.name}" (${key.id}): verifications answer DISABLED until keyward keys enable ${key.id}`,
+  );
+}
+
+export const disableKey = (config, id, opts) => setKeyEnabled(config, id, false, opts);
+export const enableKey = (config, id, opts) => setKeyEnabled(config, id, true, opts);
 
 // ---------------------------------------------------------------------------- rotate / revoke
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Option } from "commander";
 import { CliError, EXIT } from "./errors.mjs";
 import { FORMATS } from "./format.mjs";
@@ -29,6 +30,24 @@ export function scopesInput(values) {
       const colon = part.indexOf(":");
       return colon === -1 ? { action: part, resourceFilter: "" } : { action: part.slice(0, colon), resourceFilter: part.slice(colon + 1) };
     });
+}
+
+/** --meta as a JSON value: inline JSON, or @path to read it from a file. The server checks it is an object ≤ 4 KB. */
+export function metaInput(text) {
+  const value = String(text);
+  let json = value;
+  if (value.startsWith("@")) {
+    try {
+      json = readFileSync(value.slice(1), "utf8");
+    } catch (error) {
+      throw new CliError(`--meta: cannot read ${value.slice(1)} (${error.code ?? "error"})`, EXIT.VALIDATION);
+    }
+  }
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new CliError(`--meta: not valid JSON; pass a JSON object such as '{"plan":"pro"}' or @file.json`, EXIT.VALIDATION);
+  }
 }
 
 export function collect(value, previous = []) {

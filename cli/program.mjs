@@ -10,6 +10,10 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 
 const GRACE = ["none", "1h", "24h", "7d"];
 const STATUSES = ["active", "expired", "revoked", "all"];
+// Owner, tags and meta come back to every service that verifies the key: labels only, never secrets.
+const OWNER_HELP = "whom the key serves: a team, customer or service id (never a secret)";
+const TAG_HELP = "a label: lowercase letters, digits, - _ : . (repeatable, at most 10)";
+const META_HELP = "a JSON object ≤ 4 KB, inline or @file.json (never secrets)";
 
 function examples(lines) {
   return `\nExamples:\n${lines.map((line) => (line.startsWith("#") ? `  ${line}` : `  $ ${line}`)).join("\n")}\n`;
@@ -53,7 +57,7 @@ export function buildProgram() {
       )}`,
     );
 
-  const keysCommand = program.command("keys").description("Create, inspect, rotate and revoke API keys");
+  const keysCommand = program.command("keys").description("Create, inspect, rotate, disable and revoke API keys");
 
   formatOptions(
     keysCommand
@@ -63,6 +67,8 @@ export function buildProgram() {
       .addOption(new Option("--status <status>", "which keys").choices(STATUSES).default("all"))
       .option("--name <text>", "only keys whose name contains this text")
       .option("--prefix <prefix>", "only keys with this prefix or display form, e.g. kw_live_ or kw_live_…a1b2")
+      .option("--tag <tag>", "only keys with this tag")
+      .option("--owner <owner>", "only keys of this owner (exact)")
       .option("--limit <n>", "at most this many keys"),
   )
     .addHelpText(
@@ -83,6 +89,9 @@ export function buildProgram() {
     .option("--expires <when>", EXPIRY_HELP, "90d")
     .option("--cidr <cidr>", "allowed IP range (repeatable); default: any address", collect)
     .option("--description <text>", "what the key is for")
+    .option("--owner <owner>", OWNER_HELP)
+    .option("--tag <tag>", TAG_HELP, collect)
+    .option("--meta <json>", META_HELP)
     .addOption(new Option("--environment <env>", "secret environment").choices(["live", "test"]).default("live"))
     .option("--json", "print { secret, key, warnings } as JSON")
     .addHelpText(
@@ -90,6 +99,7 @@ export function buildProgram() {
       `\nWithout -s the key gets read on all resources.${examples([
         'keyward keys create "Dashboard Reader"',
         'keyward keys create "GitHub Actions" -s read:projects/**,write:deploys/* --expires 90d --cidr 10.0.0.0/8',
+        'keyward keys create "Acme billing" --owner cus_4242 --tag billing --tag prod --meta @meta.json',
         "# capture the secret in a script",
         "SECRET=$(keyward keys create ci-key -s write:deploys/* --json | jq -r .secret)",
       ])}`,
@@ -116,6 +126,10 @@ export function buildProgram() {
     .option("-s, --scopes <scopes>", "replace the scopes: comma-separated action[:resource filter]; repeatable", collect)
     .option("--cidr <cidr>", "replace the allowed IP ranges (repeatable)", collect)
     .option("--clear-cidrs", "allow any address")
+    .option("--owner <owner>", `${OWNER_HELP}; "" removes it`)
+    .option("--tag <tag>", "replace the tags (repeatable)", collect)
+    .option("--clear-tags", "remove every tag")
+    .option("--meta <json>", `replace the meta: ${META_HELP}`)
     .option("--json", "print the updated key as JSON")
     .addHelpText(
       "after",
@@ -126,6 +140,22 @@ export function buildProgram() {
       ])}`,
     )
     .action(run(keys.updateKey));
+
+  keysCommand
+    .command("disable")
+    .description("Disable a key, reversibly: verifications answer DISABLED until it is enabled again")
+    .argument("<id>", "key id")
+    .option("--json", "print the key as JSON")
+    .addHelpText("after", examples(["keyward keys disable key_abc123…"]))
+    .action(run(keys.disableKey));
+
+  keysCommand
+    .command("enable")
+    .description("Enable a disabled key again")
+    .argument("<id>", "key id")
+    .option("--json", "print the key as JSON")
+    .addHelpText("after", examples(["keyward keys enable key_abc123…"]))
+    .action(run(keys.enableKey));
 
   keysCommand
     .command("rotate")

@@ -80,7 +80,7 @@ test("keys list row menu: open, copy id, rotate, revoke — the same gate; a sta
   const trigger = page.getByRole("button", { name: `Actions for ${name}` });
   await trigger.click();
   const menu = page.getByRole("menu");
-  await expect(menu.getByRole("menuitem")).toHaveText(["Open", "Copy key id", "Rotate secret…", "Revoke…"]);
+  await expect(menu.getByRole("menuitem")).toHaveText(["Open", "Copy key id", "Rotate secret…", "Disable", "Revoke…"]);
   // Opened at each width (a menu left open across a resize keeps its old position).
   for (const width of [390, 1280]) {
     await page.keyboard.press("Escape");

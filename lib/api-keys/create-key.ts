@@ -8,7 +8,7 @@ import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { policyViolations } from "./policy";
 import { searchableName } from "./search-name";
-import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
+import { keyDetailInclude, parseMeta, toKeyView, type KeyView } from "./serialize";
 import { orgWithSigningSecret, secretHashFor } from "./signing";
 
 export const KEY_NAME_TAKEN = "Key name taken";
@@ -71,6 +71,10 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
           createdById: by.actor.id,
           createdByLabel: by.actor.label,
           expiresAt: values.expiresAt,
+          owner: values.owner,
+          searchOwner: searchableName(values.owner ?? ""),
+          meta: values.meta,
+          tags: { create: values.tags.map((tag) => ({ orgId: org.id, tag })) },
           scopes: { create: values.scopes.map((s, position) => ({ id: newId("scp"), position, ...s })) },
           cidrs: { create: values.cidrs.map((cidr) => ({ id: newId("cid"), cidr, family: cidr.includes(":") ? 6 : 4 })) },
           secrets: {
@@ -101,6 +105,9 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
             expiresAt: values.expiresAt?.toISOString() ?? null,
             scopes: values.scopes,
             cidrs: values.cidrs,
+            owner: values.owner,
+            tags: values.tags,
+            meta: parseMeta(values.meta),
           },
         },
       });

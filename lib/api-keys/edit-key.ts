@@ -9,7 +9,7 @@ import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
 import { policyViolations } from "./policy";
 import { searchableName } from "./search-name";
-import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
+import { keyDetailInclude, parseMeta, toKeyView, type KeyView } from "./serialize";
 
 type Changes = Record<string, unknown>;
 
@@ -33,11 +33,15 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
     expiresAt: key.expiresAt?.toISOString() ?? null,
     scopes: key.scopes.map((s) => ({ action: s.action, resourceFilter: s.resourceFilter })),
     cidrs: key.cidrs.map((c) => c.cidr),
+    owner: key.owner,
+    tags: key.tags.map((t) => t.tag).sort(),
+    meta: parseMeta(key.meta),
   };
   const next = {
     ...current,
     ...changes,
     ...(changes.expiresAt !== undefined ? { expiresAt: changes.expiresAt?.toISOString() ?? null } : {}),
+    ...(changes.meta !== undefined ? { meta: parseMeta(changes.meta) } : {}),
   };
   const before: Changes = {};
   const after: Changes = {};
@@ -80,6 +84,10 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
           data: changes.cidrs.map((cidr) => ({ id: newId("cid"), keyId: key.id, cidr, family: cidr.includes(":") ? 6 : 4 })),
         });
       }
+      if (changes.tags) {
+        await tx.keyTag.deleteMany({ where: { keyId: key.id } });
+        await tx.keyTag.createMany({ data: changes.tags.map((tag) => ({ keyId: key.id, orgId: by.orgId, tag })) });
+      }
       const updated = await tx.apiKey.update({
         where: { id: key.id },
         data: {
@@ -87,6 +95,9 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
           searchName: changes.name === undefined ? undefined : searchableName(changes.name),
           description: changes.description,
           expiresAt: changes.expiresAt,
+          owner: changes.owner,
+          searchOwner: changes.owner === undefined ? undefined : searchableName(changes.owner ?? ""),
+          meta: changes.meta,
           updatedById: by.actor.id,
         },
         include: keyDetailInclude,

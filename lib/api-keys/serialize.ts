@@ -17,6 +17,11 @@ type KeyRow = {
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
+  disabledAt: Date | null;
+  disabledByLabel: string | null;
+  owner: string | null;
+  meta: string;
+  tags?: { tag: string }[];
   scopes?: { action: string; resourceFilter: string; position: number }[];
   cidrs?: { cidr: string }[];
   secrets?: { id: string; last4: string; createdAt: Date; supersededAt: Date | null; validUntil: Date | null }[];
@@ -30,6 +35,13 @@ export interface KeyView {
   environment: string;
   display: string;
   status: KeyStatus;
+  /** false while disabled: verifications answer DISABLED until it is enabled again (independent of status). */
+  enabled: boolean;
+  disabledAt: string | null;
+  disabledBy: string | null;
+  owner: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
   expiresSoon: boolean;
   scopes: Scope[];
   cidrs: string[];
@@ -48,6 +60,16 @@ export interface KeyView {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The stored meta text (always a JSON object, written through metaSchema). */
+export function parseMeta(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
   const status = keyStatus(row, now);
   return {
@@ -57,6 +79,12 @@ export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
     environment: row.environment,
     display: displaySecret(row.displayPrefix, row.last4),
     status,
+    enabled: row.disabledAt === null,
+    disabledAt: iso(row.disabledAt),
+    disabledBy: row.disabledAt === null ? null : row.disabledByLabel,
+    owner: row.owner,
+    tags: (row.tags ?? []).map((t) => t.tag).sort(),
+    meta: parseMeta(row.meta),
     expiresSoon: status === "active" && expiresSoon(row.expiresAt, now),
     scopes: [...(row.scopes ?? [])]
       .sort((a, b) => a.position - b.position)
@@ -89,6 +117,7 @@ export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
 export const keyInclude = {
   scopes: { orderBy: { position: "asc" as const } },
   cidrs: true,
+  tags: { select: { tag: true } },
 } as const;
 
 export const keyDetailInclude = { ...keyInclude, secrets: true } as const;

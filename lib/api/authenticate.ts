@@ -23,7 +23,7 @@ function unauthorized(): ApiError {
   return new ApiError("UNAUTHORIZED", UNAUTHENTICATED_MESSAGE, undefined, { "www-authenticate": 'Bearer realm="keyward"' });
 }
 
-export type RefusalReason = "REVOKED" | "EXPIRED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "NOT_FOUND";
+export type RefusalReason = "REVOKED" | "EXPIRED" | "DISABLED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "NOT_FOUND";
 
 export interface RefusedKey {
   orgId: string;
@@ -92,6 +92,8 @@ export async function authenticateApiKey(db: Db, headers: Pick<Headers, "get">, 
     // As on the verify path: a secret past its rotation grace period counts as expired.
     throw deadKey(who, "EXPIRED", "The secret was replaced by a rotation and its grace period is over");
   }
+  // The same order as the verify path: a disabled key is refused after revoked and expired, before its address.
+  if (key.disabledAt) throw deadKey(who, "DISABLED", "The key is disabled");
   const meta = requestMetaFrom(headers);
   const cidrs = key.cidrs.map((c) => c.cidr);
   if (!clientAllowed(cidrs, meta.ip)) {

@@ -6,6 +6,7 @@ import { findLeakedKeys } from "../api-keys/find-leaked";
 import { KEY_NOT_FOUND, loadOrgKey } from "../api-keys/load-key";
 import { revokeKeyById } from "../api-keys/revoke-key";
 import { rotateKey } from "../api-keys/rotate-key";
+import { setKeyEnabled } from "../api-keys/set-key-enabled";
 import { toKeyView } from "../api-keys/serialize";
 import { listKeysByCursor } from "../queries/keys-cursor";
 import { graceMs } from "../validations/key";
@@ -44,6 +45,14 @@ export const revokeKeyRoute = apiRoute(ENDPOINTS.revokeKey, async ({ db, princip
   if (!result.key) throw new DomainError("CONFLICT", "This key is already revoked");
   return { key: result.key };
 });
+
+export const disableKeyRoute = apiRoute(ENDPOINTS.disableKey, async ({ db, principal, keyId, now }) => ({
+  key: await setKeyEnabled(db, principal.actor, { keyId, enabled: false }, now, "api"),
+}));
+
+export const enableKeyRoute = apiRoute(ENDPOINTS.enableKey, async ({ db, principal, keyId, now }) => ({
+  key: await setKeyEnabled(db, principal.actor, { keyId, enabled: true }, now, "api"),
+}));
 
 export const keyUsageRoute = apiRoute(ENDPOINTS.keyUsage, ({ db, principal, keyId, now }, query) =>
   keyUsage(db, principal.orgId, keyId, query.days, now),

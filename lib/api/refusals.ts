@@ -8,7 +8,7 @@ import { apiBuckets } from "./rate-limit";
 /**
  * What the organization learns of a refused management-API request made with one of its keys: an audit row
  * (collapsed per minute) with the reason the 401/403 does not give, and a usage event for a key that is
- * revoked or expired, like the verify path's. The key's own rate-limit bucket bounds the usage writes.
+ * revoked, expired or disabled, like the verify path's. The key's own rate-limit bucket bounds the usage writes.
  */
 export async function recordKeyRefusal(
   db: Db,
@@ -32,7 +32,7 @@ export async function recordKeyRefusal(
     },
     now,
   );
-  if ((reason === "REVOKED" || reason === "EXPIRED") && apiBuckets().take(key.keyId).allowed) {
+  if ((reason === "REVOKED" || reason === "EXPIRED" || reason === "DISABLED") && apiBuckets().take(key.keyId).allowed) {
     await writeUsageBatch(db, [
       {
         orgId: key.orgId,

@@ -43,6 +43,14 @@ export const keyViewSchema = z
     environment: z.string(),
     display: z.string().meta({ description: "Safe-to-show form of the current secret", example: "kw_live_…a1b2" }),
     status: z.enum(KEY_STATUSES),
+    enabled: z.boolean().meta({ description: "false while disabled: verifications answer DISABLED until it is enabled again" }),
+    disabledAt: isoDate.nullable(),
+    disabledBy: z.string().nullable(),
+    owner: z.string().nullable().meta({ description: "Whom the key serves: free text or an external id" }),
+    tags: z.array(z.string()),
+    meta: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "A JSON object of at most 4 KB, returned on every successful verification" }),
     expiresSoon: z.boolean(),
     scopes: z.array(scopeSchema),
     cidrs: z.array(z.string()),

@@ -7,7 +7,15 @@ import { VERIFY_BODY_MAX_BYTES, VERIFY_KEY_MAX_LENGTH } from "../verify/request"
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 
-export const VERIFY_DENIAL_CODES = ["NOT_FOUND", "REVOKED", "EXPIRED", "IP_NOT_ALLOWED", "INSUFFICIENT_SCOPE", "MALFORMED"] as const;
+export const VERIFY_DENIAL_CODES = [
+  "NOT_FOUND",
+  "REVOKED",
+  "EXPIRED",
+  "DISABLED",
+  "IP_NOT_ALLOWED",
+  "INSUFFICIENT_SCOPE",
+  "MALFORMED",
+] as const;
 
 export const verifyRequestSchema = z.object({
   key: z.string().min(1).max(VERIFY_KEY_MAX_LENGTH).meta({ description: "The secret presented by your client (printable ASCII)" }),
@@ -26,6 +34,9 @@ export const verifyValidSchema = z
     name: z.string(),
     scopes: z.array(z.object({ action: z.enum(SCOPE_ACTIONS), resourceFilter: z.string() })),
     expiresAt: z.string().nullable().meta({ description: "ISO 8601, or null for a key that never expires" }),
+    owner: z.string().nullable().meta({ description: "Whom the key serves (free text or an external id), or null" }),
+    tags: z.array(z.string()).meta({ description: "The key's labels, sorted" }),
+    meta: z.record(z.string(), z.unknown()).meta({ description: "The key's metadata: a JSON object of at most 4 KB ({} when none)" }),
   })
   .meta({ id: "VerifyValid" });
 
@@ -34,7 +45,7 @@ export const verifyDeniedSchema = z
     valid: z.literal(false),
     code: z.enum(VERIFY_DENIAL_CODES).meta({
       description:
-        "NOT_FOUND: no such secret. REVOKED. EXPIRED: the key expired, or a rotated-out secret is past its grace. IP_NOT_ALLOWED: the address is outside the key's allowed IPs. INSUFFICIENT_SCOPE: no scope allows the action on the resource. MALFORMED: not a checksum-valid Keyward secret",
+        "NOT_FOUND: no such secret. REVOKED. EXPIRED: the key expired, or a rotated-out secret is past its grace. DISABLED: the key is disabled (reversibly; it works again once enabled). IP_NOT_ALLOWED: the address is outside the key's allowed IPs. INSUFFICIENT_SCOPE: no scope allows the action on the resource. MALFORMED: not a checksum-valid Keyward secret",
     }),
     keyId: z.string().optional().meta({ description: "Present when the secret belongs to a key" }),
   })
@@ -55,6 +66,6 @@ export const VERIFY_ERRORS = {
 } as const;
 
 export const VERIFY_DESCRIPTION =
-  "Checks a secret your service received: status, expiry, the client's address against the key's allowed IPs, and (with `action` and `resource`) its scopes; records the request in the key's usage. A denial is a 200 with `valid: false` and a code; an error status means the request itself was wrong. Needs no authentication: the secret is the credential.";
+  "Checks a secret your service received, in this order: format (MALFORMED), found (NOT_FOUND), revoked, expired, disabled, the client's address against the key's allowed IPs, and (with `action` and `resource`) its scopes; the first failing check is the answer. Records the request in the key's usage. A valid answer carries the key's owner, tags and meta, so your service knows whom it serves. A denial is a 200 with `valid: false` and a code; an error status means the request itself was wrong. Needs no authentication: the secret is the credential.";
 
 export const VERIFY_CURL = `curl -s -X POST https://keyward.example.com${VERIFY_PATH} -H 'content-type: application/json' -d '{"key":"'"$KEY"'","action":"read","resource":"projects/web"}'`;

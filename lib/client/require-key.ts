@@ -24,6 +24,7 @@ const REASONS: Record<VerifyCode, string> = {
   NOT_FOUND: "Unknown API key",
   REVOKED: "This API key has been revoked",
   EXPIRED: "This API key has expired",
+  DISABLED: "This API key is disabled",
   MALFORMED: "That is not a valid API key",
   IP_NOT_ALLOWED: "This API key is not allowed from your address",
   INSUFFICIENT_SCOPE: "This API key does not allow this action on this resource",
@@ -44,7 +45,7 @@ export function keyFromRequest(req: HeaderSource): string | undefined {
 
 /**
  * Middleware for Node/Next route handlers: `const check = requireKey({ action: "read", resource: "demo/echo" })`,
- * then `const result = await check(req)` — 401 for a missing/unknown/revoked/expired key, 403 for an
+ * then `const result = await check(req)` — 401 for a missing/unknown/revoked/expired/disabled key, 403 for an
  * address or scope the key does not allow, 503 when Keyward cannot be reached.
  */
 export function requireKey(options: RequireKeyOptions) {

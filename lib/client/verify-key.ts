@@ -1,7 +1,7 @@
 // A tiny client for Keyward's verification endpoint. No dependencies beyond fetch: copy it into a service
 // as is. It never logs or returns the key it was given.
 
-export type VerifyCode = "NOT_FOUND" | "REVOKED" | "EXPIRED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "MALFORMED";
+export type VerifyCode = "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "MALFORMED";
 
 export interface VerifiedKey {
   valid: true;
@@ -9,6 +9,10 @@ export interface VerifiedKey {
   name: string;
   scopes: { action: string; resourceFilter: string }[];
   expiresAt: string | null;
+  /** Whom the key serves, its labels and metadata: set in Keyward, never secrets. */
+  owner: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
 }
 
 export interface RejectedKey {

@@ -138,6 +138,12 @@ function sentenceFor(action: string, data: Data, label: string): string {
       const until = str(data.graceWasUntil);
       return `Ended the old secret${last4 ? ` …${last4}` : ""} early${until ? ` (its grace ran until ${day(until)})` : ""}`;
     }
+    case "key.disabled":
+    case "key.enabled": {
+      const source = str(data.source);
+      const verb = action === "key.disabled" ? "Disabled (verifications answer DISABLED)" : "Enabled again";
+      return `${verb}${source === "api" ? " through the API" : ""}`;
+    }
     case "key.revoked": {
       const reason = str(data.reason);
       const source = str(data.source);

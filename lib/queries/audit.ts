@@ -42,6 +42,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.rotated": "Key rotated",
   "key.secret_expired": "Old secret ended",
   "key.revoked": "Key revoked",
+  "key.disabled": "Key disabled",
+  "key.enabled": "Key enabled",
   "member.invited": "Member invited",
   "member.invite_revoked": "Invite withdrawn",
   "member.joined": "Member joined",

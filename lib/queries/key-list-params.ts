@@ -1,6 +1,7 @@
 // The keys list's URL state: no database imports, so client components (filters, links) can use it too.
 import { z } from "zod";
 import { looksLikeKeywardSecret } from "../keys/universal";
+import { ownerSchema, tagFilterSchema } from "../validations/key";
 import { text } from "../validations/text";
 
 export const KEY_LIST_FILTERS = ["active", "expired", "revoked", "all"] as const;
@@ -18,6 +19,9 @@ export const keyListParamsSchema = z.object({
     .max(100)
     .transform((q) => (looksLikeKeywardSecret(q) ? "" : q))
     .catch(""),
+  /** Exact tag and owner filters ("" for none); a value no tag or owner may be is dropped. */
+  tag: tagFilterSchema.catch(""),
+  owner: ownerSchema.transform((owner) => (looksLikeKeywardSecret(owner) ? "" : owner)).catch(""),
   sort: z.enum(KEY_SORTS).catch("created"),
   dir: z.enum(["asc", "desc"]).catch("desc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
@@ -29,6 +33,8 @@ export function parseKeyListParams(search: Record<string, string | string[] | un
   return keyListParamsSchema.parse({
     status: first(search.status) ?? "active",
     q: first(search.q) ?? "",
+    tag: first(search.tag) ?? "",
+    owner: first(search.owner) ?? "",
     sort: first(search.sort) ?? "created",
     dir: first(search.dir) ?? "desc",
     page: first(search.page) ?? 1,

@@ -5,6 +5,7 @@ import { keyInclude, toKeyView, type KeyView } from "../api-keys/serialize";
 import { KEY_LIST_FILTERS } from "./key-list-params";
 import { statusWhere } from "./keys";
 import { providerOfDb } from "../db/client";
+import { OWNER_MAX, tagFilterSchema } from "../validations/key";
 import { text } from "../validations/text";
 
 // The management API's list: newest first, paged by a cursor over (createdAt desc, id asc) so a page never
@@ -48,6 +49,17 @@ export const keyCursorQuerySchema = z.object({
     .regex(DISPLAY, "Use a key prefix such as kw_live_ or a display form such as kw_live_…a1b2")
     .optional()
     .meta({ description: "A secret prefix such as `kw_live_`, or a display form such as `kw_live_…a1b2`" }),
+  tag: tagFilterSchema.optional().meta({ description: "Only keys carrying this tag" }),
+  owner: text()
+    .trim()
+    .max(OWNER_MAX, `Keep the owner filter to ${OWNER_MAX} characters`)
+    .optional()
+    .meta({ description: "Only keys of this owner (exact)" }),
+  enabled: z
+    .enum(["true", "false"], { error: "Use enabled=true or enabled=false" })
+    .transform((v) => v === "true")
+    .optional()
+    .meta({ description: "Only enabled (true) or disabled (false) keys" }),
   limit: z.coerce
     .number({ error: "The limit must be a number" })
     .int("The limit must be a whole number")
@@ -77,6 +89,9 @@ function filtersWhere(db: Db, query: KeyCursorQuery): Prisma.ApiKeyWhereInput[] 
     const text = nameSearchText(query.name);
     and.push(text === null ? { id: { in: [] } } : { searchName: { contains: text, ...insensitive } });
   }
+  if (query.tag) and.push({ tags: { some: { tag: query.tag } } });
+  if (query.owner) and.push({ owner: query.owner });
+  if (query.enabled !== undefined) and.push({ disabledAt: query.enabled ? null : { not: null } });
   const display = query.prefix ? DISPLAY.exec(query.prefix) : null;
   if (display) and.push(display[2] ? { displayPrefix: display[1], last4: display[2] } : { displayPrefix: display[1] });
   return and;

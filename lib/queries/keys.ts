@@ -27,12 +27,13 @@ export function statusWhere(status: KeyStatus | "all", now: Date): Prisma.ApiKey
   }
 }
 
-/** Name contains the text; or the text is a display form / prefix / last 4 of a key (kw_live_…a1b2). */
+/** Name or owner contains the text; or the text is a display form / prefix / last 4 of a key (kw_live_…a1b2). */
 export function searchWhere(q: string, provider: DatabaseProvider): Prisma.ApiKeyWhereInput {
   if (!q) return {};
   const insensitive = provider === "postgres" ? ({ mode: "insensitive" } as const) : {};
   const text = nameSearchText(q);
-  const or: Prisma.ApiKeyWhereInput[] = text === null ? [] : [{ searchName: { contains: text, ...insensitive } }];
+  const or: Prisma.ApiKeyWhereInput[] =
+    text === null ? [] : [{ searchName: { contains: text, ...insensitive } }, { searchOwner: { contains: text, ...insensitive } }];
   const display = /^([a-z][a-z0-9]{1,7}_(?:live|test)_)?(?:…|\.\.\.)?([A-Za-z0-9]{4})$/.exec(q);
   if (display) {
     or.push(display[1] ? { displayPrefix: display[1], last4: display[2] } : { last4: display[2] });
@@ -113,11 +114,18 @@ async function searchCounts(db: Db, scoped: Scoped, now: Date) {
 
 export async function listKeys(db: Db, orgId: string, params: KeyListParams, now = new Date()): Promise<KeyListPage> {
   const provider = providerOfDb(db);
-  const search = searchWhere(params.q, provider);
+  const search: Prisma.ApiKeyWhereInput = {
+    AND: [
+      searchWhere(params.q, provider),
+      params.tag ? { tags: { some: { tag: params.tag } } } : {},
+      params.owner ? { owner: params.owner } : {},
+    ],
+  };
+  const filtered = Boolean(params.q || params.tag || params.owner);
   // AND, not object spread: the status and the search conditions may both use OR/NOT.
   const scoped: Scoped = (...conditions) => ({ AND: [{ orgId }, search, ...conditions] });
   const where = scoped(statusWhere(params.status, now));
-  const counts = params.q ? await searchCounts(db, scoped, now) : await statusCounts(db, orgId, now);
+  const counts = filtered ? await searchCounts(db, scoped, now) : await statusCounts(db, orgId, now);
   const total = counts[params.status];
   const pageCount = Math.max(1, Math.ceil(total / KEY_PAGE_SIZE));
   const page = Math.min(params.page, pageCount);
@@ -129,6 +137,18 @@ export async function listKeys(db: Db, orgId: string, params: KeyListParams, now
     take: KEY_PAGE_SIZE,
   });
   return { rows: rows.map((row) => toKeyView(row, now)), total, page, pageCount, counts };
+}
+
+/** The organization's tags in use, for the list's tag filter (each is one index range on KeyTag). */
+export async function listTagsInUse(db: Db, orgId: string, limit = 200): Promise<string[]> {
+  const rows = await db.keyTag.findMany({
+    where: { orgId },
+    distinct: ["tag"],
+    select: { tag: true },
+    orderBy: { tag: "asc" },
+    take: limit,
+  });
+  return rows.map((r) => r.tag);
 }
 
 export async function getKeyDetail(db: Db, orgId: string, keyId: string, now = new Date()) {

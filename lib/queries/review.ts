@@ -4,6 +4,7 @@ import { isFullAccess, wildcardFamilies, type Scope } from "../keys";
 import { HOUR_MS, hourOf } from "../usage/rollup";
 import { ALLOWED_OUTCOME } from "../usage/outcomes";
 import { RISK_CODES, type RiskCode } from "../validations/review";
+import { toKeyView } from "../api-keys/serialize";
 import { statusWhere } from "./keys";
 
 export type { RiskCode };
@@ -180,4 +181,36 @@ export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()
       b.reasons.length - a.reasons.length ||
       a.name.localeCompare(b.name),
   );
+}
+
+export const LONG_DISABLED_DAYS = 30;
+
+export interface LongDisabledKey {
+  id: string;
+  name: string;
+  display: string;
+  owner: string | null;
+  disabledAt: string;
+  disabledBy: string | null;
+}
+
+/** Keys disabled (not revoked) for over LONG_DISABLED_DAYS: a pause that became permanent should be a revoke. */
+export async function getLongDisabledKeys(db: Db, orgId: string, now: Date = new Date()): Promise<LongDisabledKey[]> {
+  const before = new Date(now.getTime() - LONG_DISABLED_DAYS * DAY_MS);
+  const rows = await db.apiKey.findMany({
+    where: { orgId, revokedAt: null, disabledAt: { lt: before } },
+    orderBy: { disabledAt: "asc" },
+    take: 200,
+  });
+  return rows.map((row) => {
+    const view = toKeyView(row, now);
+    return {
+      id: view.id,
+      name: view.name,
+      display: view.display,
+      owner: view.owner,
+      disabledAt: view.disabledAt!,
+      disabledBy: view.disabledBy,
+    };
+  });
 }

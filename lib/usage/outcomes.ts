@@ -1,7 +1,16 @@
 // What a verification request ended as: allowed ("OK") or the denial code the verify endpoint returns.
 // Shared by the recorder (which writes UsageEvent.outcome / UsageRollup.outcome) and the charts; the
 // order is the stacking order in charts, allowed first.
-export const USAGE_OUTCOMES = ["OK", "NOT_FOUND", "REVOKED", "EXPIRED", "IP_NOT_ALLOWED", "INSUFFICIENT_SCOPE", "MALFORMED"] as const;
+export const USAGE_OUTCOMES = [
+  "OK",
+  "NOT_FOUND",
+  "REVOKED",
+  "EXPIRED",
+  "DISABLED",
+  "IP_NOT_ALLOWED",
+  "INSUFFICIENT_SCOPE",
+  "MALFORMED",
+] as const;
 export type UsageOutcome = (typeof USAGE_OUTCOMES)[number];
 
 export const ALLOWED_OUTCOME: UsageOutcome = "OK";
@@ -16,6 +25,7 @@ export const OUTCOME_LABELS: Record<UsageOutcome, string> = {
   NOT_FOUND: "Unknown key",
   REVOKED: "Revoked key",
   EXPIRED: "Expired key",
+  DISABLED: "Disabled key",
   IP_NOT_ALLOWED: "IP not allowed",
   INSUFFICIENT_SCOPE: "Insufficient scope",
   MALFORMED: "Malformed request",
@@ -27,6 +37,7 @@ export const OUTCOME_COLORS: Record<UsageOutcome, string> = {
   NOT_FOUND: "#64748b",
   REVOKED: "#dc2626",
   EXPIRED: "#d97706",
+  DISABLED: "#854d0e",
   IP_NOT_ALLOWED: "#7c3aed",
   INSUFFICIENT_SCOPE: "#db2777",
   MALFORMED: "#0284c7",

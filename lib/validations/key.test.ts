@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidExpiryError } from "../keys/expiry";
+import { generateSecret } from "../keys/secret";
+import { SECRET_IN_TEXT } from "./text";
 import {
   BULK_REVOKE_MAX,
   bulkRevokePhrase,
@@ -16,6 +18,14 @@ import {
   keyPrefixSchema,
   MAX_CIDRS,
   MAX_SCOPES,
+  MAX_TAGS,
+  META_MAX_BYTES,
+  META_NOT_OBJECT,
+  metaSchema,
+  OWNER_MAX,
+  ownerSchema,
+  TAG_MAX,
+  tagsSchema,
   normalizeCreateKeyInput,
   normalizeEditKeyInput,
   RESOURCE_FILTER_MAX,
@@ -61,6 +71,9 @@ describe("createKeySchema", () => {
       scopes: [{ action: "write", resourceFilter: "projects/web/**" }],
       cidrs: [],
       environment: "live",
+      owner: "",
+      tags: [],
+      meta: "{}",
     });
     expect(createKeySchema.safeParse(valid).success).toBe(true);
   });
@@ -197,6 +210,9 @@ describe("normalizeCreateKeyInput", () => {
         { action: "write", resourceFilter: "a/**" },
       ],
       cidrs: ["2001:db8::/32", "192.0.2.7/32"],
+      owner: null,
+      tags: [],
+      meta: "{}",
       warnings: ["Read all resources is listed twice; it is saved once"],
     });
   });
@@ -377,5 +393,59 @@ describe("bulkRevokeSchema", () => {
     expect(issues(bulkRevokeSchema.safeParse({ keyIds: many, confirmation: "revoke 101 keys" }))).toEqual({
       keyIds: "You can revoke at most 100 keys at once",
     });
+  });
+});
+
+describe("owner, tags and meta", () => {
+  const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
+    result.error?.issues.map((issue) => issue.message) ?? [];
+
+  it("takes meta as an object (API) or its JSON text (form), stored compact; blank means {}", () => {
+    expect(metaSchema.parse({ plan: "pro", n: 1 })).toBe('{"plan":"pro","n":1}');
+    expect(metaSchema.parse(' {\n "plan": "pro" } ')).toBe('{"plan":"pro"}');
+    expect(metaSchema.parse("")).toBe("{}");
+  });
+
+  it("refuses meta that is not a JSON object, with the field's own message", () => {
+    for (const bad of ["[1,2]", "42", '"text"', "null", "{not json", [1], 42, null, true]) {
+      const result = metaSchema.safeParse(bad);
+      expect(result.success, JSON.stringify(bad)).toBe(false);
+      expect(messages(result).join(" "), JSON.stringify(bad)).toContain(META_NOT_OBJECT);
+    }
+  });
+
+  it("refuses meta over 4 KB of JSON, and accepts it at exactly 4 KB", () => {
+    const at = (bytes: number) => ({ v: "x".repeat(bytes - '{"v":""}'.length) });
+    expect(metaSchema.safeParse(at(META_MAX_BYTES)).success).toBe(true);
+    expect(messages(metaSchema.safeParse(at(META_MAX_BYTES + 1)))[0]).toMatch(/limited to 4096 bytes/);
+    // Bytes, not characters: 2,000 "é" are 4,000 bytes of UTF-8 plus the braces.
+    expect(metaSchema.safeParse({ v: "é".repeat(2100) }).success).toBe(false);
+  });
+
+  it("refuses a Keyward secret anywhere inside meta, sent as an object", () => {
+    const secret = generateSecret({ prefix: "kw", env: "live" }).secret;
+    expect(messages(metaSchema.safeParse({ deep: { token: secret } }))).toContain(SECRET_IN_TEXT);
+  });
+
+  it("splits a form's tag text, lowercases, dedupes and sorts; refuses bad tags and more than 10", () => {
+    expect(tagsSchema.parse("Prod, billing  prod")).toEqual(["billing", "prod"]);
+    expect(tagsSchema.parse(["team:payments", "v1.2", "a_b-c"])).toEqual(["a_b-c", "team:payments", "v1.2"]);
+    expect(tagsSchema.safeParse(["has space"]).success).toBe(false);
+    expect(tagsSchema.safeParse(["-leading"]).success).toBe(false);
+    expect(tagsSchema.safeParse(["x".repeat(TAG_MAX + 1)]).success).toBe(false);
+    expect(tagsSchema.safeParse(Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`)).success).toBe(false);
+    expect(tagsSchema.safeParse(Array.from({ length: MAX_TAGS }, (_, i) => `t${i}`)).success).toBe(true);
+  });
+
+  it("keeps the owner as trimmed text; blank becomes no owner when normalized", () => {
+    const parsed = createKeySchema.parse({
+      name: "n",
+      expiry: { preset: "30d" },
+      scopes: [{ action: "read", resourceFilter: "" }],
+      owner: "  ",
+    });
+    expect(normalizeCreateKeyInput(parsed, new Date()).owner).toBeNull();
+    expect(ownerSchema.safeParse("a\u202eb").success).toBe(false);
+    expect(ownerSchema.safeParse("x".repeat(OWNER_MAX + 1)).success).toBe(false);
   });
 });

@@ -18,6 +18,12 @@ export const MAX_SCOPES = 20;
 export const MAX_CIDRS = 50;
 export const RESOURCE_FILTER_MAX = RESOURCE_PATH_MAX_LENGTH;
 export const BULK_REVOKE_MAX = 100;
+export const OWNER_MAX = 128;
+export const MAX_TAGS = 10;
+export const TAG_MAX = 32;
+export const META_MAX_BYTES = 4096;
+export const TAG_PATTERN = /^[a-z0-9][a-z0-9_:.-]*$/;
+export const NO_SECRETS_HINT = "Returned to every service that verifies the key: never put secrets here.";
 
 export const KEY_ID_PATTERN = /^key_[A-Za-z0-9]{20}$/;
 
@@ -45,6 +51,71 @@ const reasonSchema = text({ error: "The reason must be text" })
   .trim()
   .max(REASON_MAX, { error: `Keep the reason to ${REASON_MAX} characters or fewer`, abort: true })
   .refine((text) => !UNPRINTABLE_TEXT.test(text), "The reason can't contain control characters");
+
+// Owner, tags and meta are returned by every successful verification: plain labels, never secrets (text()
+// refuses a pasted Keyward secret in each of them, meta's JSON text included).
+
+/** Free text or an external id (a customer, a service); "" means none. */
+export const ownerSchema = text({ error: "The owner must be text" })
+  .trim()
+  .max(OWNER_MAX, { error: `Keep the owner to ${OWNER_MAX} characters or fewer`, abort: true })
+  .refine((owner) => !UNPRINTABLE_NAME.test(owner), "The owner can't contain control or invisible characters")
+  .normalize("NFC");
+
+const tagSchema = text({ error: "Each tag must be text" })
+  .trim()
+  .toLowerCase()
+  .min(1, { error: "A tag can't be empty", abort: true })
+  .max(TAG_MAX, { error: `Keep each tag to ${TAG_MAX} characters or fewer`, abort: true })
+  .regex(TAG_PATTERN, "Tags use lowercase letters, digits and - _ : . (starting with a letter or digit)");
+
+/** One tag to filter a list by. */
+export const tagFilterSchema = tagSchema;
+
+/** A list, or (from a form) one text with the tags separated by commas or spaces. Saved sorted, duplicates once. */
+export const tagsSchema = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(/[\s,]+/).filter((tag) => tag !== "") : value),
+  z
+    .array(tagSchema, { error: "Tags must be a list" })
+    .max(MAX_TAGS, `A key can have at most ${MAX_TAGS} tags`)
+    .transform((tags) => [...new Set(tags)].sort()),
+);
+
+export const META_NOT_OBJECT = 'Meta must be a JSON object, such as {"plan": "pro"}';
+
+function utf8Bytes(value: string): number {
+  return new TextEncoder().encode(value).length;
+}
+
+/**
+ * A JSON object, sent as one (the API) or as its JSON text (the console's form; "" means {}). Stored as its
+ * compact JSON text, which is what this returns.
+ */
+export const metaSchema = z.preprocess(
+  (value) => (value !== null && typeof value === "object" && !Array.isArray(value) ? JSON.stringify(value) : value),
+  text({ error: META_NOT_OBJECT })
+    .trim()
+    .transform((json, ctx) => {
+      if (json === "") return "{}";
+      let value: unknown;
+      try {
+        value = JSON.parse(json);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `That is not valid JSON. ${META_NOT_OBJECT}` });
+        return z.NEVER;
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        ctx.addIssue({ code: "custom", message: META_NOT_OBJECT });
+        return z.NEVER;
+      }
+      const compact = JSON.stringify(value);
+      if (utf8Bytes(compact) > META_MAX_BYTES) {
+        ctx.addIssue({ code: "custom", message: `Meta is limited to ${META_MAX_BYTES} bytes of JSON (this is ${utf8Bytes(compact)})` });
+        return z.NEVER;
+      }
+      return compact;
+    }),
+);
 
 export const EXPIRY_CHOICES = [...EXPIRY_PRESET_VALUES, "custom"] as const;
 export type ExpiryChoice = (typeof EXPIRY_CHOICES)[number];
@@ -104,6 +175,9 @@ export function createKeySchemaAt(now: () => Date) {
     scopes: scopesSchema,
     cidrs: cidrsSchema.default([]),
     environment: keyEnvironmentSchema.default("live"),
+    owner: ownerSchema.default(""),
+    tags: tagsSchema.default([]),
+    meta: metaSchema.default("{}"),
   });
 }
 
@@ -121,6 +195,9 @@ export function editKeySchemaAt(now: () => Date) {
       expiry: expirySchemaAt(now).optional(),
       scopes: scopesSchema.optional(),
       cidrs: cidrsSchema.optional(),
+      owner: ownerSchema.optional(),
+      tags: tagsSchema.optional(),
+      meta: metaSchema.optional(),
     })
     .superRefine((edit, ctx) => {
       const { keyId: _keyId, ...changes } = edit;
@@ -170,6 +247,13 @@ export const expireGraceSecretSchema = z.object({
   secretId: z.string({ error: "A secret id is required" }).regex(SECRET_ID_PATTERN, "That is not a valid secret id"),
 });
 export type ExpireGraceSecretValues = z.output<typeof expireGraceSecretSchema>;
+
+/** Disable (reversible containment) or enable a key again. */
+export const setKeyEnabledSchema = z.object({
+  keyId: keyIdSchema,
+  enabled: z.boolean({ error: "Say whether the key is enabled: true or false" }),
+});
+export type SetKeyEnabledValues = z.output<typeof setKeyEnabledSchema>;
 
 export const revokeContextSchema = z.object({ keyId: keyIdSchema });
 
@@ -288,6 +372,9 @@ export interface NormalizedCreateKey {
   expiresAt: Date | null;
   scopes: Scope[];
   cidrs: string[];
+  owner: string | null;
+  tags: string[];
+  meta: string;
   warnings: string[];
 }
 
@@ -308,6 +395,9 @@ export function normalizeCreateKeyInput(parsed: CreateKeyValues, now: Date): Nor
     expiresAt,
     scopes: scopes.scopes,
     cidrs: cidrs.cidrs,
+    owner: parsed.owner || null,
+    tags: parsed.tags,
+    meta: parsed.meta,
     warnings: [...scopes.warnings, ...cidrs.warnings, ...(expiresAt === null ? [NO_EXPIRY_WARNING] : [])],
   };
 }
@@ -318,6 +408,9 @@ export interface NormalizedKeyChanges {
   expiresAt?: Date | null;
   scopes?: Scope[];
   cidrs?: string[];
+  owner?: string | null;
+  tags?: string[];
+  meta?: string;
 }
 
 export interface NormalizedEditKey {
@@ -346,5 +439,8 @@ export function normalizeEditKeyInput(parsed: EditKeyValues, now: Date): Normali
     changes.cidrs = cidrs.cidrs;
     warnings.push(...cidrs.warnings);
   }
+  if (parsed.owner !== undefined) changes.owner = parsed.owner || null;
+  if (parsed.tags !== undefined) changes.tags = parsed.tags;
+  if (parsed.meta !== undefined) changes.meta = parsed.meta;
   return { keyId: parsed.keyId, changes, warnings };
 }

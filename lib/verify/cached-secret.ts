@@ -1,4 +1,5 @@
 import { compileCidrs, compileScopes, type IpMatcher, type RequestAction, type Scope, type ScopeAction } from "../keys";
+import { parseMeta } from "../api-keys/serialize";
 import { boundedMemo } from "./bounded-memo";
 
 /** What the hot path needs to answer for one secret, precompiled once when the cache is filled. */
@@ -8,6 +9,8 @@ export interface CachedSecret {
   keyId: string;
   revokedAt: Date | null;
   expiresAt: Date | null;
+  /** Disabled keys answer DISABLED (checked after revoked and expired); enabling one drops this entry. */
+  disabled: boolean;
   /** null for the key's current secret; else the instant a superseded secret stops (its grace end). */
   endsAt: number | null;
   ipAllowed: IpMatcher;
@@ -27,6 +30,11 @@ export interface SecretRow {
     name: string;
     expiresAt: Date | null;
     revokedAt: Date | null;
+    disabledAt: Date | null;
+    owner: string | null;
+    /** JSON object text */
+    meta: string;
+    tags: { tag: string }[];
     scopes: { action: string; resourceFilter: string; position: number }[];
     cidrs: { cidr: string }[];
   };
@@ -56,9 +64,20 @@ export function toCachedSecret(row: SecretRow): CachedSecret {
     keyId: key.id,
     revokedAt: key.revokedAt,
     expiresAt: key.expiresAt,
+    disabled: key.disabledAt !== null,
     endsAt,
     ipAllowed: compileCidrs(key.cidrs.map((c) => c.cidr)),
     allows: allowsFor(scopes),
-    validBody: JSON.stringify({ valid: true, keyId: key.id, name: key.name, scopes, expiresAt: key.expiresAt?.toISOString() ?? null }),
+    // Whom the key serves travels with every valid answer, so the caller needs no second lookup.
+    validBody: JSON.stringify({
+      valid: true,
+      keyId: key.id,
+      name: key.name,
+      scopes,
+      expiresAt: key.expiresAt?.toISOString() ?? null,
+      owner: key.owner,
+      tags: key.tags.map((t) => t.tag).sort(),
+      meta: parseMeta(key.meta),
+    }),
   };
 }

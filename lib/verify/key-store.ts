@@ -31,6 +31,10 @@ const secretRowSelect = {
       name: true,
       expiresAt: true,
       revokedAt: true,
+      disabledAt: true,
+      owner: true,
+      meta: true,
+      tags: { select: { tag: true } },
       scopes: { select: { action: true, resourceFilter: true, position: true } },
       cidrs: { select: { cidr: true } },
     },
@@ -81,11 +85,13 @@ export function sqliteKeyStore(url: string): KeyStore {
   const conn = new Database(sqliteFilePath(url), { readonly: true, fileMustExist: true, timeout: 0 });
   const orgs = conn.prepare(`SELECT "id", "keyPrefix", "keysVersion", "signingSecretEnc" FROM "Organization"`);
   const secret = conn.prepare(
-    `SELECT s."secretHash", s."supersededAt", s."validUntil", k."id", k."orgId", k."name", k."expiresAt", k."revokedAt"
+    `SELECT s."secretHash", s."supersededAt", s."validUntil", k."id", k."orgId", k."name", k."expiresAt", k."revokedAt",
+            k."disabledAt", k."owner", k."meta"
        FROM "KeySecret" s JOIN "ApiKey" k ON k."id" = s."keyId" WHERE s."secretHash" = ?`,
   );
   const scopes = conn.prepare(`SELECT "action", "resourceFilter", "position" FROM "KeyScope" WHERE "keyId" = ?`);
   const cidrs = conn.prepare(`SELECT "cidr" FROM "KeyCidr" WHERE "keyId" = ?`);
+  const tags = conn.prepare(`SELECT "tag" FROM "KeyTag" WHERE "keyId" = ?`);
   const page = conn.prepare(`SELECT "secretHash" FROM "KeySecret" WHERE "secretHash" > ? ORDER BY "secretHash" LIMIT ?`).pluck();
   type Joined = {
     secretHash: string;
@@ -96,6 +102,9 @@ export function sqliteKeyStore(url: string): KeyStore {
     name: string;
     expiresAt: string | null;
     revokedAt: string | null;
+    disabledAt: string | null;
+    owner: string | null;
+    meta: string;
   };
   return {
     organizations: () => whenUnlocked(() => orgs.all() as OrgRow[]),
@@ -117,6 +126,10 @@ export function sqliteKeyStore(url: string): KeyStore {
                 name: r.name,
                 expiresAt: date(r.expiresAt),
                 revokedAt: date(r.revokedAt),
+                disabledAt: date(r.disabledAt),
+                owner: r.owner,
+                meta: r.meta,
+                tags: tags.all(r.id) as SecretRow["key"]["tags"],
                 scopes: scopes.all(r.id) as SecretRow["key"]["scopes"],
                 cidrs: cidrs.all(r.id) as SecretRow["key"]["cidrs"],
               },
@@ -157,6 +170,8 @@ export function postgresKeyStore(url: string): KeyStore {
           `SELECT s."secretHash", ${utc(`s."supersededAt"`)} AS "supersededAt", ${utc(`s."validUntil"`)} AS "validUntil",
              json_build_object('id', k."id", 'orgId', k."orgId", 'name', k."name",
                'expiresAt', ${utc(`k."expiresAt"`)}, 'revokedAt', ${utc(`k."revokedAt"`)},
+               'disabledAt', ${utc(`k."disabledAt"`)}, 'owner', k."owner", 'meta', k."meta",
+               'tags', COALESCE((SELECT json_agg(json_build_object('tag', t."tag")) FROM "KeyTag" t WHERE t."keyId" = k."id"), '[]'),
                'scopes', COALESCE((SELECT json_agg(json_build_object('action', c."action", 'resourceFilter', c."resourceFilter", 'position', c."position"))
                                    FROM "KeyScope" c WHERE c."keyId" = k."id"), '[]'),
                'cidrs', COALESCE((SELECT json_agg(json_build_object('cidr', c."cidr")) FROM "KeyCidr" c WHERE c."keyId" = k."id"), '[]')) AS "key"
@@ -165,7 +180,12 @@ export function postgresKeyStore(url: string): KeyStore {
         )
       ).rows.map((r) => ({
         ...r,
-        key: { ...r.key, expiresAt: date(r.key.expiresAt as never), revokedAt: date(r.key.revokedAt as never) },
+        key: {
+          ...r.key,
+          expiresAt: date(r.key.expiresAt as never),
+          revokedAt: date(r.key.revokedAt as never),
+          disabledAt: date(r.key.disabledAt as never),
+        },
       })),
     hashPage: async (cursor, limit) =>
       (

@@ -36,13 +36,17 @@ function remember(org: CachedOrg, digest: string, stored: string) {
   org.hashes.set(digest, stored);
 }
 
-/** Every rule that depends on the clock is applied here, per request — never when the cache was filled. */
+/**
+ * Every rule that depends on the clock is applied here, per request — never when the cache was filled. The
+ * order is the documented one: format, found (before this), revoked, expired, disabled, IP, scope.
+ */
 export function decide(entry: CachedSecret, input: VerifyInput, now: Date): VerifyResult {
   const status = keyStatus(entry, now);
   if (status === "revoked") return denied(entry, "REVOKED");
   if (status === "expired") return denied(entry, "EXPIRED");
   // A rotated-out secret works until the instant its grace period ends, not a moment longer.
   if (entry.endsAt !== null && now.getTime() >= entry.endsAt) return denied(entry, "EXPIRED");
+  if (entry.disabled) return denied(entry, "DISABLED");
   if (!entry.ipAllowed(input.ip)) return denied(entry, "IP_NOT_ALLOWED");
   if (input.action !== undefined && !entry.allows(input.action, input.resource)) return denied(entry, "INSUFFICIENT_SCOPE");
   return { outcome: "OK", orgId: entry.orgId, keyId: entry.keyId, body: entry.validBody };

@@ -374,6 +374,8 @@ describe("OpenAPI document", () => {
       "/api/v1/keys/revoke-leaked",
       "/api/v1/keys/verify",
       "/api/v1/keys/{id}",
+      "/api/v1/keys/{id}/disable",
+      "/api/v1/keys/{id}/enable",
       "/api/v1/keys/{id}/revoke",
       "/api/v1/keys/{id}/rotate",
       "/api/v1/keys/{id}/usage",
@@ -409,7 +411,18 @@ describe("OpenAPI document", () => {
     expect((await api(acme.admin.secret, "POST", `/api/v1/keys/${revoked.id}/revoke`, {})).status).toBe(200);
 
     const valid = await api(null, "POST", "/api/v1/keys/verify", { key: live.secret, action: "read", resource: "docs/a" });
-    expect(verifyValidSchema.parse(valid.body)).toMatchObject({ valid: true, keyId: live.id, name: "Documented verify" });
+    expect(verifyValidSchema.parse(valid.body)).toMatchObject({
+      valid: true,
+      keyId: live.id,
+      name: "Documented verify",
+      owner: null,
+      tags: [],
+      meta: {},
+    });
+    expect((await api(acme.admin.secret, "POST", `/api/v1/keys/${live.id}/disable`, {})).status).toBe(200);
+    const disabled = await api(null, "POST", "/api/v1/keys/verify", { key: live.secret });
+    expect(verifyDeniedSchema.parse(disabled.body)).toEqual({ valid: false, code: "DISABLED", keyId: live.id });
+    expect(verify.description).toMatch(/revoked, expired, disabled, the client's address .* scopes/);
     const denied = await api(null, "POST", "/api/v1/keys/verify", { key: revoked.secret });
     expect(verifyDeniedSchema.parse(denied.body)).toEqual({ valid: false, code: "REVOKED", keyId: revoked.id });
     const unknown = await api(null, "POST", "/api/v1/keys/verify", { key: `${live.secret.slice(0, -6)}AAAAAA` });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -219,5 +222,58 @@ describe("exit codes (seed 001)", () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("Examples:");
     }
+  });
+});
+
+describe("keyward keys: owner, tags, meta, disable and enable", () => {
+  it("creates with --owner, repeated --tag and --meta @file.json, filters the list by tag, disables and enables, and verify follows", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "keyward-cli-meta-"));
+    const metaFile = path.join(dir, "meta.json");
+    writeFileSync(metaFile, JSON.stringify({ plan: "pro", region: "eu" }));
+    const created = await runCli(
+      ["keys", "create", "Billing worker", "--owner", "cus_4242", "--tag", "billing", "--tag", "prod", "--meta", `@${metaFile}`, "--json"],
+      { env: as(acme.admin.secret) },
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const { key, secret } = JSON.parse(created.stdout);
+    expect(key).toMatchObject({ owner: "cus_4242", tags: ["billing", "prod"], meta: { plan: "pro", region: "eu" } });
+
+    const listed = await runCli(["keys", "list", "--tag", "billing", "--json"], { env: as(acme.admin.secret) });
+    expect(JSON.parse(listed.stdout).map((k: { id: string }) => k.id)).toEqual([key.id]);
+
+    const verifyCode = async () => {
+      const res = await fetch(`${server.url}/api/v1/keys/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ key: secret }),
+      });
+      const body = await res.json();
+      return body.valid ? "OK" : body.code;
+    };
+    const disabled = await runCli(["keys", "disable", key.id], { env: as(acme.admin.secret) });
+    expect(disabled.code, disabled.stderr).toBe(0);
+    expect(disabled.stdout).toContain(`Disabled key "Billing worker" (${key.id})`);
+    expect(await verifyCode()).toBe("DISABLED");
+    const shown = await runCli(["keys", "show", key.id], { env: as(acme.admin.secret) });
+    expect(shown.stdout).toMatch(/Status:\s+active \(disabled\)/);
+    expect(shown.stdout).toMatch(/Owner:\s+cus_4242/);
+    const again = await runCli(["keys", "disable", key.id], { env: as(acme.admin.secret) });
+    expect(again.code).toBe(4);
+    const enabled = await runCli(["keys", "enable", key.id, "--json"], { env: as(acme.admin.secret) });
+    expect(enabled.code, enabled.stderr).toBe(0);
+    expect(JSON.parse(enabled.stdout).key.enabled).toBe(true);
+    expect(await verifyCode()).toBe("OK");
+  });
+
+  it("refuses --meta that is not JSON locally, and one that is not an object on the server, changing nothing", async () => {
+    const { id } = await seedKey(db, acme.actor, { name: "Meta target", meta: '{"v":1}' });
+    const notJson = await runCli(["keys", "update", id, "--meta", "{oops"], { env: as(acme.admin.secret) });
+    expect(notJson.code).toBe(4);
+    expect(notJson.stderr).toContain("--meta: not valid JSON");
+    const notObject = await runCli(["keys", "update", id, "--meta", "[1,2]", "--owner", "someone"], { env: as(acme.admin.secret) });
+    expect(notObject.code).toBe(4);
+    expect(notObject.stderr).toMatch(/JSON object/);
+    const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
+    expect([row.meta, row.owner]).toEqual(['{"v":1}', null]);
   });
 });

@@ -31,6 +31,9 @@ beforeAll(async () => {
   const expired = await key({ name: "Expired" });
   await db.apiKey.update({ where: { id: expired.key.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
   secrets.EXPIRED = expired.secret;
+  const disabled = await key({ name: "Disabled" });
+  await db.apiKey.update({ where: { id: disabled.key.id }, data: { disabledAt: new Date() } });
+  secrets.DISABLED = disabled.secret;
   server = await startKeyward({ databaseUrl: database.url, env: { KEYWARD_METRICS_TOKEN: TOKEN } });
 }, 900_000);
 

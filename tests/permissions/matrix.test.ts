@@ -11,6 +11,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { ROLES, can, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession, hashSessionToken } from "@/lib/auth/sessions";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
+import { setKeyEnabled } from "@/lib/api-keys/set-key-enabled";
 import { createInvite } from "@/lib/members/invites";
 import { issuePasswordReset } from "@/lib/members/password-reset";
 import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/keyward-server";
@@ -381,6 +382,21 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     },
     otherOrg: NOT_FOUND,
   },
+  // Disabling is containment (no step-up); enabling opens access again (step-up).
+  "lib/actions/keys/set-key-enabled.ts#setKeyEnabledAction": {
+    auth: "session",
+    stepUp: {
+      input: async () => {
+        const key = await make.key();
+        await setKeyEnabled(db, A.actor, { keyId: key.id, enabled: false });
+        return { keyId: key.id, enabled: true };
+      },
+    },
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => ({ keyId: (await make.key()).id, enabled: false }),
+    otherOrg: NOT_FOUND,
+  },
   "lib/actions/keys/revoke-key.ts#revokeKeyAction": {
     auth: "session",
     stepUp: true,
@@ -631,6 +647,18 @@ export const ROUTE_MATRIX: Record<
   },
   "app/api/v1/keys/[id]/revoke/route.ts": {
     url: `/api/v1/keys/${keyA.key.id}/revoke`,
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/[id]/disable/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/disable`,
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  "app/api/v1/keys/[id]/enable/route.ts": {
+    url: `/api/v1/keys/${keyA.key.id}/enable`,
     methods: ["POST"],
     client: "plain",
     expect: same({ status: 401 }),

@@ -47,7 +47,16 @@ const ASSERTION = {
   response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA", userHandle: "dXNy" },
 };
 // Exported pieces of the schemas below, checked as their fields.
-const PARTS = ["emailSchema", "scopeInputSchema", "scopesSchema", "cidrsSchema"];
+const PARTS = [
+  "emailSchema",
+  "scopeInputSchema",
+  "scopesSchema",
+  "cidrsSchema",
+  "ownerSchema",
+  "tagsSchema",
+  "metaSchema",
+  "tagFilterSchema",
+];
 
 /** Each input schema with a valid input. Fields are found by walking the schema, not listed by hand. */
 const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
@@ -62,6 +71,9 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
       expiry: { preset: "custom", customAt: SOON },
       scopes: [{ action: "read", resourceFilter: "a" }],
       cidrs: ["10.0.0.0/8"],
+      owner: "o",
+      tags: ["t"],
+      meta: '{"a":1}',
     },
   ],
   editKeySchema: [
@@ -73,8 +85,12 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
       expiry: { preset: "custom", customAt: SOON },
       scopes: [{ action: "read", resourceFilter: "a" }],
       cidrs: ["10.0.0.0/8"],
+      owner: "o",
+      tags: ["t"],
+      meta: '{"a":1}',
     },
   ],
+  setKeyEnabledSchema: [key.setKeyEnabledSchema, { keyId: KEY_ID, enabled: false }],
   rotateKeySchema: [key.rotateKeySchema, { keyId: KEY_ID, grace: "1h" }],
   revokeContextSchema: [key.revokeContextSchema, { keyId: KEY_ID }],
   editImpactSchema: [key.editImpactSchema, { keyId: KEY_ID, scopes: [{ action: "read", resourceFilter: "a" }], cidrs: ["10.0.0.0/8"] }],
@@ -117,7 +133,7 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   rotateBodySchema: [apiSchemas.rotateBodySchema, { grace: "1h" }],
   revokeBodySchema: [apiSchemas.revokeBodySchema, { reason: "r" }],
   revokeLeakedBodySchema: [apiSchemas.revokeLeakedBodySchema, { text: "t", reason: "r" }],
-  keyCursorQuerySchema: [keyCursorQuerySchema, { name: "n", prefix: "kw_live_", cursor: undefined }],
+  keyCursorQuerySchema: [keyCursorQuerySchema, { name: "n", prefix: "kw_live_", cursor: undefined, tag: "t", owner: "o" }],
   keyListParamsSchema: [keyListParamsSchema, { q: "q" }],
   auditParamsSchema: [auditParamsSchema, { actor: "a", action: "b", key: "c", outcome: "denied" }],
   // A discriminated union: each of its options, by the method it names.
@@ -136,7 +152,14 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   resetPasswordSchema: [passwordReset.resetPasswordSchema, { token: TOKEN, password: "x".repeat(12), code: "123456" }],
 };
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  element?: z.ZodType;
+};
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Paths of the string fields of a schema (array items as index 0). */
@@ -145,7 +168,8 @@ function stringPaths(schema: z.ZodType, path: (string | number)[] = []): (string
   if (def.type === "string") return [path];
   if (def.type === "object") return Object.entries(def.shape!).flatMap(([name, field]) => stringPaths(field, [...path, name]));
   if (def.type === "array") return stringPaths(def.element!, [...path, 0]);
-  if (def.type === "pipe") return stringPaths(def.in!, path);
+  // z.preprocess is a pipe from a transform (no fields of its own) into the schema that checks the value.
+  if (def.type === "pipe") return defOf(def.in!).type === "transform" ? stringPaths(def.out!, path) : stringPaths(def.in!, path);
   if (def.innerType) return stringPaths(def.innerType, path);
   return [];
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeKey } from "@/lib/api-keys/revoke-key";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
+import { setKeyEnabled } from "@/lib/api-keys/set-key-enabled";
 import { revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
 import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
@@ -52,6 +53,19 @@ describe("another process sharing the database", () => {
     const revoked = await msUntilChanged(secret, "OK");
     expect(revoked.code).toBe("REVOKED");
     expect(revoked.ms).toBeLessThan(1000);
+  });
+
+  it("answers DISABLED within 1 second of a disable here, and OK within 1 second of the enable (as fast as a revoke)", async () => {
+    const { key, secret } = await newKey(db, org.actor);
+    expect((await msUntilChanged(secret, "NOT_FOUND")).code).toBe("OK");
+    await setKeyEnabled(db, org.actor, { keyId: key.id, enabled: false });
+    const disabled = await msUntilChanged(secret, "OK");
+    expect(disabled.code).toBe("DISABLED");
+    expect(disabled.ms).toBeLessThan(1000);
+    await setKeyEnabled(db, org.actor, { keyId: key.id, enabled: true });
+    const enabled = await msUntilChanged(secret, "DISABLED");
+    expect(enabled.code).toBe("OK");
+    expect(enabled.ms).toBeLessThan(1000);
   });
 
   it("accepts a rotated key's new secret within 1 second and ends the old one without grace", async () => {

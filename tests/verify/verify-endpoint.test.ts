@@ -37,6 +37,9 @@ describe("POST /api/v1/keys/verify", () => {
       name: key.name,
       scopes: [{ action: "write", resourceFilter: "projects/web/**" }],
       expiresAt: key.expiresAt,
+      owner: null,
+      tags: [],
+      meta: {},
     });
     expect(res.text).not.toContain(secret);
     expect(res.headers["x-content-type-options"]).toBe("nosniff");

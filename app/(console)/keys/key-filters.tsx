@@ -2,12 +2,16 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { X } from "lucide-react";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { looksLikeKeywardSecret } from "@/lib/keys/universal";
 import { KEY_LIST_FILTERS, type KeyListFilter, type KeyListParams } from "@/lib/queries/key-list-params";
 import { keyListHref } from "./_components/list-url";
 import { LeakedSecretLookup } from "./leaked-secret-lookup";
+
+const CHIP =
+  "inline-flex items-center gap-1 rounded-full bg-indigo-50 px-3 py-1 text-indigo-800 ring-1 ring-indigo-600/20 ring-inset hover:bg-indigo-100";
 
 const FILTER_LABELS: Record<KeyListFilter, string> = { active: "Active", expired: "Expired", revoked: "Revoked", all: "All" };
 
@@ -22,17 +26,20 @@ const SORTS = [
 ] as const;
 
 /**
- * Status tabs with counts, search by name or prefix, and sort — all kept in the URL. A pasted secret is the
+ * Status tabs with counts, search by name, owner or prefix, a tag filter (owner and tag chips in rows filter too), and sort — all kept in the URL. A pasted secret is the
  * exception: it never reaches the URL, and is looked up by hash instead (LeakedSecretLookup).
  */
 export function KeyFilters({
   params,
   counts,
   canRevoke,
+  tags,
 }: {
   params: KeyListParams;
   counts: Record<KeyListFilter, number>;
   canRevoke: boolean;
+  /** The organization's tags in use, for the tag filter. */
+  tags: string[];
 }) {
   const router = useRouter();
   const [q, setQ] = useState(params.q);
@@ -107,11 +114,32 @@ export function KeyFilters({
               type="search"
               value={q}
               maxLength={100}
-              placeholder="Name, prefix, or a leaked secret"
+              placeholder="Name, owner, prefix or a leaked secret"
               className={inputClass(false, "sm:w-56")}
               onChange={(event) => setQ(event.target.value)}
             />
           </form>
+          {(tags.length > 0 || params.tag) && (
+            <>
+              <label htmlFor="key-tag" className="sr-only">
+                Filter by tag
+              </label>
+              <select
+                id="key-tag"
+                value={params.tag}
+                className={inputClass(false, "sm:w-40")}
+                onChange={(event) => router.replace(keyListHref(params, { tag: event.target.value }))}
+              >
+                <option value="">All tags</option>
+                {tags.map((tag) => (
+                  <option key={tag} value={tag}>
+                    {tag}
+                  </option>
+                ))}
+                {params.tag && !tags.includes(params.tag) && <option value={params.tag}>{params.tag}</option>}
+              </select>
+            </>
+          )}
           <label htmlFor="key-sort" className="sr-only">
             Sort keys
           </label>
@@ -133,6 +161,24 @@ export function KeyFilters({
           </select>
         </div>
       </div>
+      {(params.tag || params.owner) && (
+        <ul className="flex flex-wrap gap-2 text-sm" aria-label="Active filters">
+          {params.tag && (
+            <li>
+              <Link href={keyListHref(params, { tag: "" })} className={CHIP} aria-label={`Tag: ${params.tag} (remove this filter)`}>
+                Tag: <span className="font-mono">{params.tag}</span> <X aria-hidden="true" className="size-3.5" />
+              </Link>
+            </li>
+          )}
+          {params.owner && (
+            <li>
+              <Link href={keyListHref(params, { owner: "" })} className={CHIP} aria-label={`Owner: ${params.owner} (remove this filter)`}>
+                Owner: {params.owner} <X aria-hidden="true" className="size-3.5" />
+              </Link>
+            </li>
+          )}
+        </ul>
+      )}
       {pastedSecret && <LeakedSecretLookup key={pastedSecret} secret={pastedSecret} canRevoke={canRevoke} />}
     </div>
   );

@@ -5,11 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Sparkline } from "@/components/usage/sparkline";
 import type { KeyView } from "@/lib/api-keys/serialize";
+import type { KeyListParams } from "@/lib/queries/key-list-params";
 import { summarizeScopes } from "@/lib/keys/universal";
 import { summarizeCidrs } from "./_components/cidr-summary";
 import { exactTime, relativeTime } from "./_components/format";
 import { KeyRowMenu } from "./_components/key-row-menu";
+import { keyListHref } from "./_components/list-url";
 import { KeyStatusBadge } from "./_components/key-status-badge";
+import { OwnerAndTags } from "./_components/owner-and-tags";
 import { useBulkRevokeModal } from "./bulk-revoke-dialog";
 
 export function KeysTable({
@@ -18,8 +21,11 @@ export function KeysTable({
   canRevoke,
   canRotate,
   sparklines,
+  params,
 }: {
   rows: KeyView[];
+  /** The list's state: a tag chip or an owner links to the list filtered by it. */
+  params: KeyListParams;
   now: string;
   canRevoke: boolean;
   canRotate: boolean;
@@ -27,6 +33,8 @@ export function KeysTable({
   sparklines: Record<string, number[]>;
 }) {
   const at = new Date(now);
+  const tagHref = (tag: string) => keyListHref(params, { tag });
+  const ownerHref = (owner: string) => keyListHref(params, { owner });
   const [selected, setSelected] = useState<string[]>([]);
   const revocable = rows.filter((row) => row.status !== "revoked");
   const chosen = revocable.filter((row) => selected.includes(row.id));
@@ -66,11 +74,19 @@ export function KeysTable({
                   {key.name}
                 </Link>
                 <div className="flex shrink-0 items-center gap-2">
-                  <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
-                  <KeyRowMenu keyId={key.id} keyName={key.name} status={key.status} canRotate={canRotate} canRevoke={canRevoke} />
+                  <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} disabled={!key.enabled} />
+                  <KeyRowMenu
+                    keyId={key.id}
+                    keyName={key.name}
+                    status={key.status}
+                    enabled={key.enabled}
+                    canRotate={canRotate}
+                    canRevoke={canRevoke}
+                  />
                 </div>
               </div>
               <p className="font-mono text-xs text-slate-700">{key.display}</p>
+              <OwnerAndTags owner={key.owner} tags={key.tags} tagHref={tagHref} ownerHref={ownerHref} />
               <p className="text-slate-700">
                 {summarizeScopes(key.scopes)} · <span className="font-mono text-xs">{summarizeCidrs(key.cidrs)}</span>
               </p>
@@ -132,6 +148,7 @@ export function KeysTable({
                   </Link>
                   <p className="mt-0.5 font-mono text-xs whitespace-nowrap text-slate-700">{key.display}</p>
                   {key.description && <p className="mt-0.5 line-clamp-2 text-xs text-slate-500">{key.description}</p>}
+                  <OwnerAndTags owner={key.owner} tags={key.tags} tagHref={tagHref} ownerHref={ownerHref} className="mt-1" />
                 </Td>
                 <Td className="min-w-28">{summarizeScopes(key.scopes)}</Td>
                 <Td className="max-w-36 font-mono text-xs break-words">{summarizeCidrs(key.cidrs)}</Td>
@@ -151,10 +168,17 @@ export function KeysTable({
                   <Sparkline values={sparklines[key.id] ?? []} width={80} height={20} className="mt-1 block" />
                 </Td>
                 <Td>
-                  <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
+                  <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} disabled={!key.enabled} />
                 </Td>
                 <Td className="text-right">
-                  <KeyRowMenu keyId={key.id} keyName={key.name} status={key.status} canRotate={canRotate} canRevoke={canRevoke} />
+                  <KeyRowMenu
+                    keyId={key.id}
+                    keyName={key.name}
+                    status={key.status}
+                    enabled={key.enabled}
+                    canRotate={canRotate}
+                    canRevoke={canRevoke}
+                  />
                 </Td>
               </tr>
             ))}

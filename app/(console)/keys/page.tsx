@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { listKeys, parseKeyListParams, type KeyListParams } from "@/lib/queries/keys";
+import { listKeys, listTagsInUse, parseKeyListParams, type KeyListParams } from "@/lib/queries/keys";
 import { getSparklines } from "@/lib/queries/usage";
 import { keyListHref } from "./_components/list-url";
 import { KeyFilters } from "./key-filters";
@@ -23,6 +23,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   const params = parseKeyListParams(await searchParams);
   const now = new Date();
   const list = await listKeys(db, ctx.org.id, params, now);
+  const tags = await listTagsInUse(db, ctx.org.id);
   const sparklines = await getSparklines(
     db,
     ctx.org.id,
@@ -38,7 +39,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   ) : null;
   const revokeLeaked = can(ctx.role, "keys:revoke") ? <RevokeLeakedButton /> : null;
 
-  if (list.counts.all === 0 && !params.q) {
+  if (list.counts.all === 0 && !params.q && !params.tag && !params.owner) {
     return (
       <>
         <PageHeader title="API keys" description="Create, scope, and revoke the keys that authenticate API requests." />
@@ -73,7 +74,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
         }
       />
       <div className="space-y-4">
-        <KeyFilters params={params} counts={list.counts} canRevoke={can(ctx.role, "keys:revoke")} />
+        <KeyFilters params={params} counts={list.counts} canRevoke={can(ctx.role, "keys:revoke")} tags={tags} />
         {/* overflow-clip, not -hidden: a hidden overflow would become the scroll box and break the sticky bulk bar. */}
         <Card className="overflow-clip">
           {list.rows.length === 0 ? (
@@ -85,6 +86,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
               canRevoke={can(ctx.role, "keys:revoke")}
               canRotate={can(ctx.role, "keys:rotate")}
               sparklines={sparklines}
+              params={params}
             />
           )}
         </Card>
@@ -96,14 +98,22 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
 
 function NoMatches({ params }: { params: KeyListParams }) {
   const what = params.status === "all" ? "keys" : `${params.status} keys`;
+  const narrowed = Boolean(params.q || params.tag || params.owner);
   return (
     <div className="p-10 text-center">
-      <h2 className="text-base font-semibold">{params.q ? `No ${what} match “${params.q}”` : `No ${what}`}</h2>
+      <h2 className="text-base font-semibold">
+        {params.q ? `No ${what} match “${params.q}”` : narrowed ? `No ${what} match these filters` : `No ${what}`}
+      </h2>
       <p className="mt-1 text-sm text-slate-600">
-        {params.q ? "Search looks at key names and at prefixes such as kw_live_…a1b2." : "Keys move here as they expire or are revoked."}
+        {narrowed
+          ? "Search looks at key names, owners and prefixes such as kw_live_…a1b2."
+          : "Keys move here as they expire or are revoked."}
       </p>
-      <Link href={keyListHref(params, { q: "", status: params.q ? params.status : "all" })} className={buttonClass("secondary", "mt-4")}>
-        {params.q ? "Clear search" : "Show all keys"}
+      <Link
+        href={keyListHref(params, { q: "", tag: "", owner: "", status: narrowed ? params.status : "all" })}
+        className={buttonClass("secondary", "mt-4")}
+      >
+        {narrowed ? "Clear search and filters" : "Show all keys"}
       </Link>
     </div>
   );

@@ -7,8 +7,9 @@ import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { getRiskyKeys, type RiskCode } from "@/lib/queries/review";
+import { getLongDisabledKeys, getRiskyKeys, LONG_DISABLED_DAYS, type RiskCode } from "@/lib/queries/review";
 import { KeyStatusBadge } from "../keys/_components/key-status-badge";
+import { KeyEnabledButton } from "../keys/_components/key-enabled-button";
 import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
 import { AcceptRiskButton } from "./accept-risk-dialog";
 import { LeakScanForm } from "../keys/_components/leak-scan-form";
@@ -20,6 +21,7 @@ const URGENT: RiskCode[] = ["revoked_in_use", "denials_24h", "policy", "full_acc
 export default async function ReviewPage() {
   const ctx = await requirePageContext("review:read");
   const risky = await getRiskyKeys(db, ctx.org.id);
+  const longDisabled = await getLongDisabledKeys(db, ctx.org.id);
   const canRevoke = can(ctx.role, "keys:revoke");
   const canAccept = can(ctx.role, "keys:edit");
   return (
@@ -94,6 +96,41 @@ export default async function ReviewPage() {
             </Card>
           )}
         </section>
+        {longDisabled.length > 0 && (
+          <section aria-labelledby="disabled-heading">
+            <h2 id="disabled-heading" className="mb-1 text-base font-semibold">
+              Disabled for over {LONG_DISABLED_DAYS} days <span className="font-normal text-slate-500">({longDisabled.length})</span>
+            </h2>
+            <p className="mb-3 text-sm text-slate-600">A pause that has lasted this long should end: revoke the key, or enable it again.</p>
+            <Card>
+              <ul className="divide-y divide-slate-100" data-testid="long-disabled-keys">
+                {longDisabled.map((key) => (
+                  <li key={key.id} className="flex flex-wrap items-center justify-between gap-4 p-4">
+                    <div className="min-w-0 flex-1 text-sm">
+                      <p className="flex flex-wrap items-baseline gap-x-2">
+                        <Link href={`/keys/${key.id}`} className="font-medium text-indigo-700 hover:underline">
+                          {key.name}
+                        </Link>
+                        <span className="font-mono text-xs text-slate-500">{key.display}</span>
+                      </p>
+                      <p className="mt-1 text-xs text-slate-500">
+                        Disabled <LocalTime iso={key.disabledAt} />
+                        {key.disabledBy && <> by {key.disabledBy}</>}
+                        {key.owner && <> · owner {key.owner}</>}
+                      </p>
+                    </div>
+                    {canRevoke && (
+                      <div className="flex shrink-0 gap-2">
+                        <KeyEnabledButton keyId={key.id} keyName={key.name} enabled={false} />
+                        <RevokeKeyButton keyId={key.id} keyName={key.name} />
+                      </div>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          </section>
+        )}
       </div>
     </>
   );

@@ -14,7 +14,10 @@ import { describeScope } from "@/lib/keys";
 import { listKeyAuditEvents } from "@/lib/queries/audit";
 import { getKeyDetail } from "@/lib/queries/keys";
 import { summarizeCidrs } from "../_components/cidr-summary";
+import { KeyEnabledButton } from "../_components/key-enabled-button";
 import { KeyStatusBadge } from "../_components/key-status-badge";
+import { keyListHref, LIST_DEFAULTS } from "../_components/list-url";
+import { OwnerAndTags } from "../_components/owner-and-tags";
 import { ExpireSecretButton } from "./expire-secret-dialog";
 import { KeyAuditTrail } from "./key-audit-trail";
 import { LastUsed } from "./last-used";
@@ -54,7 +57,11 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
   if (!key) notFound();
   // The key row keeps who changed it last as an id; the audit log has the readable label.
   const lastChange = await db.auditEvent.findFirst({
-    where: { orgId: ctx.org.id, targetId: key.id, action: { in: ["key.updated", "key.rotated", "key.secret_expired"] } },
+    where: {
+      orgId: ctx.org.id,
+      targetId: key.id,
+      action: { in: ["key.updated", "key.rotated", "key.secret_expired", "key.disabled", "key.enabled"] },
+    },
     orderBy: { at: "desc" },
     select: { actorLabel: true, at: true },
   });
@@ -69,6 +76,7 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
         </Link>
       )}
       {can(ctx.role, "keys:rotate") && key.status === "active" && <RotateKeyButton keyId={key.id} keyName={key.name} />}
+      {can(ctx.role, "keys:revoke") && <KeyEnabledButton keyId={key.id} keyName={key.name} enabled={key.enabled} />}
       {can(ctx.role, "keys:revoke") && <RevokeKeyButton keyId={key.id} keyName={key.name} />}
     </>
   ) : null;
@@ -82,9 +90,10 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
       </p>
       <PageHeader title={key.name} description={key.description || undefined} actions={actions} />
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
-        <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} />
+        <KeyStatusBadge status={key.status} expiresSoon={key.expiresSoon} disabled={!key.enabled} />
         <span className="font-mono text-slate-700">{key.display}</span>
         {!live && <span className="text-slate-500">Revoked keys are read-only.</span>}
+        {live && !key.enabled && <span className="text-slate-600">Verifications answer DISABLED until the key is enabled again.</span>}
       </div>
       <div className="grid gap-4 xl:grid-cols-2">
         <Section title="Details">
@@ -104,6 +113,34 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
             <dt className="text-slate-500">Expires</dt>
             {/* A revoked key's expiry no longer counts down to anything: the date alone. */}
             <dd>{key.expiresAt ? live ? <When iso={key.expiresAt} /> : <LocalTime iso={key.expiresAt} /> : "Never"}</dd>
+            {key.disabledAt && live && (
+              <>
+                <dt className="text-slate-500">Disabled</dt>
+                <dd>
+                  <When iso={key.disabledAt} by={key.disabledBy} />
+                </dd>
+              </>
+            )}
+            <dt className="text-slate-500">Owner</dt>
+            <dd className="break-words">{key.owner ?? "—"}</dd>
+            <dt className="text-slate-500">Tags</dt>
+            <dd>
+              {key.tags.length === 0 ? (
+                "—"
+              ) : (
+                <OwnerAndTags owner={null} tags={key.tags} tagHref={(tag) => keyListHref(LIST_DEFAULTS, { tag, status: "all" })} />
+              )}
+            </dd>
+            <dt className="text-slate-500">Meta</dt>
+            <dd>
+              {Object.keys(key.meta).length === 0 ? (
+                "—"
+              ) : (
+                <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs break-all whitespace-pre-wrap">
+                  {JSON.stringify(key.meta, null, 2)}
+                </pre>
+              )}
+            </dd>
             {key.revokedAt && (
               <>
                 <dt className="text-slate-500">Revoked</dt>

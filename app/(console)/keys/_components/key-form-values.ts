@@ -12,6 +12,11 @@ export interface KeyFormValues {
   expiry: { preset: ExpiryChoice | "keep"; customAt?: string };
   scopes: NonNullable<CreateKeyInput["scopes"]>;
   cidrs: string[];
+  owner: string;
+  /** As typed: comma- or space-separated (tagsSchema splits it). */
+  tags: string;
+  /** JSON text (metaSchema parses it). */
+  meta: string;
   /** Create only: the environment is fixed at creation. */
   environment?: KeyEnvironment;
 }

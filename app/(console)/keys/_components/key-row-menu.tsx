@@ -5,6 +5,7 @@ import { useState } from "react";
 import { cn } from "@/lib/cn";
 import { RevokeKeyDialog } from "./revoke-key-dialog";
 import { RotateKeyDialog } from "./rotate-key-dialog";
+import { useSetKeyEnabled } from "./use-set-key-enabled";
 
 const baseItem = "flex cursor-default items-center rounded px-2.5 py-1.5 text-sm outline-none select-none";
 const itemClass = cn(baseItem, "text-slate-800 data-[highlighted]:bg-indigo-50 data-[highlighted]:text-indigo-900");
@@ -12,7 +13,7 @@ const itemClass = cn(baseItem, "text-slate-800 data-[highlighted]:bg-indigo-50 d
 const dangerClass = cn(baseItem, "text-red-700 data-[highlighted]:bg-red-50 data-[highlighted]:text-red-800");
 
 /**
- * A key's actions in its list row: open, copy the key id, rotate, revoke. Radix's menu gives the keyboard
+ * A key's actions in its list row: open, copy the key id, rotate, disable or enable, revoke. Radix's menu gives the keyboard
  * model (arrows, Home/End, typeahead, Escape back to the trigger); rotate and revoke open the same dialogs as
  * the key page. `modal={false}`: the dialog that an item opens takes over focus, not the closing menu.
  */
@@ -20,16 +21,19 @@ export function KeyRowMenu({
   keyId,
   keyName,
   status,
+  enabled,
   canRotate,
   canRevoke,
 }: {
   keyId: string;
   keyName: string;
   status: "active" | "expired" | "revoked";
+  enabled: boolean;
   canRotate: boolean;
   canRevoke: boolean;
 }) {
   const router = useRouter();
+  const setEnabled = useSetKeyEnabled(keyId, keyName);
   const [dialog, setDialog] = useState<"rotate" | "revoke" | null>(null);
   const [copied, setCopied] = useState(false);
 
@@ -61,6 +65,11 @@ export function KeyRowMenu({
             {canRotate && status === "active" && (
               <Menu.Item className={itemClass} onSelect={() => setDialog("rotate")}>
                 Rotate secret…
+              </Menu.Item>
+            )}
+            {canRevoke && status !== "revoked" && (
+              <Menu.Item className={itemClass} disabled={setEnabled.pending} onSelect={() => void setEnabled.run(!enabled)}>
+                {enabled ? "Disable" : "Enable"}
               </Menu.Item>
             )}
             {canRevoke && status !== "revoked" && <Menu.Separator className="my-1 h-px bg-slate-200" />}

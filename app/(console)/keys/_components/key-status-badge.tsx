@@ -7,10 +7,12 @@ const STATUS = {
   revoked: { label: "Revoked", tone: "red" },
 } as const;
 
-export function KeyStatusBadge({ status, expiresSoon }: { status: KeyStatus; expiresSoon?: boolean }) {
+/** `disabled` is shown beside the status (a disabled key is still active, expired or revoked). */
+export function KeyStatusBadge({ status, expiresSoon, disabled }: { status: KeyStatus; expiresSoon?: boolean; disabled?: boolean }) {
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
       <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
+      {disabled && status !== "revoked" && <Badge tone="amber">Disabled</Badge>}
       {expiresSoon && <Badge tone="amber">Expires soon</Badge>}
     </span>
   );

@@ -17,6 +17,7 @@ import type { KeyFormValues } from "../_components/key-form-values";
 import { KeyWarnings, keyWarnings } from "../_components/key-warnings";
 import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../_components/policy-notice";
 import type { KeyPolicy } from "@/lib/api-keys/policy";
+import { OwnerMetaFields } from "../_components/owner-meta-fields";
 import { ScopeRows } from "../_components/scope-rows";
 import { useSecretModal } from "../_components/secret-modal";
 import { useStepUp } from "@/components/step-up/step-up-provider";
@@ -28,6 +29,9 @@ const DEFAULTS: KeyFormValues = {
   expiry: { preset: DEFAULT_EXPIRY_PRESET },
   scopes: [{ action: "read", resourceFilter: "" }],
   cidrs: [],
+  owner: "",
+  tags: "",
+  meta: "",
   environment: "live",
 };
 
@@ -91,6 +95,7 @@ export function CreateKeyForm({ policy, keyPrefix }: { policy: KeyPolicy; keyPre
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
+      <OwnerMetaFields register={form.register} errors={errors} />
       <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">

@@ -16,6 +16,7 @@ import { CidrField } from "../../_components/cidr-field";
 import { ExpiryField } from "../../_components/expiry-field";
 import type { KeyFormValues } from "../../_components/key-form-values";
 import { KeyWarnings, keyWarnings } from "../../_components/key-warnings";
+import { OwnerMetaFields } from "../../_components/owner-meta-fields";
 import { ScopeRows } from "../../_components/scope-rows";
 import { describeScopeChange } from "../../_components/scope-change";
 import { ConfirmChangesDialog } from "./confirm-changes-dialog";
@@ -28,6 +29,9 @@ interface CurrentKey {
   description: string;
   scopes: Scope[];
   cidrs: string[];
+  owner: string;
+  tags: string;
+  meta: string;
 }
 
 const filled = (lines: readonly string[]) => lines.filter((line) => line.trim() !== "");
@@ -119,6 +123,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
       />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
+      <OwnerMetaFields register={form.register} errors={errors} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={isSubmitting || pending !== null}>

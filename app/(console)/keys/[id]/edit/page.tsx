@@ -28,7 +28,15 @@ export default async function EditKeyPage({ params }: { params: Promise<{ id: st
       <Card className="max-w-3xl p-5 sm:p-6">
         <EditKeyForm
           keyId={key.id}
-          current={{ name: key.name, description: key.description, scopes: key.scopes, cidrs: key.cidrs }}
+          current={{
+            name: key.name,
+            description: key.description,
+            scopes: key.scopes,
+            cidrs: key.cidrs,
+            owner: key.owner ?? "",
+            tags: key.tags.join(", "),
+            meta: Object.keys(key.meta).length > 0 ? JSON.stringify(key.meta, null, 2) : "",
+          }}
           currentExpiry={key.expiresAt ? `Keep current expiry (${exactTime(key.expiresAt)})` : "Keep: never expires"}
         />
       </Card>

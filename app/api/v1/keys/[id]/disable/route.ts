@@ -1,0 +1,3 @@
+import { disableKeyRoute } from "@/lib/api/key-handlers";
+
+export const POST = disableKeyRoute;

@@ -1,0 +1,3 @@
+import { enableKeyRoute } from "@/lib/api/key-handlers";
+
+export const POST = enableKeyRoute;
