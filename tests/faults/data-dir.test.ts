@@ -19,7 +19,7 @@ function tempDir() {
 
 /** scripts/start.mjs through a shell (for ulimit), as a user the mode bits apply to (root ignores them). */
 function start(dataDir: string, shellPrefix = "") {
-  const env = { ...process.env, KEYWARD_DATA_DIR: dataDir, NODE_ENV: "production" };
+  const env: NodeJS.ProcessEnv = { ...process.env, KEYWARD_DATA_DIR: dataDir, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   const command = `${shellPrefix}exec ${JSON.stringify(process.execPath)} scripts/start.mjs`;
   const argv = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--", "sh", "-c", command] : ["sh", "-c", command];
