@@ -28,6 +28,7 @@ export const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   VALIDATION: "Invalid input; `details` maps each field to its message",
   RATE_LIMITED: "Too many requests for this API key; see Retry-After",
   INTERNAL: "Unexpected failure; nothing was changed",
+  DATABASE_UNAVAILABLE: "The database could not be reached; nothing was changed. Retry after Retry-After seconds",
 };
 
 // Named schemas (.meta({ id })) land in components.schemas; zod emits them as local $defs, which in an
