@@ -1,0 +1,158 @@
+// The database gone during load, on a PostgreSQL cluster of this test's own that it stops and starts (the shared
+// server is never touched): cached keys keep verifying, a key that cannot be confirmed gets 503 UNAVAILABLE
+// (retryable, never a false NOT_FOUND, never a 500), nothing is served past the maximum staleness, a revoke made
+// just before the outage wins once the database is back, and every usage event of an answered verification is
+// written — kept in memory, then spilled to files — once it returns.
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
+import { testBackend } from "../support/db";
+import { createOrg, makeKey } from "../support/fixtures";
+import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
+import { verify, type VerifyResponse } from "../verify/support/http";
+
+const MAX_STALENESS_MS = 3000;
+const OUTAGE_MS = Number(process.env.KEYWARD_FAULT_OUTAGE_MS) || 5000;
+
+let cluster: PostgresCluster;
+let db: Db;
+let spillDir: string;
+let server: VerifyServer;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Requests verify with `secret` from `workers` loops until stopped; counts answers by status and code. */
+function load(url: string, secret: string, workers = 8) {
+  const counts = new Map<string, number>();
+  const done: number[] = [];
+  let running = true;
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      const res = await verify(url, { key: secret });
+      const code = res.status === 200 ? (res.json.valid ? "OK" : res.json.code) : `${res.status} ${res.json?.error?.code}`;
+      counts.set(code, (counts.get(code) ?? 0) + 1);
+      if (res.status === 200) done.push(Date.now());
+    }
+  });
+  return {
+    counts,
+    /** 200 answers per second over [from, to). */
+    rate: (from: number, to: number) => done.filter((t) => t >= from && t < to).length / ((to - from) / 1000),
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return counts;
+    },
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+function expectUnavailable(res: VerifyResponse) {
+  expect(res.status, res.text).toBe(503);
+  expect(res.json).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
+  expect(res.headers["retry-after"]).toBe("1");
+}
+
+describe.runIf(testBackend === "postgres")("PostgreSQL stopped and started under load", () => {
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+    migrateDatabase(cluster.url);
+    db = createDb(cluster.url);
+    spillDir = mkdtempSync(path.join(tmpdir(), "keyward-spill-"));
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close().catch(() => {});
+    await db?.$disconnect();
+    cluster?.destroy();
+    if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+  });
+
+  it("keeps cached keys verifying, answers 503 UNAVAILABLE for what it cannot confirm, fails closed past the staleness bound, and writes every event once back", async () => {
+    const org = await createOrg(db, { keyPrefix: "fo" });
+    const cached = await makeKey(db, org.actor, { name: "Cached" });
+    const uncached = await makeKey(db, org.actor, { name: "Uncached" });
+    const victim = await makeKey(db, org.actor, { name: "Victim" });
+    // A long poll: the revoke below reaches this instance only by reading the database again, as on a second
+    // instance whose poll had not come round yet when the database went away.
+    server = await startVerifyServer({
+      db,
+      url: cluster.url,
+      prune: false,
+      cache: { pollMs: 60_000, maxStalenessMs: MAX_STALENESS_MS },
+      usage: { spillDir, maxInMemory: 300, batchSize: 100, maxBatch: 200 },
+    });
+    const url = server.urls[0];
+    expect((await verify(url, { key: cached.secret })).json.valid).toBe(true);
+    expect((await verify(url, { key: victim.secret })).json.valid).toBe(true);
+
+    // Another instance revokes the victim: its transaction, as this instance will read it.
+    await db.$transaction([
+      db.apiKey.update({ where: { id: victim.key.id }, data: { revokedAt: new Date() } }),
+      db.organization.update({ where: { id: org.orgId }, data: { keysVersion: { increment: 1 } } }),
+    ]);
+
+    const traffic = load(url, cached.secret);
+    await sleep(1000);
+    const stoppedAt = Date.now();
+    cluster.stop();
+    const outageStart = Date.now();
+
+    // Within the staleness bound: the cached key answers from memory; the uncached one cannot be confirmed.
+    expect((await verify(url, { key: cached.secret })).json.valid).toBe(true);
+    expectUnavailable(await verify(url, { key: uncached.secret }));
+
+    // Past the bound nothing is served from memory: the revoked key is never answered valid past it either.
+    await until("fail closed", async () => (await verify(url, { key: victim.secret })).status === 503, MAX_STALENESS_MS + 1000);
+    const failedClosedAfter = Date.now() - server.service.cache.lastPolledAt;
+    expect(failedClosedAfter).toBeLessThan(MAX_STALENESS_MS + 1000);
+    expectUnavailable(await verify(url, { key: cached.secret }));
+
+    // The backlog outgrew memory (300 events): it is on disk now.
+    await until("spilled", async () => server.service.recorder.spillStats().files > 0);
+    const spilledFiles = readdirSync(spillDir).length;
+    expect(spilledFiles).toBeGreaterThan(0);
+
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStart)));
+    const outageMs = Date.now() - stoppedAt;
+    cluster.start();
+    const back = Date.now();
+    // Once it reads again, the revoke made before the outage wins.
+    await until("revoke seen", async () => (await verify(url, { key: victim.secret })).json.code === "REVOKED");
+    await until("cached key valid", async () => (await verify(url, { key: cached.secret })).json.valid === true);
+    await until("backlog written", async () => server.service.recorder.getStats().buffered === 0, 20_000);
+    const recoveredAt = Date.now();
+    await sleep(1000);
+    const counts = await traffic.stop();
+    await server.service.recorder.flush();
+
+    const before = traffic.rate(stoppedAt - 1000, stoppedAt);
+    const recovering = traffic.rate(back, Math.max(recoveredAt, back + 500));
+    console.info(
+      `outage ${outageMs} ms: answers ${JSON.stringify(Object.fromEntries(counts))}; ` +
+        `${spilledFiles} spill files; verify ${before.toFixed(0)} req/s before, ${recovering.toFixed(0)} req/s while the backlog was written`,
+    );
+    // Loose (a shared 2-core machine, the client in the same process): the backlog is written on its own thread.
+    expect(recovering).toBeGreaterThan(before * 0.5);
+    expect(counts.get("500 INTERNAL") ?? 0).toBe(0);
+    expect(counts.get("NOT_FOUND") ?? 0).toBe(0);
+    expect(counts.get("503 UNAVAILABLE") ?? 0).toBeGreaterThan(0);
+
+    // Every verification answered 200 has its event, none twice; nothing dropped, nothing left on disk.
+    const answered = server.service.stats().answered;
+    expect(await db.usageEvent.count({ where: { orgId: org.orgId } })).toBe(answered);
+    const rollups = await db.usageRollup.aggregate({ where: { orgId: org.orgId }, _sum: { count: true } });
+    expect(rollups._sum.count).toBe(answered);
+    expect(server.service.recorder.getStats()).toMatchObject({ dropped: 0, buffered: 0 });
+    expect(readdirSync(spillDir)).toEqual([]);
+  }, 60_000);
+});
