@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { errorMessage } from "../error-message";
 import { log } from "../log";
@@ -78,7 +78,7 @@ export class UsageRecorder {
   private readonly onError: (error: unknown) => void;
   private readonly writeFailure = repeatedFailure("usage: writing events");
   private readonly dropping = repeatedFailure("usage: keeping every event");
-  private readonly writer: UsageBatchWriter & Partial<Pick<ThreadUsageWriter, "close" | "spill" | "writeSpilled">>;
+  private readonly writer: UsageBatchWriter & Partial<Pick<ThreadUsageWriter, "close" | "spill" | "writeSpilled" | "discard">>;
 
   constructor(db: Db, options: UsageRecorderOptions = {}) {
     this.writer = !options.url
@@ -181,11 +181,8 @@ export class UsageRecorder {
     const file = this.spilled[0];
     if (file) {
       this.forget(file);
-      try {
-        unlinkSync(file.path);
-      } catch {
-        // Not written yet (the writer's thread is behind): it would be adopted by the next start; rare enough.
-      }
+      // Deleted by the writer's thread, which may not have written it yet.
+      this.writer.discard!(file.path).catch((error: unknown) => this.onError(error));
       return this.lose(file.events, `backlog over ${this.maxBuffered} events`);
     }
     const events = this.chunks.shift()!.length / EVENT_FIELDS;

@@ -85,6 +85,16 @@ export function serveBatches({ write, close }) {
           parentPort.postMessage({ type: "done", id: message.id, bytes: Buffer.byteLength(text) });
           return;
         }
+        if (message.type === "discard") {
+          // A spill file dropped past the bound; after its own "spill" message, so it exists by now (or never will).
+          try {
+            unlinkSync(message.path);
+          } catch (error) {
+            if (error?.code !== "ENOENT") throw error;
+          }
+          parentPort.postMessage({ type: "done", id: message.id });
+          return;
+        }
         if (message.type === "writeSpilled") {
           // Read here, not on the request thread: the backlog of an outage must not slow verifications down.
           await write(JSON.parse(readFileSync(message.path, "utf8")));

@@ -21,6 +21,8 @@ export type ThreadUsageWriter = UsageBatchWriter & {
   spill(path: string, chunks: readonly UsageChunk[]): Promise<number>;
   /** Writes the events of a file made by spill() as one batch, then deletes the file. */
   writeSpilled(path: string): Promise<void>;
+  /** Deletes a file made by spill() without writing it (after the spill, whatever its progress). */
+  discard(path: string): Promise<void>;
 };
 
 /**
@@ -70,6 +72,9 @@ export function threadUsageWriter(script: URL, workerData: Record<string, unknow
     spill: (path, chunks) => send({ type: "spill", path, chunks }),
     async writeSpilled(path) {
       await send({ type: "writeSpilled", path });
+    },
+    async discard(path) {
+      await send({ type: "discard", path });
     },
     async close() {
       if (failure) return;

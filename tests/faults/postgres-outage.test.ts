@@ -6,9 +6,11 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { log } from "@/lib/log";
+import { UsageRecorder } from "@/lib/usage/recorder";
 import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
 import { testBackend } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
@@ -155,4 +157,49 @@ describe.runIf(testBackend === "postgres")("PostgreSQL stopped and started under
     expect(server.service.recorder.getStats()).toMatchObject({ dropped: 0, buffered: 0 });
     expect(readdirSync(spillDir)).toEqual([]);
   }, 60_000);
+
+  it("past its bound drops the oldest events, counted and logged once, and writes the rest once the database is back", async () => {
+    const org = await createOrg(db, { keyPrefix: "fd" });
+    const { key } = await makeKey(db, org.actor, { name: "Dropped" });
+    const dir = mkdtempSync(path.join(tmpdir(), "keyward-spill-"));
+    const errors = vi.spyOn(log, "error");
+    cluster.stop();
+    const recorder = new UsageRecorder(db, {
+      url: cluster.url,
+      spillDir: dir,
+      maxInMemory: 300,
+      maxBuffered: 1000,
+      batchSize: 100,
+      maxBatch: 200,
+    });
+    try {
+      for (let i = 0; i < 3000; i++) {
+        recorder.record({
+          orgId: org.orgId,
+          keyId: key.id,
+          at: new Date(),
+          outcome: "OK",
+          action: null,
+          resource: null,
+          ip: "192.0.2.1",
+          userAgent: "t",
+        });
+        expect(recorder.getStats().buffered).toBeLessThanOrEqual(1000);
+      }
+      const { dropped } = recorder.getStats();
+      expect(dropped).toBeGreaterThanOrEqual(2000);
+      const dropLines = errors.mock.calls.filter(([msg]) => String(msg).includes("dropped the oldest"));
+      expect(dropLines).toHaveLength(1);
+      expect(String(dropLines[0][0])).toMatch(/backlog over 1000 events: dropped the oldest \d+ events/);
+      cluster.start();
+      await recorder.flush();
+      expect(await db.usageEvent.count({ where: { keyId: key.id } })).toBe(3000 - dropped);
+      expect(recorder.getStats()).toMatchObject({ recorded: 3000, written: 3000 - dropped, dropped, buffered: 0 });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      errors.mockRestore();
+      await recorder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
