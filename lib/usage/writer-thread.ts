@@ -80,7 +80,13 @@ export function threadUsageWriter(script: URL, workerData: Record<string, unknow
       if (failure) return;
       worker.ref();
       await new Promise<void>((resolve) => {
-        worker.once("message", (m: { type: string }) => m.type === "closed" && resolve());
+        // Answers to earlier messages (spills made on the way out) may come first.
+        const onMessage = (m: { type: string }) => {
+          if (m.type !== "closed") return;
+          worker.off("message", onMessage);
+          resolve();
+        };
+        worker.on("message", onMessage);
         worker.postMessage({ type: "close" });
       });
       await worker.terminate();

@@ -202,4 +202,35 @@ describe.runIf(testBackend === "postgres")("PostgreSQL stopped and started under
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it("stopped during the outage, keeps what it could not write on disk, and the next start writes it", async () => {
+    const org = await createOrg(db, { keyPrefix: "fa" });
+    const { key } = await makeKey(db, org.actor, { name: "Adopted" });
+    const dir = mkdtempSync(path.join(tmpdir(), "keyward-spill-"));
+    cluster.stop();
+    try {
+      const first = new UsageRecorder(db, { url: cluster.url, spillDir: dir, maxInMemory: 300 });
+      for (let i = 0; i < 700; i++)
+        first.record({
+          orgId: org.orgId,
+          keyId: key.id,
+          at: new Date(),
+          outcome: "OK",
+          action: null,
+          resource: null,
+          ip: "192.0.2.1",
+          userAgent: "t",
+        });
+      expect(await first.close()).toMatchObject({ written: 0, dropped: 0 });
+      expect(readdirSync(dir).length).toBeGreaterThan(0);
+      cluster.start();
+      const next = new UsageRecorder(db, { url: cluster.url, spillDir: dir });
+      await next.flush();
+      await next.close();
+      expect(await db.usageEvent.count({ where: { keyId: key.id } })).toBe(700);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
