@@ -2,7 +2,8 @@
 // server is never touched): cached keys keep verifying, a key that cannot be confirmed gets 503 UNAVAILABLE
 // (retryable, never a false NOT_FOUND, never a 500), nothing is served past the maximum staleness, a revoke made
 // just before the outage wins once the database is back, and every usage event of an answered verification is
-// written — kept in memory, then spilled to files — once it returns.
+// written — kept in memory, then spilled to files — once it returns. Then the real server (npm start's path) on the
+// same cluster: the console's 503 page, the API's 503, a handful of log lines for thousands of failures.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +15,7 @@ import { UsageRecorder } from "@/lib/usage/recorder";
 import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
 import { testBackend } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
+import { startKeyward, type KeywardServer } from "../support/keyward-server";
 import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
 import { verify, type VerifyResponse } from "../verify/support/http";
 
@@ -24,6 +26,10 @@ let cluster: PostgresCluster;
 let db: Db;
 let spillDir: string;
 let server: VerifyServer;
+let keyward: KeywardServer;
+let apiAdmin: Awaited<ReturnType<typeof makeKey>>;
+let warmKey: typeof apiAdmin;
+let coldKey: typeof apiAdmin;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Requests verify with `secret` from `workers` loops until stopped; counts answers by status and code. */
@@ -65,17 +71,24 @@ function expectUnavailable(res: VerifyResponse) {
   expect(res.headers["retry-after"]).toBe("1");
 }
 
+// One cluster for the file (initdb and the migrations take most of its setup).
+beforeAll(async () => {
+  if (testBackend !== "postgres") return;
+  cluster = await startPostgresCluster();
+  migrateDatabase(cluster.url);
+  db = createDb(cluster.url);
+}, 120_000);
+afterAll(async () => {
+  await db?.$disconnect();
+  cluster?.destroy();
+});
+
 describe.runIf(testBackend === "postgres")("PostgreSQL stopped and started under load", () => {
-  beforeAll(async () => {
-    cluster = await startPostgresCluster();
-    migrateDatabase(cluster.url);
-    db = createDb(cluster.url);
+  beforeAll(() => {
     spillDir = mkdtempSync(path.join(tmpdir(), "keyward-spill-"));
-  }, 120_000);
+  });
   afterAll(async () => {
     await server?.close().catch(() => {});
-    await db?.$disconnect();
-    cluster?.destroy();
     if (spillDir) rmSync(spillDir, { recursive: true, force: true });
   });
 
@@ -233,4 +246,80 @@ describe.runIf(testBackend === "postgres")("PostgreSQL stopped and started under
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe.runIf(testBackend === "postgres")("the real server while its PostgreSQL is stopped", () => {
+  beforeAll(async () => {
+    const org = await createOrg(db, { keyPrefix: "so" });
+    apiAdmin = await makeKey(db, org.actor, { name: "Admin", scopes: [{ action: "admin", resourceFilter: "keys/**" }] });
+    warmKey = await makeKey(db, org.actor, { name: "Cached" });
+    coldKey = await makeKey(db, org.actor, { name: "Uncached" });
+    // Builds the app first when it is stale (the first test file to start a server does it for all).
+    keyward = await startKeyward({ databaseUrl: cluster.url });
+  }, 900_000);
+  afterAll(async () => {
+    await keyward?.stop();
+  });
+
+  it("answers 503 pages, API errors and verifications that say so, logs a few lines, and recovers", async () => {
+    const listKeys = () => fetch(`${keyward.url}/api/v1/keys`, { headers: { authorization: `Bearer ${apiAdmin.secret}` } });
+    const page = () => fetch(`${keyward.url}/login`, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect((await listKeys()).status).toBe(200);
+    expect((await verify(keyward.url, { key: warmKey.secret })).json.valid).toBe(true);
+    const pageBefore = await page();
+    expect(pageBefore.status).toBeLessThan(400);
+
+    const logBefore = keyward.output().length;
+    cluster.stop();
+    // Load through the outage: a cached key (answered from memory) and one the server must read (503 each time).
+    const counts = new Map<string, number>();
+    let running = true;
+    const workers = Array.from({ length: 8 }, async (_, n) => {
+      while (running) {
+        const res = await verify(keyward.url, { key: (n % 2 ? warmKey : coldKey).secret });
+        const code = res.status === 200 ? (res.json.valid ? "OK" : res.json.code) : `${res.status} ${res.json?.error?.code}`;
+        counts.set(code, (counts.get(code) ?? 0) + 1);
+      }
+    });
+
+    const down = await page();
+    const html = await down.text();
+    expect(down.status, html.slice(0, 500)).toBe(503);
+    expect(down.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(down.headers.get("retry-after")).toBe("5");
+    expect(html).toContain("<h1>Database unavailable</h1>");
+
+    const api = await listKeys();
+    expect(api.status).toBe(503);
+    expect(api.headers.get("retry-after")).toBe("5");
+    expect(await api.json()).toMatchObject({ error: { code: "DATABASE_UNAVAILABLE" } });
+
+    const ready = await fetch(`${keyward.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ reason: "database_unreachable" });
+
+    await sleep(3000);
+    running = false;
+    await Promise.all(workers);
+    const outageLog = keyward.output().slice(logBefore).split("\n").filter(Boolean);
+    cluster.start();
+
+    expect(counts.get("OK") ?? 0).toBeGreaterThan(100);
+    expect(counts.get("503 UNAVAILABLE") ?? 0).toBeGreaterThan(100);
+    expect(counts.get("NOT_FOUND") ?? 0).toBe(0);
+    expect(counts.get("500 INTERNAL") ?? 0).toBe(0);
+    // Thousands of failed attempts (verify's, the usage writer's, the key-change poll's), a handful of lines.
+    console.info(`${[...counts.values()].reduce((a, b) => a + b)} verifications during the outage, ${outageLog.length} log lines`);
+    expect(outageLog.length, outageLog.join("\n")).toBeLessThanOrEqual(15);
+    expect(outageLog.join("\n")).not.toMatch(/"stack"|\\n\s+at /);
+
+    // Back: everything answers again, the key that could not be confirmed included.
+    const deadline = Date.now() + 15_000;
+    while ((await verify(keyward.url, { key: coldKey.secret })).json?.valid !== true) {
+      if (Date.now() > deadline) throw new Error(`verify did not recover:\n${keyward.output().slice(-3000)}`);
+      await sleep(100);
+    }
+    expect((await listKeys()).status).toBe(200);
+    expect((await page()).status).toBeLessThan(400);
+  }, 60_000);
 });
