@@ -116,7 +116,7 @@ function errorCodesFor(endpoint: Endpoint): ApiErrorCode[] {
   if (isPerKey(endpoint)) codes.push("NOT_FOUND");
   if (endpoint.method !== "GET" && endpoint.operationId !== "revokeLeakedKeys") codes.push("CONFLICT");
   if (endpoint.source !== "query") codes.push("PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");
-  codes.push("VALIDATION", "RATE_LIMITED", "INTERNAL");
+  codes.push("VALIDATION", "RATE_LIMITED", "INTERNAL", "DATABASE_UNAVAILABLE");
   return codes;
 }
 
