@@ -1,6 +1,6 @@
-// SIGKILL under load on SQLite: what is lost is at most the usage events still in memory — those answered since
-// the last batch (written every 250 ms, or as soon as 2,000 wait) plus the batch in flight. Measured and printed;
-// README "Operating Keyward" quotes it. (SIGTERM loses none: tests/verify/server.test.ts.)
+// SIGKILL under load on SQLite: what is lost is at most the usage events not yet committed — those answered since
+// the last batch was handed over (every 250 ms, or as soon as 2,000 wait) plus the batch being committed. Measured
+// and printed; README "Operating Keyward" quotes it. (SIGTERM loses none: tests/verify/server.test.ts.)
 import { afterAll, describe, expect, it } from "vitest";
 import { testBackend, setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
@@ -14,7 +14,7 @@ afterAll(() => {
 });
 
 describe.runIf(testBackend === "sqlite")("SIGKILL under load", () => {
-  it("loses at most the events of the current batch window (250 ms of answers, or one batch)", async () => {
+  it("loses at most the events of the current batch window (250 ms of answers plus the batch being committed)", async () => {
     const org = await createOrg(db, { keyPrefix: "sk" });
     const { secret } = await makeKey(db, org.actor, { name: "Load" });
     child = await startChild(["tests/verify/support/verify-child.ts"], { DATABASE_URL: url }, /ready (\d+)/);
@@ -41,12 +41,15 @@ describe.runIf(testBackend === "sqlite")("SIGKILL under load", () => {
     const written = await db.usageEvent.count({ where: { orgId: org.orgId } });
     const lost = acknowledged - written;
     const rate = acknowledged / seconds;
+    // The 250 ms window plus one commit, which takes up to ~1 s on a loaded shared disk (the process is killed while
+    // one runs); a lost event beyond that would mean events were held somewhere else.
+    const bound = Math.ceil(rate * 1.5) + 256;
     console.info(
       `SIGKILL after ${seconds.toFixed(1)} s at ${rate.toFixed(0)} req/s: ${acknowledged} answered 200, ${written} events written, ` +
-        `${lost} lost (${((100 * lost) / acknowledged).toFixed(2)} %); the bound (250 ms of answers + one batch) is ${Math.ceil(rate * 0.25) + 2000}`,
+        `${lost} lost (${((100 * lost) / acknowledged).toFixed(2)} %, ${Math.round((1000 * lost) / rate)} ms of answers); the bound is ${bound}`,
     );
     expect(acknowledged).toBeGreaterThan(100);
     expect(lost).toBeGreaterThanOrEqual(0);
-    expect(lost).toBeLessThanOrEqual(Math.ceil(rate * 0.25) + 2000);
+    expect(lost).toBeLessThanOrEqual(bound);
   }, 60_000);
 });
