@@ -3,6 +3,7 @@
 // a worker thread (server/next-thread.ts), with the client address worked out here from the socket (and
 // trusted proxies) and passed along in a header no client can set.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
 import { getDb } from "./lib/db/client";
 import { assertDatabaseReady } from "./lib/db/health";
 import { databaseUrl } from "./lib/db-url";
@@ -20,6 +21,7 @@ import { createOpsRoutes } from "./server/ops-routes";
 import { createLocalProxy } from "./server/proxy";
 import { createReadiness } from "./server/readiness";
 import { loggablePath, REQUEST_ID_HEADER, requestIdOf } from "./server/request-log";
+import { answerDatabaseUnavailable } from "./server/unavailable";
 
 const port = Number(process.env.PORT || 3000);
 const hosts = (process.env.HOST || "127.0.0.1")
@@ -35,7 +37,9 @@ async function main() {
   await assertDatabaseReady(getDb(), databaseUrl(), process.cwd(), Number(process.env.DATABASE_CONNECT_TIMEOUT_MS || 5000));
   // Where this app's own protected routes (lib/client) send verifications, unless configured elsewhere.
   process.env.KEYWARD_VERIFY_URL ||= `http://${hosts[0].includes(":") ? `[${hosts[0]}]` : hosts[0]}:${port}/api/v1/keys/verify`;
-  const verify = await createVerifyService({ db: getDb(), url: databaseUrl() });
+  // Usage events the database cannot take (an outage) wait in memory, then in files under the data directory.
+  const spillDir = path.join(process.env.KEYWARD_DATA_DIR?.trim() || "./data", "usage-spill");
+  const verify = await createVerifyService({ db: getDb(), url: databaseUrl(), usage: { spillDir } });
   const usage = () => verify.recorder.getStats();
   const http = new HttpStats();
   const registry = createMetricsRegistry({ http, outcomes: verify.outcomes, usage, cache: verify.cache });
@@ -52,6 +56,8 @@ async function main() {
     bodyLimit: (req) => bodyLimitFor(req.url),
     idleTimeoutMs: timeouts.upstreamIdleMs,
     allowFor: (path) => allowedMethods(nextThread.socketPath, path),
+    // A page or route that failed because the database is gone says so (503, retry), not Next's generic 500.
+    replaceServerError: { when: () => readiness.databaseDown(), replace: answerDatabaseUnavailable },
   });
 
   let closing = false;

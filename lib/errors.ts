@@ -11,6 +11,8 @@ export type DomainErrorCode =
   | "STEP_UP_REQUIRED"
   // A member of an organization that requires two-factor, without one yet: only setting one up is allowed.
   | "TWO_FACTOR_REQUIRED"
+  // The database could not be reached: nothing was changed, the same call may be repeated in a moment.
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 /**

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkWritableDir, dataDirsToCheck } from "./check-data-dir.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -12,6 +13,14 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 function run(script, args = []) {
   const res = spawnSync(process.execPath, [script, ...args], { stdio: "inherit", env: process.env });
   if (res.status !== 0) process.exit(res.status ?? 1);
+}
+
+for (const [what, dir] of dataDirsToCheck()) {
+  const problem = checkWritableDir(dir, what);
+  if (problem) {
+    console.error(`error ${problem.code}: ${problem.message}`);
+    process.exit(problem.exitCode);
+  }
 }
 
 if (!existsSync("lib/generated/sqlite/client.ts")) run("scripts/prisma.mjs", ["generate"]);

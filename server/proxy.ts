@@ -53,6 +53,11 @@ export interface LocalProxyOptions {
   idleTimeoutMs?: number;
   /** The Allow header for a 405 the upstream sent without one. */
   allowFor?: (path: string) => Promise<string>;
+  /**
+   * Asked when the upstream answers 5xx (not 503): true answers with `replace` instead of relaying it — the
+   * server uses it to turn a page that failed because the database is gone into a 503 that says so.
+   */
+  replaceServerError?: { when: () => Promise<boolean>; replace: (req: IncomingMessage, res: ServerResponse) => void };
 }
 
 const PLAIN = { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" };
@@ -76,7 +81,14 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit:
  * headers (Host included) and body as they came, minus hop-by-hop headers. A body over `bodyLimit` is cut
  * with 413 as soon as its bytes say so (chunked or not); 502 if the upstream is gone, 504 if it stalls.
  */
-export function createLocalProxy({ socketPath, beforeResponse, bodyLimit, idleTimeoutMs = 60_000, allowFor }: LocalProxyOptions) {
+export function createLocalProxy({
+  socketPath,
+  beforeResponse,
+  bodyLimit,
+  idleTimeoutMs = 60_000,
+  allowFor,
+  replaceServerError,
+}: LocalProxyOptions) {
   // Idle sockets to the upstream close well before its keep-alive timeout (65 s), never while it closes them.
   const agent = new Agent({ keepAlive: true, timeout: 30_000 });
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -91,6 +103,18 @@ export function createLocalProxy({ socketPath, beforeResponse, bodyLimit, idleTi
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headerObject(endToEndRaw(answer.rawHeaders).concat(extra)));
         pipeline(answer, res, () => {});
       };
+      const status = answer.statusCode ?? 502;
+      if (replaceServerError && status >= 500 && status !== 503) {
+        void replaceServerError.when().then(
+          (replace) => {
+            if (!replace) return relay();
+            answer.resume();
+            replaceServerError.replace(req, res);
+          },
+          () => relay(),
+        );
+        return;
+      }
       // RFC 9110 §15.5.6: a 405 says what is allowed.
       if (answer.statusCode === 405 && !answer.headers.allow && allowFor)
         void allowFor(req.url ?? "/").then((allow) => relay(["allow", allow]));

@@ -45,8 +45,8 @@ export function createReadiness(options: ReadinessOptions) {
   let closing = false;
   let lastReason: NotReadyReason | undefined;
 
-  function checkDatabase(): Promise<"ok" | NotReadyReason> {
-    if (database && now() - database.at < cacheMs) return Promise.resolve(database.result);
+  function checkDatabase(maxAgeMs = cacheMs): Promise<"ok" | NotReadyReason> {
+    if (database && now() - database.at < maxAgeMs) return Promise.resolve(database.result);
     checking ??= assertDatabaseReady(options.db, options.url, process.cwd(), timeoutMs)
       .then(
         () => "ok" as const,
@@ -78,6 +78,10 @@ export function createReadiness(options: ReadinessOptions) {
     /** Not ready from now on: load balancers stop sending new requests while the server drains. */
     close() {
       closing = true;
+    },
+    /** Whether the database is unreachable now (a result at most maxAgeMs old), e.g. to explain a failed page. */
+    async databaseDown(maxAgeMs = 250): Promise<boolean> {
+      return (await checkDatabase(maxAgeMs)) === "database_unreachable";
     },
     async check(): Promise<ReadinessReport> {
       const usage = checkUsage();

@@ -12,6 +12,7 @@ export const API_ERROR_CODES = [
   "VALIDATION",
   "RATE_LIMITED",
   "INTERNAL",
+  "DATABASE_UNAVAILABLE",
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -26,7 +27,11 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   VALIDATION: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  DATABASE_UNAVAILABLE: 503,
 };
+
+/** Seconds a client is told to wait (Retry-After) before repeating a call the database could not take. */
+export const DATABASE_RETRY_AFTER_S = 5;
 
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string; details?: Record<string, unknown> };
@@ -55,6 +60,7 @@ const FROM_DOMAIN: Record<DomainErrorCode, ApiErrorCode> = {
   STEP_UP_REQUIRED: "FORBIDDEN",
   // A console session's refusal; the API authenticates by key and never meets it.
   TWO_FACTOR_REQUIRED: "FORBIDDEN",
+  UNAVAILABLE: "DATABASE_UNAVAILABLE",
   INTERNAL: "INTERNAL",
 };
 
@@ -75,7 +81,8 @@ export function errorResponse(
 ): Response {
   // INTERNAL never carries details: they could quote input or internals.
   const body: ApiErrorBody = { error: { code, message, ...(details && code !== "INTERNAL" ? { details } : {}) } };
-  return jsonResponse(body, API_ERROR_STATUS[code], headers);
+  const retry: Record<string, string> = code === "DATABASE_UNAVAILABLE" ? { "retry-after": String(DATABASE_RETRY_AFTER_S) } : {};
+  return jsonResponse(body, API_ERROR_STATUS[code], { ...retry, ...headers });
 }
 
 export function apiErrorFromAction(code: DomainErrorCode, message: string, fieldErrors?: FieldErrors): ApiError {

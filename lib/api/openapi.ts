@@ -28,6 +28,7 @@ export const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   VALIDATION: "Invalid input; `details` maps each field to its message",
   RATE_LIMITED: "Too many requests for this API key; see Retry-After",
   INTERNAL: "Unexpected failure; nothing was changed",
+  DATABASE_UNAVAILABLE: "The database could not be reached; nothing was changed. Retry after Retry-After seconds",
 };
 
 // Named schemas (.meta({ id })) land in components.schemas; zod emits them as local $defs, which in an
@@ -115,7 +116,7 @@ function errorCodesFor(endpoint: Endpoint): ApiErrorCode[] {
   if (isPerKey(endpoint)) codes.push("NOT_FOUND");
   if (endpoint.method !== "GET" && endpoint.operationId !== "revokeLeakedKeys") codes.push("CONFLICT");
   if (endpoint.source !== "query") codes.push("PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE");
-  codes.push("VALIDATION", "RATE_LIMITED", "INTERNAL");
+  codes.push("VALIDATION", "RATE_LIMITED", "INTERNAL", "DATABASE_UNAVAILABLE");
   return codes;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
-import { runAction } from "../actions/run-action";
+import { DATABASE_UNAVAILABLE_MESSAGE, runAction } from "../actions/run-action";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { getDb, type Db } from "../db/client";
 import { authorize } from "../keys";
 import { keyIdSchema } from "../validations/key";
@@ -125,6 +126,7 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
         const mapped = apiErrorFromDomain(error);
         return errorResponse(mapped.code, mapped.message, mapped.details);
       }
+      if (isDatabaseUnavailable(error)) return errorResponse("DATABASE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE);
       // Only the kind of failure is logged: messages of lower layers may quote input values.
       const e = error as { name?: string; code?: string };
       log.error(`api ${endpoint.operationId} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}`);

@@ -62,7 +62,8 @@ export const VERIFY_ERRORS = {
   405: "METHOD_NOT_ALLOWED: only POST",
   413: `PAYLOAD_TOO_LARGE: the body is limited to ${VERIFY_BODY_MAX_BYTES} bytes`,
   415: "UNSUPPORTED_MEDIA_TYPE: the body must be sent with Content-Type: application/json",
-  500: "INTERNAL: verification failed; retry",
+  500: "INTERNAL: verification failed unexpectedly",
+  503: "UNAVAILABLE (`retryable: true`, Retry-After: 1): the database is unreachable and the key could not be confirmed — not a verdict on the key; retry",
 } as const;
 
 export const VERIFY_DESCRIPTION =

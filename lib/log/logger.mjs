@@ -34,6 +34,21 @@ export const log = pino(
 
 if (!LEVELS.includes(wanted)) log.warn(`LOG_LEVEL "${wanted}" is not one of ${LEVELS.join(", ")}; using info`);
 
+// Prisma's codes for "the database is unreachable or dropped the connection" (lib/db/unavailable.ts has the full
+// rule; this file must stay plain JavaScript). Next logs every page that failed so, with its stack: during an
+// outage that is one stack per request, saying the same thing each time.
+const UNREACHABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2037", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
+
+/** The error as one short line when it only says the database is unreachable; null otherwise. */
+function unreachable(err) {
+  if (!UNREACHABLE.has(err?.code)) return null;
+  const lines = String(err.message ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { type: err.name ?? "Error", code: err.code, message: lines[lines.length - 1] ?? err.code };
+}
+
 /** console.* as log lines: what libraries (Next.js, Prisma) print keeps the one format. */
 export function routeConsoleToLog(logger = log) {
   const to =
@@ -42,7 +57,9 @@ export function routeConsoleToLog(logger = log) {
       const err = args.find((a) => a instanceof Error);
       const rest = err ? args.filter((a) => a !== err) : args;
       const msg = rest.length > 0 ? format(...rest) : err?.message;
-      if (err) logger[level]({ err }, msg);
+      const short = err && unreachable(err);
+      if (short) logger[level]({ database: short }, msg);
+      else if (err) logger[level]({ err }, msg);
       else logger[level](msg);
     };
   console.log = to("info");

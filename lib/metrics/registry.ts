@@ -54,7 +54,7 @@ export function createMetricsRegistry(sources: MetricSources): Registry {
 
   new Gauge({
     name: "keyward_usage_events_buffered",
-    help: "Usage events recorded in memory and not yet written to the database (the writer's backlog)",
+    help: "Usage events recorded and not yet written to the database (the backlog), in memory and in spill files",
     registers,
     collect() {
       this.set(sources.usage().buffered);

@@ -1,6 +1,7 @@
 // What both usage writer threads (sqlite-writer-worker.mjs, postgres-writer-worker.mjs) share: the batch
 // layout, the last-use rule and the message loop with writer-thread.ts. Plain JavaScript so it loads the same
 // way under tsx, Vitest and plain Node.
+import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 
 // Must match lib/usage/event.ts (EVENT_FIELDS and the field order); a batch arrives as chunks of events:
@@ -77,6 +78,30 @@ export function serveBatches({ write, close }) {
         return;
       }
       try {
+        if (message.type === "spill") {
+          // Events the database cannot take yet, kept on disk (under the data directory) instead of in memory.
+          const text = JSON.stringify(message.chunks);
+          writeFileSync(message.path, text, { flag: "wx" });
+          parentPort.postMessage({ type: "done", id: message.id, bytes: Buffer.byteLength(text) });
+          return;
+        }
+        if (message.type === "discard") {
+          // A spill file dropped past the bound; after its own "spill" message, so it exists by now (or never will).
+          try {
+            unlinkSync(message.path);
+          } catch (error) {
+            if (error?.code !== "ENOENT") throw error;
+          }
+          parentPort.postMessage({ type: "done", id: message.id });
+          return;
+        }
+        if (message.type === "writeSpilled") {
+          // Read here, not on the request thread: the backlog of an outage must not slow verifications down.
+          await write(JSON.parse(readFileSync(message.path, "utf8")));
+          unlinkSync(message.path);
+          parentPort.postMessage({ type: "done", id: message.id });
+          return;
+        }
         await write(message.chunks);
         parentPort.postMessage({ type: "done", id: message.id });
       } catch (error) {

@@ -13,9 +13,17 @@ export function isBusy(error: unknown): boolean {
   return code === "SQLITE_BUSY" || code === "40P01" || code === "40001";
 }
 
-type Pending = { resolve: () => void; reject: (error: Error) => void };
+type Pending = { resolve: (bytes: number) => void; reject: (error: Error) => void };
 
-export type ThreadUsageWriter = UsageBatchWriter & { close(): Promise<void> };
+export type ThreadUsageWriter = UsageBatchWriter & {
+  close(): Promise<void>;
+  /** Writes the chunks to a new file at `path` (on the writer's thread); resolves with its size in bytes. */
+  spill(path: string, chunks: readonly UsageChunk[]): Promise<number>;
+  /** Writes the events of a file made by spill() as one batch, then deletes the file. */
+  writeSpilled(path: string): Promise<void>;
+  /** Deletes a file made by spill() without writing it (after the spill, whatever its progress). */
+  discard(path: string): Promise<void>;
+};
 
 /**
  * Runs a usage writer on a worker thread (a script built on writer-thread-worker.mjs) and turns its messages
@@ -32,13 +40,13 @@ export function threadUsageWriter(script: URL, workerData: Record<string, unknow
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let failure: Error | null = null;
-  worker.on("message", (message: { type: string; id?: number; error?: { message: string; code?: string } }) => {
+  worker.on("message", (message: { type: string; id?: number; bytes?: number; error?: { message: string; code?: string } }) => {
     if (message.type !== "done" || message.id === undefined) return;
     const waiting = pending.get(message.id);
     pending.delete(message.id);
     if (!waiting) return;
     if (message.error) waiting.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-    else waiting.resolve();
+    else waiting.resolve(message.bytes ?? 0);
   });
   worker.on("error", (error: unknown) => {
     // The thread is gone (it could not open the database, say): every write fails from now on, and never
@@ -48,20 +56,37 @@ export function threadUsageWriter(script: URL, workerData: Record<string, unknow
     pending.clear();
   });
 
+  function send(message: Record<string, unknown>): Promise<number> {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<number>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
   return {
-    write(chunks: readonly UsageChunk[]) {
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ type: "write", id, chunks });
-      });
+    async write(chunks: readonly UsageChunk[]) {
+      await send({ type: "write", chunks });
+    },
+    spill: (path, chunks) => send({ type: "spill", path, chunks }),
+    async writeSpilled(path) {
+      await send({ type: "writeSpilled", path });
+    },
+    async discard(path) {
+      await send({ type: "discard", path });
     },
     async close() {
       if (failure) return;
       worker.ref();
       await new Promise<void>((resolve) => {
-        worker.once("message", (m: { type: string }) => m.type === "closed" && resolve());
+        // Answers to earlier messages (spills made on the way out) may come first.
+        const onMessage = (m: { type: string }) => {
+          if (m.type !== "closed") return;
+          worker.off("message", onMessage);
+          resolve();
+        };
+        worker.on("message", onMessage);
         worker.postMessage({ type: "close" });
       });
       await worker.terminate();

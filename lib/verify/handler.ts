@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerBeforeBody } from "../http/answer-before-body";
 import { clientAddress } from "../http/client-address";
 import { SECRET_IN_URL, SECRET_IN_URL_MESSAGE, urlHoldsSecret } from "../http/secret-in-url";
+import { DatabaseUnavailableError } from "../db/unavailable";
 import { log } from "../log";
+import { repeatedFailure } from "../log/repeated";
 import type { UsageRecorder } from "../usage/recorder";
 import { USAGE_USER_AGENT_MAX } from "../usage/event";
 import { currentTime } from "./clock";
@@ -10,6 +12,9 @@ import { parseVerifyBody, VERIFY_BODY_MAX_BYTES, type VerifyBody } from "./reque
 import type { Verifier, VerifyResult } from "./verifier";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
+
+/** Seconds a client is told to wait before it retries a verification the database could not confirm. */
+export const VERIFY_RETRY_AFTER_S = 1;
 
 // The console's headers (next.config.mjs) as they apply to JSON — a CSP that allows nothing, since nothing
 // here is ever rendered — plus no-store: a verdict must never be cached.
@@ -75,6 +80,8 @@ export interface VerifyHandlerDeps {
  */
 export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clientIp = deps.clientIp ?? clientAddress;
+  // During an outage every verification that needs a read fails alike: one line per interval, not per request.
+  const unavailable = repeatedFailure("verify: confirming a key (database unavailable)");
 
   function record(result: VerifyResult, body: VerifyBody, ip: string, userAgent: string | null, at: Date) {
     deps.recorder.record({
@@ -111,7 +118,15 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     const now = currentTime();
     const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
     if (result instanceof Promise)
-      return pending(result.then((r) => finish(res, r, body, ip, userAgent, now)).catch((error) => fail(res, error)));
+      return pending(
+        result
+          .then((r) => {
+            // Only an answer that needed the database says it is back (cache hits answer through an outage).
+            unavailable.recovered();
+            finish(res, r, body, ip, userAgent, now);
+          })
+          .catch((error) => fail(res, error)),
+      );
     finish(res, result, body, ip, userAgent, now);
   }
 
@@ -143,6 +158,21 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
   }
 
   function fail(res: ServerResponse, error: unknown) {
+    if (error instanceof DatabaseUnavailableError) {
+      unavailable.fail(error.cause);
+      // Never NOT_FOUND (a client would drop a good key) nor 500: the key could not be confirmed, try again.
+      if (!res.headersSent) {
+        send(
+          res,
+          503,
+          JSON.stringify({
+            error: { code: "UNAVAILABLE", message: "The key could not be confirmed: the database is unavailable. Retry.", retryable: true },
+          }),
+          { "retry-after": String(VERIFY_RETRY_AFTER_S) },
+        );
+      } else res.destroy();
+      return;
+    }
     log.error({ reqId: res.getHeader("x-request-id") }, `verify: ${error instanceof Error ? error.message : "request failed"}`);
     if (!res.headersSent) sendError(res, 500, "INTERNAL", "Verification failed; try again");
     else res.destroy();

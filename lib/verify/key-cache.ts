@@ -1,5 +1,5 @@
-import { errorMessage } from "../error-message";
-import { log } from "../log";
+import { DatabaseUnavailableError } from "../db/unavailable";
+import { repeatedFailure } from "../log/repeated";
 import { onKeyChange, type KeyChange } from "../api-keys/key-changes";
 import { openSigningSecret } from "../orgs/signing-secret";
 import { toCachedSecret, type CachedSecret } from "./cached-secret";
@@ -27,8 +27,16 @@ export interface KeyCacheOptions {
   pollMs?: number;
   maxEntries?: number;
   filterPageSize?: number;
+  /**
+   * Past this long without a successful read of the key versions (the database unreachable), nothing is
+   * answered from memory: every verification needs the database, so a key revoked elsewhere is never
+   * served as valid for longer than this (KEYWARD_MAX_STALENESS_MS, default 60 s).
+   */
+  maxStalenessMs?: number;
   onError?: (error: unknown) => void;
 }
+
+export const DEFAULT_MAX_STALENESS_MS = 60_000;
 
 /**
  * Secret hash → key state, for the verification hot path. Correctness rules:
@@ -59,6 +67,8 @@ export class KeyCache {
   private readonly maxEntries: number;
   private readonly pageSize: number;
   private readonly onError: (error: unknown) => void;
+  private readonly pollFailure = repeatedFailure("verify: reading key changes");
+  private readonly maxStalenessMs: number;
   /** Well-formed secrets answered from memory (counted by the Verifier) or after a database read (by fetch). */
   readonly lookups = { hits: 0, misses: 0 };
   /** Date.now() at the end of the last read of the organizations and their key versions. */
@@ -70,7 +80,8 @@ export class KeyCache {
   ) {
     this.maxEntries = options.maxEntries ?? 200_000;
     this.pageSize = options.filterPageSize ?? 5000;
-    const report = options.onError ?? ((error) => log.error(`verify: ${errorMessage(error)}`));
+    this.maxStalenessMs = options.maxStalenessMs ?? (Number(process.env.KEYWARD_MAX_STALENESS_MS) || DEFAULT_MAX_STALENESS_MS);
+    const report = options.onError ?? ((error) => this.pollFailure.fail(error));
     // Reads still in flight when the cache stops fail on the closed connection: nothing to report then.
     this.onError = (error) => {
       if (!this.stopped) report(error);
@@ -96,13 +107,18 @@ export class KeyCache {
 
   /** Organizations whose keys start with this prefix; null while the organization list must be reloaded first. */
   orgsFor(prefix: string): CachedOrg[] | null {
-    if (this.orgsStale) return null;
+    if (this.orgsStale || this.tooStale()) return null;
     return this.orgsByPrefix.get(prefix) ?? [];
   }
 
   /** Resolves once the organization list is current. */
   ready(): Promise<void> {
-    return this.orgsStale ? this.refreshOrgs() : Promise.resolve();
+    return this.orgsStale || this.tooStale() ? this.refreshOrgs() : Promise.resolve();
+  }
+
+  /** The key versions were last read longer than maxStalenessMs ago: memory confirms nothing until they are read. */
+  private tooStale(): boolean {
+    return Date.now() - this.lastPolledAt > this.maxStalenessMs;
   }
 
   /** false only when no stored secret has this hash (as of the last reload since the last change). */
@@ -121,7 +137,11 @@ export class KeyCache {
     const id = `${this.generation}:${candidates.map((c) => c.hash).join(",")}`;
     let request = this.pending.get(id);
     if (!request) {
-      request = this.load(candidates).finally(() => this.pending.delete(id));
+      request = this.load(candidates)
+        .catch((error: unknown) => {
+          throw new DatabaseUnavailableError(error);
+        })
+        .finally(() => this.pending.delete(id));
       this.pending.set(id, request);
     }
     return request;
@@ -219,9 +239,13 @@ export class KeyCache {
 
   /** Reads every organization's prefix and keysVersion; drops the cached keys of any that changed. */
   refreshOrgs(): Promise<void> {
-    this.orgsLoading ??= this.readOrgs().finally(() => {
-      this.orgsLoading = null;
-    });
+    this.orgsLoading ??= this.readOrgs()
+      .catch((error: unknown) => {
+        throw new DatabaseUnavailableError(error);
+      })
+      .finally(() => {
+        this.orgsLoading = null;
+      });
     return this.orgsLoading;
   }
 
@@ -268,5 +292,6 @@ export class KeyCache {
     }
     if (wanted === this.orgsWanted) this.orgsStale = false;
     this.lastPolledAt = Date.now();
+    this.pollFailure.recovered();
   }
 }

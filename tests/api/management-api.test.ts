@@ -403,7 +403,7 @@ describe("OpenAPI document", () => {
   it("documents the verify endpoint as it answers: valid, revoked, unknown, and a bad request", async () => {
     const doc = (await api(null, "GET", "/api/v1/openapi.json")).body;
     const verify = doc.paths["/api/v1/keys/verify"].post;
-    expect(Object.keys(verify.responses).sort()).toEqual(["200", "400", "401", "403", "405", "413", "415", "500"]);
+    expect(Object.keys(verify.responses).sort()).toEqual(["200", "400", "401", "403", "405", "413", "415", "500", "503"]);
     expect(verify.requestBody.content["application/json"].schema.properties.ip.description).toMatch(/admin on `keys\/verify`/);
 
     const live = await seedKey(db, acme.actor, { name: "Documented verify", scopes: [{ action: "read", resourceFilter: "docs/**" }] });
