@@ -1,9 +1,15 @@
-import { DatabaseUnavailableError } from "../db/unavailable";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable";
 import { repeatedFailure } from "../log/repeated";
 import { onKeyChange, type KeyChange } from "../api-keys/key-changes";
 import { openSigningSecret } from "../orgs/signing-secret";
 import { toCachedSecret, type CachedSecret } from "./cached-secret";
 import type { KeyStore } from "./key-store";
+
+// Only an unreachable database is "try again" (503); anything else — a signing secret sealed under another master
+// key, a bug — stays itself, so the start and the log name it.
+function asUnavailable(error: unknown): never {
+  throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+}
 
 export interface CachedOrg {
   id: string;
@@ -138,9 +144,7 @@ export class KeyCache {
     let request = this.pending.get(id);
     if (!request) {
       request = this.load(candidates)
-        .catch((error: unknown) => {
-          throw new DatabaseUnavailableError(error);
-        })
+        .catch(asUnavailable)
         .finally(() => this.pending.delete(id));
       this.pending.set(id, request);
     }
@@ -240,9 +244,7 @@ export class KeyCache {
   /** Reads every organization's prefix and keysVersion; drops the cached keys of any that changed. */
   refreshOrgs(): Promise<void> {
     this.orgsLoading ??= this.readOrgs()
-      .catch((error: unknown) => {
-        throw new DatabaseUnavailableError(error);
-      })
+      .catch(asUnavailable)
       .finally(() => {
         this.orgsLoading = null;
       });
