@@ -9,7 +9,8 @@ export function PageHeader({ title, description, actions }: { title: string; des
         </h1>
         {description && <p className="mt-1 max-w-2xl text-sm text-slate-600">{description}</p>}
       </div>
-      {actions && <div className="flex shrink-0 flex-wrap gap-2">{actions}</div>}
+      {/* max-w-full: on a phone the buttons wrap inside the page instead of widening it. */}
+      {actions && <div className="flex max-w-full shrink-0 flex-wrap gap-2">{actions}</div>}
     </div>
   );
 }
