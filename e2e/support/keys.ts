@@ -19,6 +19,9 @@ export async function screenshotBoth(page: Page, name: string) {
 
 /** No serious or critical axe-core violations in the page (or a part of it). */
 export async function expectAccessible(page: Page, include?: string) {
+  // The <title> arrives with the streamed metadata, and a router refresh re-inserts it: wait for it rather than
+  // letting axe catch the moment between (a CI run failed "document-title" right after a refresh).
+  await expect(page).toHaveTitle(/\S/);
   let builder = new AxeBuilder({ page });
   if (include) builder = builder.include(include);
   const { violations } = await builder.analyze();
