@@ -19,7 +19,7 @@
 // that waited behind it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -33,7 +33,9 @@ import { exitOnMiss, expectSize, target } from "./targets";
 import { ensureBuild, startChild } from "./verify";
 import { seedVerifyBenchPostgres } from "./verify/seed";
 
-// `npm run bench -- outage --keys=… --duration=… --outage-ms=… --load=<% of flat out> | --rate=<req/s>`
+// `npm run bench -- outage --keys=… --duration=… --outage-ms=… --load=<% of flat out> | --rate=<req/s> [--cpu-prof]`
+// --cpu-prof: the server runs with Node's CPU profiler (which slows it) and the phases' windows are written beside
+// the profiles, for bench/outage/stalls.ts to say what the request thread did in each.
 const option = (name: string, fallback: number) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   const value = Number(arg?.slice(name.length + 3));
@@ -45,6 +47,7 @@ const NORMAL_MS = option("duration", 10) * 1000;
 const OUTAGE_MS = option("outage-ms", 5000);
 const LOAD_PERCENT = option("load", 50);
 const FIXED_RATE = option("rate", 0);
+const CPU_PROF = process.argv.includes("--cpu-prof");
 const CONNECTIONS = 50;
 const CAPACITY_MS = 3000;
 /** After the flat-out run: its events are written and the paced load has found its pace. */
@@ -57,6 +60,7 @@ const VERIFY_PATH = "/api/v1/keys/verify";
 const root = path.resolve(import.meta.dirname, "..");
 
 const now = () => performance.timeOrigin + performance.now();
+const monotonicOffsetUs = Number(process.hrtime.bigint() / 1000n) - now() * 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 function deferred<T>() {
@@ -196,8 +200,9 @@ export async function benchOutage(): Promise<void> {
 
     const port = await freePort();
     const metricsToken = randomBytes(24).toString("hex");
+    const profileDir = CPU_PROF ? mkdtempSync(path.join(tmpdir(), "keyward-outage-profile-")) : null;
     const keyward = await startChild(
-      ["server.ts"],
+      [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "server.ts"],
       {
         ...process.env,
         DATABASE_URL: cluster.url,
@@ -286,6 +291,13 @@ export async function benchOutage(): Promise<void> {
       phase("after", result, samples, drain.end, drain.end + AFTER_MS),
     ];
     const [normal, , drained] = phases;
+    if (profileDir) {
+      // V8 stamps profiles with CLOCK_MONOTONIC microseconds, the clock of process.hrtime in every process.
+      const monotonicUs = (epochMs: number) => epochMs * 1000 + monotonicOffsetUs;
+      const windows = Object.fromEntries(phases.map((p) => [p.label.split(" ")[0], [monotonicUs(p.from), monotonicUs(p.to)]]));
+      writeFileSync(path.join(profileDir, "windows.json"), JSON.stringify(windows));
+      console.log(`  server CPU profiles (slowed by the profiler) in ${profileDir}: npx tsx bench/outage/stalls.ts ${profileDir}`);
+    }
     const outageSamples = samples.filter((s) => s.t >= stoppingAt && s.t <= drain.end);
     const backlogPeak = Math.max(...outageSamples.map((s) => s.buffered));
     const spillPeak = Math.max(...outageSamples.map((s) => s.spillBytes));

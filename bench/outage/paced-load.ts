@@ -89,6 +89,7 @@ function run(start: PacedStart) {
     result.valid.push(false);
     inFlight += 1;
     const finish = (status: number, valid: boolean) => {
+      if (!Number.isNaN(result.done[i])) return;
       result.done[i] = now();
       result.status[i] = status;
       result.valid[i] = valid;
