@@ -33,8 +33,8 @@ import { exitOnMiss, expectSize, target } from "./targets";
 import { ensureBuild, startChild } from "./verify";
 import { seedVerifyBenchPostgres } from "./verify/seed";
 
-// `npm run bench -- outage --keys=… --duration=… --outage-ms=… --load=<% of flat out> | --rate=<req/s> [--cpu-prof]`
-// --cpu-prof: the server runs with Node's CPU profiler (which slows it) and the phases' windows are written beside
+// `npm run bench -- outage --keys=… --duration=… --outage-ms=… --load=<% of flat out> | --rate=<req/s> [--timeline] [--cpu-prof]`
+// --timeline: the drain, 100 ms at a time. --cpu-prof: the server runs with Node's CPU profiler (which slows it) and the phases' windows are written beside
 // the profiles, for bench/outage/stalls.ts to say what the request thread did in each.
 const option = (name: string, fallback: number) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -48,6 +48,7 @@ const OUTAGE_MS = option("outage-ms", 5000);
 const LOAD_PERCENT = option("load", 50);
 const FIXED_RATE = option("rate", 0);
 const CPU_PROF = process.argv.includes("--cpu-prof");
+const TIMELINE = process.argv.includes("--timeline");
 const CONNECTIONS = 50;
 const CAPACITY_MS = 3000;
 /** After the flat-out run: its events are written and the paced load has found its pace. */
@@ -168,8 +169,9 @@ function phase(label: string, r: PacedResult, samples: MetricsSample[], from: nu
 }
 
 /**
- * The drain, from the samples: it starts at the last scrape before the first one that saw events written once the
- * cluster was down, and ends at the first scrape that saw the backlog at or under `steady` (its normal peak).
+ * The drain, from the samples: it starts at the scrape before the backlog began to fall towards the first batch
+ * written once the cluster was down (a batch leaves the backlog when it is handed to the writer, and counts as
+ * written when it commits), and ends at the first scrape that saw the backlog at or under `steady` (its normal peak).
  */
 async function waitForDrain(samples: MetricsSample[], downAt: number, steady: number): Promise<{ start: number; end: number }> {
   const deadline = now() + DRAIN_TIMEOUT_MS;
@@ -177,9 +179,25 @@ async function waitForDrain(samples: MetricsSample[], downAt: number, steady: nu
     const down = samples.filter((s) => s.t > downAt);
     const resumed = down.findIndex((s) => s.written > down[0].written);
     const end = resumed > 0 ? down.slice(resumed).find((s) => s.buffered <= steady) : undefined;
-    if (end) return { start: down[resumed - 1].t, end: end.answeredAt };
+    if (end) {
+      let start = resumed - 1;
+      while (start > 0 && down[start].buffered < down[start - 1].buffered) start--;
+      return { start: down[start].t, end: end.answeredAt };
+    }
     if (now() > deadline) throw new Error(`outage bench: the usage backlog was not written within ${DRAIN_TIMEOUT_MS} ms`);
     await sleep(50);
+  }
+}
+
+/** Latency and backlog 100 ms at a time around the drain, to see whether the slow answers come with the batches. */
+function printTimeline(r: PacedResult, samples: MetricsSample[], from: number, to: number, backAt: number) {
+  console.log("  timeline (s after pg_ctl start returned: requests due, p99 ms, max ms, backlog at the scrape):");
+  for (let at = from; at < to; at += 100) {
+    const p = phase("", r, samples, at, at + 100);
+    const backlog = samples.find((s) => s.t >= at && s.t < at + 100)?.buffered;
+    console.log(
+      `    ${((at - backAt) / 1000).toFixed(1).padStart(5)}  ${String(p.due).padStart(5)}  ${ms(p.p99).padStart(7)}  ${ms(p.max).padStart(7)}  ${backlog ?? ""}`,
+    );
   }
 }
 
@@ -266,6 +284,7 @@ export async function benchOutage(): Promise<void> {
     const backAt = now();
     // The backlog is drained once it is no larger than between two batches of the normal phase.
     const steady = Math.max(...load.samples.filter((s) => s.t >= normalFrom && s.t < stoppingAt).map((s) => s.buffered));
+    if (!Number.isFinite(steady)) throw new Error("outage bench: /metrics gave no usage backlog in the normal phase");
     const drain = await waitForDrain(load.samples, downAt, steady);
     await sleep(drain.end + AFTER_MS - now());
     const result = await load.stop();
@@ -343,6 +362,7 @@ export async function benchOutage(): Promise<void> {
         `backlog peak ${backlogPeak.toLocaleString("en")} events (spill files ${spillPeak.toLocaleString("en")} bytes), ` +
         `written in ${((drain.end - drain.start) / 1000).toFixed(2)} s (back to ≤ ${steady.toLocaleString("en")}, the normal phase's peak)`,
     );
+    if (TIMELINE) printTimeline(result, samples, drain.start - 1000, drain.end + 1000, backAt);
     const check = (what: string, ok: boolean) => target(`outage PostgreSQL: ${what}`, ok);
     const rpsRatio = drained.rps / normal.rps;
     const p99Ratio = drained.p99 / normal.p99;
