@@ -72,7 +72,8 @@ function send(message: PacedMessage) {
 
 function run(start: PacedStart) {
   const target = new URL(start.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: start.sockets });
+  // In turn (fifo), so no connection idles into the server's keep-alive timeout and is closed under a request.
+  const agent = new Agent({ keepAlive: true, maxSockets: start.sockets, scheduling: "fifo" });
   const result: PacedResult = { type: "result", due: [], sent: [], done: [], status: [], valid: [] };
   const interval = 1000 / start.rate;
   const t0 = now() + 20;
