@@ -34,7 +34,7 @@ import { ensureBuild, startChild } from "./verify";
 import { seedVerifyBenchPostgres } from "./verify/seed";
 
 // `npm run bench -- outage --keys=… --duration=… --outage-ms=… --load=<% of flat out> | --rate=<req/s> [--timeline] [--cpu-prof]`
-// --timeline: the drain, 100 ms at a time. --cpu-prof: the server runs with Node's CPU profiler (which slows it) and the phases' windows are written beside
+// --timeline: the whole paced run, 250 ms at a time. --cpu-prof: the server runs with Node's CPU profiler (which slows it) and the phases' windows are written beside
 // the profiles, for bench/outage/stalls.ts to say what the request thread did in each.
 const option = (name: string, fallback: number) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -169,9 +169,9 @@ function phase(label: string, r: PacedResult, samples: MetricsSample[], from: nu
 }
 
 /**
- * The drain, from the samples: it starts at the scrape before the backlog began to fall towards the first batch
- * written once the cluster was down (a batch leaves the backlog when it is handed to the writer, and counts as
- * written when it commits), and ends at the first scrape that saw the backlog at or under `steady` (its normal peak).
+ * The drain, from the samples: it starts at the scrape that saw the backlog's peak before the first batch written
+ * once the cluster was down (a batch leaves the backlog when it is handed to the writer, and counts as written when
+ * it commits), and ends at the first scrape that saw the backlog at or under `steady` (its normal peak).
  */
 async function waitForDrain(samples: MetricsSample[], downAt: number, steady: number): Promise<{ start: number; end: number }> {
   const deadline = now() + DRAIN_TIMEOUT_MS;
@@ -180,23 +180,25 @@ async function waitForDrain(samples: MetricsSample[], downAt: number, steady: nu
     const resumed = down.findIndex((s) => s.written > down[0].written);
     const end = resumed > 0 ? down.slice(resumed).find((s) => s.buffered <= steady) : undefined;
     if (end) {
-      let start = resumed - 1;
-      while (start > 0 && down[start].buffered < down[start - 1].buffered) start--;
-      return { start: down[start].t, end: end.answeredAt };
+      // The backlog's peak before the first commit: the first batch was handed over after that scrape. (The
+      // first commit on a new connection takes a few hundred ms, while the backlog keeps growing.)
+      let peak = 0;
+      for (let i = 1; i < resumed; i++) if (down[i].buffered >= down[peak].buffered) peak = i;
+      return { start: down[peak].t, end: end.answeredAt };
     }
     if (now() > deadline) throw new Error(`outage bench: the usage backlog was not written within ${DRAIN_TIMEOUT_MS} ms`);
     await sleep(50);
   }
 }
 
-/** Latency and backlog 100 ms at a time around the drain, to see whether the slow answers come with the batches. */
+/** Latency and backlog 250 ms at a time, to see whether the slow answers come with the batches (or the neighbours). */
 function printTimeline(r: PacedResult, samples: MetricsSample[], from: number, to: number, backAt: number) {
-  console.log("  timeline (s after pg_ctl start returned: requests due, p99 ms, max ms, backlog at the scrape):");
-  for (let at = from; at < to; at += 100) {
-    const p = phase("", r, samples, at, at + 100);
-    const backlog = samples.find((s) => s.t >= at && s.t < at + 100)?.buffered;
+  console.log("  timeline (s after pg_ctl start returned: requests due, p99 ms, max ms, load gen. late p99 ms, backlog at a scrape):");
+  for (let at = from; at < to; at += 250) {
+    const p = phase("", r, samples, at, at + 250);
+    const backlog = samples.find((s) => s.t >= at && s.t < at + 250)?.buffered;
     console.log(
-      `    ${((at - backAt) / 1000).toFixed(1).padStart(5)}  ${String(p.due).padStart(5)}  ${ms(p.p99).padStart(7)}  ${ms(p.max).padStart(7)}  ${backlog ?? ""}`,
+      `    ${((at - backAt) / 1000).toFixed(2).padStart(6)}  ${String(p.due).padStart(5)}  ${ms(p.p99).padStart(7)}  ${ms(p.max).padStart(7)}  ${ms(p.lateP99).padStart(6)}  ${backlog ?? ""}`,
     );
   }
 }
@@ -362,13 +364,25 @@ export async function benchOutage(): Promise<void> {
         `backlog peak ${backlogPeak.toLocaleString("en")} events (spill files ${spillPeak.toLocaleString("en")} bytes), ` +
         `written in ${((drain.end - drain.start) / 1000).toFixed(2)} s (back to ≤ ${steady.toLocaleString("en")}, the normal phase's peak)`,
     );
-    if (TIMELINE) printTimeline(result, samples, drain.start - 1000, drain.end + 1000, backAt);
+    if (TIMELINE) printTimeline(result, samples, normalFrom, drain.end + AFTER_MS, backAt);
     const check = (what: string, ok: boolean) => target(`outage PostgreSQL: ${what}`, ok);
     const rpsRatio = drained.rps / normal.rps;
-    const p99Ratio = drained.p99 / normal.p99;
+    // Other work on this shared machine comes in bursts, and one burst in the 10 s sets the normal phase's p99 by
+    // itself; the drain, a second or two, is less likely to meet one. So the drain is held to the lower of the
+    // normal p99 and the median of its one-second p99s (the stricter of the two).
+    const secondP99s = Array.from(
+      { length: Math.floor(NORMAL_MS / 1000) },
+      (_, i) => phase("", result, samples, normal.from + i * 1000, normal.from + (i + 1) * 1000).p99,
+    ).sort((a, b) => a - b);
+    const normalP99 = Math.min(normal.p99, quantile(secondP99s, 0.5));
+    const p99Ratio = drained.p99 / normalP99;
+    console.log(
+      `  normal p99 ${ms(normal.p99)} ms over ${NORMAL_MS / 1000} s, median of its one-second p99s ${ms(quantile(secondP99s, 0.5))} ms ` +
+        `(each second: ${secondP99s.map(ms).join(", ")} ms, sorted)`,
+    );
     console.log(
       `  drain / normal throughput = ${rpsRatio.toFixed(2)} (target ≥ 0.8: ${check("drain throughput >= 0.8 x normal", rpsRatio >= 0.8)}); ` +
-        `drain / normal p99 = ${ms(drained.p99)} / ${ms(normal.p99)} ms = ${p99Ratio.toFixed(2)} (target ≤ 2: ${check("drain p99 <= 2 x normal p99", p99Ratio <= 2)})`,
+        `drain / normal p99 = ${ms(drained.p99)} / ${ms(normalP99)} ms = ${p99Ratio.toFixed(2)} (target ≤ 2: ${check("drain p99 <= 2 x normal p99", p99Ratio <= 2)})`,
     );
     const failed = phases.reduce((sum, p) => sum + p.other, 0);
     console.log(

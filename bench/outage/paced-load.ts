@@ -66,8 +66,8 @@ function sample(text: string, t: number, answeredAt: number): MetricsSample {
   };
 }
 
-function send(message: PacedMessage) {
-  process.send!(message);
+function send(message: PacedMessage, then?: () => void) {
+  process.send!(message, undefined, undefined, then);
 }
 
 function run(start: PacedStart) {
@@ -146,13 +146,14 @@ function run(start: PacedStart) {
     while (inFlight > 0 && now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await scraper;
     agent.destroy();
-    send(result);
+    // The result is large: the channel closes once it has gone, not before.
+    send(result, () => process.disconnect());
   };
 }
 
 let stop: (() => Promise<void>) | null = null;
 process.on("message", (message: PacedStart | { type: "stop" }) => {
   if (message.type === "start") stop = run(message);
-  else void stop?.().then(() => process.disconnect());
+  else void stop?.();
 });
 send({ type: "ready" });
