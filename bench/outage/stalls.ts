@@ -68,6 +68,22 @@ const rows = [...names]
 console.log(`\nself ms per s (${phases.join(" / ")}), most grown in the drain first:`);
 for (const row of rows) console.log(`  ${row.v.map((v) => v.toFixed(1).padStart(6)).join(" ")}  ${row.name}`);
 
+// Intervals between two samples far over the profiler's 1 ms: the thread (or the profiler's) was not running,
+// the cores taken by other threads and processes.
+console.log("\nsample intervals over 5 ms (the thread not scheduled), ms per s of wall time / longest:");
+for (const p of phases) {
+  const [from, to] = windows[p];
+  let lost = 0;
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] < from || times[i] >= to) continue;
+    const gap = (times[i] - times[i - 1]) / 1000;
+    if (gap > 5) lost += gap;
+    longest = Math.max(longest, gap);
+  }
+  console.log(`  ${p.padEnd(8)} ${(lost / ((to - from) / 1e6)).toFixed(0).padStart(5)} / ${longest.toFixed(1)} ms`);
+}
+
 // The drain's longest busy stretches: consecutive samples without an idle one, and what most of them were in.
 const [from, to] = windows.drain;
 const stretches: { start: number; ms: number; leaves: Map<number, number> }[] = [];
