@@ -127,6 +127,8 @@ interface Phase {
   /** The server's longest event-loop delay (prom-client, per scrape) and GC time per second, from /metrics. */
   loopMaxMs: number;
   gcMsPerS: number;
+  /** CPU used in the window, in cores (of availableParallelism()): Keyward, the load generator, everything else. */
+  cores: { server: number; load: number; rest: number };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -153,7 +155,11 @@ function phase(label: string, r: PacedResult, samples: MetricsSample[], from: nu
   latencies.sort((a, b) => a - b);
   late.sort((a, b) => a - b);
   const inWindow = samples.filter((s) => s.t >= from && s.t < to + SCRAPE_EVERY_MS);
-  const gcAt = (t: number) => samples.filter((s) => s.t <= t).at(-1)?.gcS ?? NaN;
+  const at = (t: number) => samples.filter((s) => s.t <= t).at(-1);
+  const gcAt = (t: number) => at(t)?.gcS ?? NaN;
+  const [first, last] = [at(from), at(to)];
+  const seconds = first && last ? (last.t - first.t) / 1000 : NaN;
+  const used = (k: keyof MetricsSample["cpu"]) => (first && last ? (last.cpu[k] - first.cpu[k]) / seconds : NaN);
   return {
     label,
     from,
@@ -167,6 +173,7 @@ function phase(label: string, r: PacedResult, samples: MetricsSample[], from: nu
     lateP99: quantile(late, 0.99),
     loopMaxMs: Math.max(...inWindow.map((s) => s.loopMaxS * 1000)),
     gcMsPerS: ((gcAt(to) - gcAt(from)) * 1000) / ((to - from) / 1000),
+    cores: { server: used("server"), load: used("load"), rest: used("machine") - used("server") - used("load") },
   };
 }
 
@@ -274,6 +281,7 @@ export async function benchOutage(): Promise<void> {
       metricsUrl: `${base}/metrics`,
       metricsToken,
       scrapeEveryMs: SCRAPE_EVERY_MS,
+      serverPid: keyward.child.pid!,
     });
     children.push(load.child);
     await load.started;
@@ -341,6 +349,7 @@ export async function benchOutage(): Promise<void> {
         "load gen. late p99 ms",
         "event-loop max ms",
         "GC ms/s",
+        "CPU cores: Keyward / load gen. / PostgreSQL + rest of machine",
       ],
     });
     for (const p of phases)
@@ -356,6 +365,7 @@ export async function benchOutage(): Promise<void> {
         ms(p.lateP99),
         ms(p.loopMaxMs),
         ms(p.gcMsPerS),
+        [p.cores.server, p.cores.load, p.cores.rest].map((c) => c.toFixed(2)).join(" / "),
       ]);
     console.log(
       `\nPostgreSQL outage under load — ${KEY_COUNT.toLocaleString("en")} keys, ${bodies.length.toLocaleString("en")} of them verified (all cached), ` +

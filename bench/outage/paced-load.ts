@@ -3,6 +3,7 @@
 // due meanwhile wait) rather than as requests never sent. autocannon's rate limit sends each second's quota in
 // one burst, which measures the burst. /metrics is scraped from here too: the bench's own process stops and
 // starts PostgreSQL with synchronous calls, which would leave holes in both.
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 
 export interface PacedStart {
@@ -16,6 +17,8 @@ export interface PacedStart {
   metricsUrl: string;
   metricsToken: string;
   scrapeEveryMs: number;
+  /** Keyward's process, whose CPU time is read with each scrape. */
+  serverPid: number;
 }
 
 /** One /metrics scrape: epoch ms and the figures the bench reads. */
@@ -30,6 +33,8 @@ export interface MetricsSample {
   loopMaxS: number;
   /** Seconds spent in GC since the process started, all kinds. */
   gcS: number;
+  /** CPU seconds so far: the machine's (all cores, /proc/stat), Keyward's process (all its threads), this process's. */
+  cpu: { machine: number; server: number; load: number };
 }
 
 export interface PacedResult {
@@ -52,7 +57,22 @@ function metric(text: string, name: string): number {
   return match ? Number(match[1]) : NaN;
 }
 
-function sample(text: string, t: number, answeredAt: number): MetricsSample {
+// Linux's USER_HZ: /proc reports CPU time in 1/100 s.
+const TICKS_PER_S = 100;
+
+function cpuSeconds(serverPid: number): MetricsSample["cpu"] {
+  // cpu  user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
+  const [, ...machine] = readFileSync("/proc/stat", "utf8").split("\n", 1)[0].trim().split(/\s+/).map(Number);
+  const busy = machine.slice(0, 8).reduce((a, b) => a + b, 0) - machine[3] - machine[4];
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, counted after the command's closing parenthesis.
+  const processTicks = (pid: number | "self") => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  return { machine: busy / TICKS_PER_S, server: processTicks(serverPid) / TICKS_PER_S, load: processTicks("self") / TICKS_PER_S };
+}
+
+function sample(text: string, t: number, answeredAt: number, cpu: MetricsSample["cpu"]): MetricsSample {
   let gcS = 0;
   for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{kind="\w+"\} (\S+)$/gm)) gcS += Number(m[1]);
   return {
@@ -63,6 +83,7 @@ function sample(text: string, t: number, answeredAt: number): MetricsSample {
     spillBytes: metric(text, "keyward_usage_spill_bytes"),
     loopMaxS: metric(text, "nodejs_eventloop_lag_max_seconds"),
     gcS,
+    cpu,
   };
 }
 
@@ -129,7 +150,7 @@ function run(start: PacedStart) {
       const at = now();
       try {
         const res = await fetch(start.metricsUrl, { headers: { authorization: `Bearer ${start.metricsToken}` } });
-        if (res.ok) send({ type: "sample", sample: sample(await res.text(), at, now()) });
+        if (res.ok) send({ type: "sample", sample: sample(await res.text(), at, now(), cpuSeconds(start.serverPid)) });
       } catch {
         // The next scrape says it; the bench works from the samples it got.
       }
