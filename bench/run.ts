@@ -1,7 +1,8 @@
 // `npm run bench [-- section …]`: every performance figure Keyward claims, each printed beside a baseline
-// measured in the same run. Sections: keys-list, verify, usage-chart, sign-in-throttle. Exits 1 if any target
-// was missed.
+// measured in the same run. Sections: keys-list, verify, usage-chart, sign-in-throttle, outage (PostgreSQL
+// stopped and started under load, on a cluster of its own). Exits 1 if any target was missed.
 import { benchKeysList } from "./keys-list";
+import { benchOutage } from "./outage";
 import { benchSignInThrottle } from "./sign-in-throttle";
 import { benchUsageChart } from "./usage-chart";
 import { exitOnMiss } from "./targets";
@@ -12,6 +13,7 @@ const sections: Record<string, () => Promise<void>> = {
   verify: benchVerify,
   "usage-chart": benchUsageChart,
   "sign-in-throttle": benchSignInThrottle,
+  outage: benchOutage,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

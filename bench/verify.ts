@@ -50,7 +50,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
@@ -115,7 +115,7 @@ function cycle(bodies: string[]) {
   return () => bodies[i++ % bodies.length];
 }
 
-function ensureBuild(distDir: string) {
+export function ensureBuild(distDir: string) {
   const route = path.join(root, distDir, "server/app/api/bench/constant/route.js");
   if (existsSync(path.join(root, distDir, "BUILD_ID")) && existsSync(route)) return;
   console.log(`verify bench: building the app into ${distDir} (once)…`);
