@@ -22,6 +22,12 @@ export interface UsageRecorderOptions {
   maxInMemory?: number;
   /** Where unwritten events are spilled (`<data dir>/usage-spill`); without it they stay in memory up to maxBuffered. */
   spillDir?: string;
+  /**
+   * While a backlog drains (after an outage), each batch is followed by a pause of this many times what it took
+   * (default 1: the writer and the database work at most half the time), as long as the backlog still shrinks.
+   * 0 writes the backlog flat out.
+   */
+  backlogPause?: number;
   onError?: (error: unknown) => void;
   /** The database URL behind `db`: batches are then written on a thread with its own connection to it. */
   url?: string;
@@ -37,6 +43,7 @@ export interface UsageRecorderStats {
 const FLUSH_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2000;
+const BACKLOG_PAUSE_MAX_MS = 1000;
 
 interface SpillFile {
   path: string;
@@ -69,11 +76,13 @@ export class UsageRecorder {
   private lastError: unknown = null;
   private timer: NodeJS.Timeout | null;
   private soon = false;
+  private closing = false;
   private readonly stats = { recorded: 0, written: 0, dropped: 0 };
   private readonly batchSize: number;
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
   private readonly maxInMemory: number;
+  private readonly backlogPause: number;
   private readonly spillDir: string | null;
   private readonly onError: (error: unknown) => void;
   private readonly writeFailure = repeatedFailure("usage: writing events");
@@ -90,6 +99,7 @@ export class UsageRecorder {
     this.maxBatch = Math.max(this.batchSize, options.maxBatch ?? 5000);
     this.maxBuffered = options.maxBuffered ?? 2_000_000;
     this.maxInMemory = options.maxInMemory ?? 50_000;
+    this.backlogPause = options.backlogPause ?? 1;
     this.spillDir = options.spillDir && this.writer.spill ? options.spillDir : null;
     this.onError = options.onError ?? ((error) => this.writeFailure.fail(error));
     if (this.spillDir) this.adoptSpilled(this.spillDir);
@@ -229,9 +239,12 @@ export class UsageRecorder {
     // While the database is down, a write is tried every RETRY_MIN_MS…RETRY_MAX_MS, not on every event.
     if (Date.now() < this.retryAt) return;
     while (this.buffered > 0 && (this.stats.written + this.stats.dropped < this.writeThrough || this.buffered >= this.batchSize)) {
+      const before = this.buffered;
+      const started = performance.now();
       const file = this.spilled[0];
       if (file) {
         if (!(await this.writeSpilledFile(file))) return;
+        await this.paceBacklog(before, file.events, performance.now() - started);
         continue;
       }
       // While a commit waits on the disk, events keep arriving: the next transaction takes them all (bounded).
@@ -243,7 +256,6 @@ export class UsageRecorder {
         count += chunk.length / EVENT_FIELDS;
       }
       this.inMemory -= count;
-      const started = performance.now();
       try {
         await this.writer.write(batch);
         this.written(count);
@@ -255,7 +267,21 @@ export class UsageRecorder {
       } finally {
         observeUsageBatch((performance.now() - started) / 1000);
       }
+      await this.paceBacklog(before, count, performance.now() - started);
     }
+  }
+
+  /**
+   * After a batch of a backlog (more than one full batch still waiting): a pause, so that writing an outage's
+   * backlog leaves the cores to the thread answering verifications (flat out, PostgreSQL inserting it and the
+   * writer's thread took them, and verify's p99 doubled while it drained). Only while the backlog shrinks even
+   * with the pause, so a writer that cannot keep up is never slowed down; never on the way out.
+   */
+  private async paceBacklog(before: number, written: number, tookMs: number) {
+    if (this.closing || this.backlogPause <= 0 || this.buffered < this.maxBatch) return;
+    const arrived = this.buffered - (before - written);
+    if (arrived * (1 + this.backlogPause) >= written) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(tookMs * this.backlogPause, BACKLOG_PAUSE_MAX_MS)));
   }
 
   private async writeSpilledFile(file: SpillFile): Promise<boolean> {
@@ -296,6 +322,7 @@ export class UsageRecorder {
 
   /** Stops the timer and writes everything still buffered; what cannot be written is reported and counted. */
   async close(): Promise<UsageRecorderStats> {
+    this.closing = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     try {

@@ -43,7 +43,10 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const pollMs = Number(process.env.KEYWARD_KEYS_POLL_MS) || undefined;
   const cache = new KeyCache(keyStoreFor(options.db, url), { pollMs, ...options.cache });
   await cache.start();
-  const recorder = new UsageRecorder(options.db, { url, ...options.usage });
+  // KEYWARD_USAGE_BACKLOG_PAUSE: pause after each batch of a backlog, in multiples of its write time (default 1; 0 = flat out).
+  const pause = process.env.KEYWARD_USAGE_BACKLOG_PAUSE;
+  const backlogPause = pause !== undefined && pause !== "" && Number(pause) >= 0 ? Number(pause) : undefined;
+  const recorder = new UsageRecorder(options.db, { url, backlogPause, ...options.usage });
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
   let answered = 0;
   const outcomes = Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
