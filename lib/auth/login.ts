@@ -1,5 +1,6 @@
 import { recordAudit, type AuditActor } from "../audit";
 import { recordRefusal } from "../audit-refusals";
+import { sameText } from "../crypto/same-text";
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
 import type { RequestMeta } from "../http/request-meta";
@@ -7,7 +8,14 @@ import { verifyPassword } from "./password";
 import { createSession, findSession } from "./sessions";
 import { orgReachable, SSO_GATE_SELECT } from "../sso/reach";
 import type { AuthenticationResponseInput } from "../validations/passkey";
-import { checkPasskeyFactor, PASSKEY_NOT_ACCEPTED, verifyPasskeyAssertion, type AssertionRefusal } from "./passkeys/authentication";
+import {
+  checkPasskeyFactor,
+  PASSKEY_NOT_ACCEPTED,
+  verifyPasskeyAssertion,
+  type AssertionRefusal,
+  type AssertionResult,
+} from "./passkeys/authentication";
+import { challengeOf } from "./passkeys/challenges";
 import type { RelyingParty } from "./passkeys/relying-party";
 import {
   assertNotThrottled,
@@ -160,8 +168,16 @@ export async function completePasskeySecondFactorSignIn(
  * Passwordless sign-in: a discoverable passkey with user verification is both factors. Throttled like a password
  * (per account — the passkey's member — and per address, refused before any check when locked), every failure
  * audited, and the session reaches the organizations a password session would (SSO rules in startSession).
+ * `browserChallenge` is the challenge the asking browser was given (its cookie): an assertion of any other
+ * challenge — one requested elsewhere and relayed here — is refused.
  */
-export async function signInWithPasskey(db: Db, response: AuthenticationResponseInput, rp: RelyingParty, meta: Meta) {
+export async function signInWithPasskey(
+  db: Db,
+  response: AuthenticationResponseInput,
+  rp: RelyingParty,
+  meta: Meta,
+  browserChallenge: string | undefined,
+) {
   const owner = await db.passkey.findUnique({
     where: { credentialId: response.id },
     select: { user: { select: { id: true, email: true, memberships: GATED_MEMBERSHIPS } } },
@@ -173,7 +189,11 @@ export async function signInWithPasskey(db: Db, response: AuthenticationResponse
   try {
     await withVerificationSlot(subjects, async () => {
       await assertNotThrottled(db, subjects);
-      const result = await verifyPasskeyAssertion(db, response, { purpose: "sign_in" }, rp, null);
+      const signed = challengeOf(response.response.clientDataJSON);
+      const result: AssertionResult =
+        signed !== null && browserChallenge !== undefined && sameText(signed, browserChallenge)
+          ? await verifyPasskeyAssertion(db, response, { purpose: "sign_in" }, rp, null)
+          : { ok: false, reason: "challenge" };
       if (result.ok) await recordLoginSuccess(db, subjects);
       else {
         reason = result.reason;

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
+import { sameText } from "../crypto/same-text";
 import * as oidc from "openid-client";
 import { z } from "zod";
 import { recordAudit, type AuditActor } from "../audit";
@@ -35,12 +36,6 @@ export class SsoRefusal extends Error {
 }
 
 const hashState = (state: string) => createHash("sha256").update(state).digest("hex");
-
-function sameText(a: string, b: string) {
-  const x = createHash("sha256").update(a).digest();
-  const y = createHash("sha256").update(b).digest();
-  return timingSafeEqual(x, y);
-}
 
 function identifierError(message: string): never {
   throw new DomainError("VALIDATION", message, { identifier: message });

@@ -154,7 +154,7 @@ describe("passwordless sign-in", () => {
     expect(options.allowCredentials ?? []).toEqual([]);
     expect(options.userVerification).toBe("required");
     const sessionsBefore = await db.session.count({ where: { userId: m.userId } });
-    const session = await signInWithPasskey(db, assertion(assert(credential, options, ceremony)), rp, m.meta);
+    const session = await signInWithPasskey(db, assertion(assert(credential, options, ceremony)), rp, m.meta, options.challenge);
     expect(session.userId).toBe(m.userId);
     expect(await db.session.count({ where: { userId: m.userId } })).toBe(sessionsBefore + 1);
     const stored = await db.passkey.findFirstOrThrow({ where: { userId: m.userId } });
@@ -177,14 +177,17 @@ describe("passwordless sign-in", () => {
     ["a counter that did not advance (a cloned authenticator)", "counter"],
     ["a credential nobody registered", "unknown"],
     ["a signature by another key", "wrong-key"],
+    ["a challenge issued to another browser (relayed)", "other-browser"],
   ])("refuses %s: no session, nothing changed, audited", async (_label, kind) => {
     const m = await member();
     const { credential } = await enrol(m);
     const options = await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp);
     let response: Record<string, unknown>;
+    // The challenge in the asking browser's cookie.
+    let browser = options.challenge;
     if (kind === "replay") {
       response = assert(credential, options, ceremony);
-      await signInWithPasskey(db, assertion(response), rp, m.meta);
+      await signInWithPasskey(db, assertion(response), rp, m.meta, browser);
     } else if (kind === "unissued") response = assert(credential, options, { ...ceremony, challenge: "dW5pc3N1ZWQtY2hhbGxlbmdlLXZhbHVl" });
     else if (kind === "other-purpose") {
       const stepUp = await passkeyAuthenticationOptions(db, { purpose: "step_up", sessionId: m.sessionId }, rp, m.userId);
@@ -193,23 +196,23 @@ describe("passwordless sign-in", () => {
     else if (kind === "rpid") response = assert(credential, options, { ...ceremony, rpId: "evil.example" });
     else if (kind === "no-uv") response = assert(credential, options, { ...ceremony, userVerified: false });
     else if (kind === "counter") {
-      await signInWithPasskey(
-        db,
-        assertion(assert(credential, await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp), ceremony)),
-        rp,
-        m.meta,
-      );
+      const first = await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp);
+      await signInWithPasskey(db, assertion(assert(credential, first, ceremony)), rp, m.meta, first.challenge);
       response = assert(credential, options, { ...ceremony, counter: 1 });
     } else if (kind === "unknown") {
       const stranger = createCredential({ challenge: "x", rp: { id: rp.rpID }, user: { id: "usr_x" } }, ceremony).credential;
       response = assert(stranger, options, ceremony);
+    } else if (kind === "other-browser") {
+      // A valid assertion of a challenge this browser was not given: the asking browser holds another one.
+      response = assert(credential, options, ceremony);
+      browser = (await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp)).challenge;
     } else {
       const other = createCredential({ challenge: "x", rp: { id: rp.rpID }, user: { id: "usr_x" } }, ceremony).credential;
       response = assert({ ...other, id: credential.id }, options, ceremony);
     }
     const before = await state(m.userId);
     const failuresBefore = await db.auditEvent.count({ where: { action: "user.sign_in_failed", outcome: "failed" } });
-    expect(await refusal(signInWithPasskey(db, assertion(response), rp, m.meta))).toBe("UNAUTHENTICATED");
+    expect(await refusal(signInWithPasskey(db, assertion(response), rp, m.meta, browser))).toBe("UNAUTHENTICATED");
     expect(await state(m.userId)).toEqual(before);
     expect(await db.auditEvent.count({ where: { action: "user.sign_in_failed", outcome: "failed" } })).toBeGreaterThan(failuresBefore);
   });
@@ -220,12 +223,16 @@ describe("passwordless sign-in", () => {
     for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) {
       const options = await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp);
       const bad = assert(credential, options, { ...ceremony, origin: "https://evil.example" });
-      expect(await refusal(signInWithPasskey(db, assertion(bad), rp, { ...m.meta, ip: `192.0.2.${i + 1}` }))).toBe("UNAUTHENTICATED");
+      expect(await refusal(signInWithPasskey(db, assertion(bad), rp, { ...m.meta, ip: `192.0.2.${i + 1}` }, options.challenge))).toBe(
+        "UNAUTHENTICATED",
+      );
     }
     const options = await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp);
     const good = assert(credential, options, ceremony);
     const before = await state(m.userId);
-    expect(await refusal(signInWithPasskey(db, assertion(good), rp, { ...m.meta, ip: "192.0.2.99" }))).toBe("RATE_LIMITED");
+    expect(await refusal(signInWithPasskey(db, assertion(good), rp, { ...m.meta, ip: "192.0.2.99" }, options.challenge))).toBe(
+      "RATE_LIMITED",
+    );
     expect(await state(m.userId)).toEqual(before);
     // The password shares the account's count.
     expect(await refusal(signIn(db, m.email, PASSWORD, m.meta))).toBe("RATE_LIMITED");
@@ -251,7 +258,13 @@ describe("passwordless sign-in", () => {
     const signInOptions = await passkeyAuthenticationOptions(db, { purpose: "sign_in" }, rp);
     expect(
       await refusal(
-        signInWithPasskey(db, assertion(assert(credential, signInOptions, ceremony)), rp, { ip: "198.18.0.1", userAgent: "vitest" }),
+        signInWithPasskey(
+          db,
+          assertion(assert(credential, signInOptions, ceremony)),
+          rp,
+          { ip: "198.18.0.1", userAgent: "vitest" },
+          signInOptions.challenge,
+        ),
       ),
     ).toBe("FORBIDDEN");
     expect(await db.session.count({ where: { userId: m.userId } })).toBe(sessionsBefore);
