@@ -3,6 +3,7 @@
 // the TypeScript side share it.
 import { format } from "node:util";
 import pino from "pino";
+import { isDatabaseUnavailable } from "../db/unavailable-rule.mjs";
 
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const wanted = (process.env.LOG_LEVEL || "info").toLowerCase();
@@ -34,14 +35,11 @@ export const log = pino(
 
 if (!LEVELS.includes(wanted)) log.warn(`LOG_LEVEL "${wanted}" is not one of ${LEVELS.join(", ")}; using info`);
 
-// Prisma's codes for "the database is unreachable or dropped the connection" (lib/db/unavailable.ts has the full
-// rule; this file must stay plain JavaScript). Next logs every page that failed so, with its stack: during an
-// outage that is one stack per request, saying the same thing each time.
-const UNREACHABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2037", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
-
+// Next logs every page that failed with its stack: during an outage that is one stack per request, saying the
+// same thing each time. Such errors (the rule of lib/db/unavailable-rule.mjs) are one short line instead.
 /** The error as one short line when it only says the database is unreachable; null otherwise. */
 function unreachable(err) {
-  if (!UNREACHABLE.has(err?.code)) return null;
+  if (!isDatabaseUnavailable(err)) return null;
   const lines = String(err.message ?? "")
     .split("\n")
     .map((l) => l.trim())
