@@ -31,37 +31,54 @@ export type ThreadUsageWriter = UsageBatchWriter & {
  * the request thread pushed an event's fields, and every wait on the database, happen on that thread.
  */
 export function threadUsageWriter(script: URL, workerData: Record<string, unknown>): ThreadUsageWriter {
-  // A batch is a few MB of short-lived values: a small young generation (V8 would let it grow to 48 MB) holds it.
-  const worker = new Worker(script, {
-    workerData: { ...workerData, lastUseEveryMs: LAST_USE_EVERY_MS },
-    resourceLimits: { maxYoungGenerationSizeMb: 6 },
-  });
-  worker.unref();
   const pending = new Map<number, Pending>();
   let nextId = 0;
-  let failure: Error | null = null;
-  worker.on("message", (message: { type: string; id?: number; bytes?: number; error?: { message: string; code?: string } }) => {
-    if (message.type !== "done" || message.id === undefined) return;
-    const waiting = pending.get(message.id);
-    pending.delete(message.id);
-    if (!waiting) return;
-    if (message.error) waiting.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-    else waiting.resolve(message.bytes ?? 0);
-  });
-  worker.on("error", (error: unknown) => {
-    // The thread is gone (it could not open the database, say): every write fails from now on, and never
-    // as "busy", which would be retried forever.
-    failure = new Error(`the usage writer thread stopped: ${errorMessage(error)}`);
-    for (const waiting of pending.values()) waiting.reject(failure);
+  let closed = false;
+  let worker: Worker | null = null;
+
+  /**
+   * A thread that stopped (it could not open the database yet, ran out of memory, hit a bug) fails what it held,
+   * and the next batch starts a new one: the recorder retries failed batches with back-off, so a thread that keeps
+   * stopping is restarted at most every couple of seconds, and one that stopped once does not lose the rest.
+   */
+  function stopped(thread: Worker, error: Error) {
+    if (worker !== thread) return;
+    worker = null;
+    for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
-  });
+  }
+
+  function start(): Worker {
+    // A batch is a few MB of short-lived values: a small young generation (V8 would let it grow to 48 MB) holds it.
+    const thread = new Worker(script, {
+      workerData: { ...workerData, lastUseEveryMs: LAST_USE_EVERY_MS },
+      resourceLimits: { maxYoungGenerationSizeMb: 6 },
+    });
+    thread.unref();
+    thread.on("message", (message: { type: string; id?: number; bytes?: number; error?: { message: string; code?: string } }) => {
+      if (message.type !== "done" || message.id === undefined) return;
+      const waiting = pending.get(message.id);
+      pending.delete(message.id);
+      if (!waiting) return;
+      if (message.error) waiting.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+      else waiting.resolve(message.bytes ?? 0);
+    });
+    // Never reported as "busy", which the recorder would retry without back-off.
+    thread.on("error", (error: unknown) => stopped(thread, new Error(`the usage writer thread stopped: ${errorMessage(error)}`)));
+    thread.on("exit", (code) => stopped(thread, new Error(`the usage writer thread exited (code ${code})`)));
+    return thread;
+  }
+
+  // Started at once, so a database it cannot open is reported with the first batch, not later.
+  worker = start();
 
   function send(message: Record<string, unknown>): Promise<number> {
-    if (failure) return Promise.reject(failure);
+    if (closed) return Promise.reject(new Error("the usage writer is closed"));
+    const thread = (worker ??= start());
     const id = nextId++;
     return new Promise<number>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
+      thread.postMessage({ ...message, id });
     });
   }
 
@@ -77,19 +94,24 @@ export function threadUsageWriter(script: URL, workerData: Record<string, unknow
       await send({ type: "discard", path });
     },
     async close() {
-      if (failure) return;
-      worker.ref();
+      closed = true;
+      const thread = worker;
+      if (!thread) return;
+      thread.ref();
       await new Promise<void>((resolve) => {
-        // Answers to earlier messages (spills made on the way out) may come first.
+        // Answers to earlier messages (spills made on the way out) may come first; a thread that stops instead
+        // has failed them already.
         const onMessage = (m: { type: string }) => {
           if (m.type !== "closed") return;
-          worker.off("message", onMessage);
+          thread.off("message", onMessage);
           resolve();
         };
-        worker.on("message", onMessage);
-        worker.postMessage({ type: "close" });
+        thread.on("message", onMessage);
+        thread.once("exit", () => resolve());
+        thread.postMessage({ type: "close" });
       });
-      await worker.terminate();
+      worker = null;
+      await thread.terminate();
     },
   };
 }

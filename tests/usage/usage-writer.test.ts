@@ -1,5 +1,8 @@
 // The usage writer the verify endpoint uses, on each backend: a thread of its own with its own connection
 // (better-sqlite3 on SQLite, pg on PostgreSQL), one transaction per batch.
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -111,6 +114,31 @@ describe("usage writer", () => {
         await locker.end();
       }
       expect(await db.usageEvent.count({ where: { keyId: key.id, outcome: "OK" } })).toBe(1);
+    },
+  );
+});
+
+describe("usage writer thread", () => {
+  it.runIf(testBackend === "sqlite")(
+    "a thread that stopped is started again: events recorded while it could not open the database are written once it can",
+    async () => {
+      const { orgId, actor } = await createOrg(db, { keyPrefix: "wr" });
+      const key = await newKey(db, actor);
+      const dir = mkdtempSync(path.join(tmpdir(), "keyward-writer-"));
+      // Not there yet (a volume mounted late, say): the SQLite thread fails to open it and stops.
+      const later = path.join(dir, "keyward.db");
+      const recorder = new UsageRecorder(db, { url: `file:${later}` });
+      try {
+        for (let i = 0; i < 10; i++) recorder.record(event(orgId, key.key.id, new Date()));
+        await expect(recorder.flush(2000)).rejects.toThrow(/usage writer thread/);
+        symlinkSync(path.resolve(url.replace(/^file:/, "")), later);
+        // The recorder's own retries (every ≤ 2 s) start a new thread, which can open it now.
+        await expect.poll(() => db.usageEvent.count({ where: { orgId } }), { timeout: 10_000 }).toBe(10);
+        expect(recorder.getStats()).toMatchObject({ written: 10, dropped: 0, buffered: 0 });
+      } finally {
+        await recorder.close().catch(() => {});
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 });
