@@ -31,6 +31,7 @@ const PAGES: Record<string, (f: Fixture) => string> = {
   "review/page.tsx": () => "/review",
   "settings/page.tsx": () => "/settings",
   "settings/organizations/new/page.tsx": () => "/settings/organizations/new",
+  "settings/webhooks/page.tsx": () => "/settings/webhooks",
   "account/page.tsx": () => "/account",
   "api-reference/page.tsx": () => "/api-reference",
 };
@@ -141,6 +142,8 @@ for (const width of WIDTHS) {
     await page.goto("/keys");
     await hydrated(page);
     if (width === 390) await checkDialog(page, () => page.getByRole("button", { name: "Menu" }).click(), "Menu");
+    // The header's bell: the member's notifications.
+    await checkDialog(page, () => page.getByTestId("notification-bell").click(), "Notifications");
 
     // Keys list: the row menu, rotate and revoke from it, bulk revoke.
     await page.goto(`/keys?q=${encodeURIComponent(NAME)}`);

@@ -6,6 +6,7 @@ import { LogOut } from "lucide-react";
 import { Toaster } from "sonner";
 import { MobileNav, NavLinks } from "./nav-links";
 import { RouteFocus } from "./route-focus";
+import { NotificationBell, type BellItem } from "@/components/notifications/notification-bell";
 import { OrgSwitcher, type SwitcherOrg } from "./org-switcher";
 
 export function AppShell({
@@ -14,6 +15,7 @@ export function AppShell({
   canCreateOrg,
   userEmail,
   roleLabel,
+  notifications,
   children,
 }: {
   orgs: SwitcherOrg[];
@@ -21,6 +23,7 @@ export function AppShell({
   canCreateOrg: boolean;
   userEmail: string;
   roleLabel: string;
+  notifications: { items: BellItem[]; unread: number };
   children: ReactNode;
 }) {
   return (
@@ -43,6 +46,7 @@ export function AppShell({
       </aside>
       <div className="flex min-w-0 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2.5 sm:px-8">
+          <NotificationBell items={notifications.items} unread={notifications.unread} />
           <div className="min-w-0 text-right text-sm">
             <Link
               href="/account"

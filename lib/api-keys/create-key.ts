@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
+import { eventActor, keySummary } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import { newId } from "../ids";
 import { generateSecret, InvalidExpiryError, newPublicId } from "../keys";
 import { normalizeCreateKeyInput, type CreateKeyValues } from "../validations/key";
@@ -110,6 +112,12 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
             meta: parseMeta(values.meta),
           },
         },
+      });
+      await recordEvent(tx, {
+        orgId: org.id,
+        type: "key.created",
+        payload: { key: keySummary(created), scopes: values.scopes, cidrs: values.cidrs, tags: values.tags, actor: eventActor(by.actor) },
+        at: now,
       });
       return created;
     });

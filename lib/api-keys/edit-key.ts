@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
+import { eventActor, keySummary } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import { newId } from "../ids";
 import { normalizeEditKeyInput, type EditKeyValues } from "../validations/key";
 import type { KeyActor } from "./actor";
@@ -112,6 +114,12 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
         userAgent: by.meta.userAgent,
         at: now,
         data: { before, after },
+      });
+      await recordEvent(tx, {
+        orgId: by.orgId,
+        type: "key.updated",
+        payload: { key: keySummary(updated), changed: Object.keys(after), before, after, actor: eventActor(by.actor) },
+        at: now,
       });
       return updated;
     });

@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
+import { eventActor, keySummary } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import { confirmNameMatches, type BulkRevokeValues, type RevokeKeyValues } from "../validations/key";
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
@@ -29,6 +31,13 @@ export async function revokeKeyById(
     });
     if (count === 0) return null;
     await bumpKeysVersion(tx, by.orgId);
+    const revoked = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, include: keyDetailInclude });
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: "key.revoked",
+      payload: { key: keySummary(revoked), reason: reason || null, source, actor: eventActor(by.actor) },
+      at: now,
+    });
     await recordAudit(tx, {
       orgId: by.orgId,
       actor: by.actor,
@@ -39,7 +48,7 @@ export async function revokeKeyById(
       at: now,
       data: { name: key.name, reason: reason || null, source },
     });
-    return tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, include: keyDetailInclude });
+    return revoked;
   });
   if (!row) return { outcome: "already_revoked" };
   announceKeyChange({ orgId: by.orgId, keyId: key.id });

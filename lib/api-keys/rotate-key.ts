@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
+import { eventActor, keySummary } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import { newId } from "../ids";
 import { generateSecret, isKeyEnvironment } from "../keys";
 import { graceMs, type RotateKeyValues } from "../validations/key";
@@ -74,6 +76,17 @@ export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, no
         before: { last4: previous?.last4 ?? null },
         after: { last4: generated.last4 },
       },
+    });
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: "key.rotated",
+      payload: {
+        key: keySummary(updated),
+        grace: input.grace,
+        previousSecretValidUntil: validUntil.toISOString(),
+        actor: eventActor(by.actor),
+      },
+      at: now,
     });
     return updated;
   });

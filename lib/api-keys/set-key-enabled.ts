@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
+import { eventActor, keySummary } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
@@ -42,7 +44,14 @@ export async function setKeyEnabled(
       at: now,
       data: { name: key.name, source },
     });
-    return tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, include: keyDetailInclude });
+    const changed = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, include: keyDetailInclude });
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: input.enabled ? "key.enabled" : "key.disabled",
+      payload: { key: keySummary(changed), source, actor: eventActor(by.actor) },
+      at: now,
+    });
+    return changed;
   });
   if (!row) throw new DomainError("CONFLICT", "This key changed meanwhile; reload and try again");
   announceKeyChange({ orgId: by.orgId, keyId: key.id });

@@ -22,6 +22,8 @@ export const EVENT_TYPES = [
   "member.removed",
   "policy.updated",
   "webhook.disabled",
+  // Sent from the console ("send test event") to one endpoint; not fanned out, notifies nobody.
+  "webhook.test",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

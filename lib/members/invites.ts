@@ -10,6 +10,8 @@ import { createSession } from "../auth/sessions";
 import { checkPasswordThrottled } from "../auth/throttle";
 import { WRONG_CREDENTIALS } from "../auth/login";
 import type { Db } from "../db/client";
+import { memberEventActor } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import type { RequestMeta } from "../http/request-meta";
 import { newId } from "../ids";
 import { newPasswordSchema } from "../validations/auth";
@@ -52,6 +54,16 @@ export async function createInvite(db: Db, by: MemberActor, input: { email: stri
       target: { type: "invite", id: invite.id },
       at: now,
       data: { email: input.email, role: input.role, expiresAt: invite.expiresAt.toISOString() },
+    });
+    // The invite link's token is the secret here: the event names the invite, never its link.
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: "member.invited",
+      payload: {
+        invite: { id: invite.id, email: input.email, role: input.role, expiresAt: invite.expiresAt.toISOString() },
+        actor: memberEventActor(by),
+      },
+      at: now,
     });
   });
   return { inviteId: invite.id, email: input.email, role: input.role, token, expiresAt: invite.expiresAt };
@@ -137,6 +149,12 @@ export async function acceptInvite(db: Db, token: string, password: string, meta
         userAgent: meta.userAgent,
         at: now,
         data: { inviteId: invite.id, role: member?.role ?? invite.role, newAccount: !existing },
+      });
+      await recordEvent(tx, {
+        orgId: invite.orgId,
+        type: "member.joined",
+        payload: { member: { userId, email: invite.email, role: member?.role ?? invite.role }, via: "invite", inviteId: invite.id },
+        at: now,
       });
     });
   } catch (error) {

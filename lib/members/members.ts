@@ -2,6 +2,8 @@ import { DomainError } from "../errors";
 import type { Role } from "../auth/permissions";
 import { endSessionsForOrg } from "../auth/sessions";
 import type { Db } from "../db/client";
+import { memberEventActor } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import { recordMemberAudit, type MemberActor } from "./actor";
 import { lockOrg } from "./org-lock";
 
@@ -41,6 +43,15 @@ export async function changeMemberRole(db: Db, by: MemberActor, memberId: string
       target: { type: "user", id: member.userId },
       data: { email: member.user.email, before: { role: member.role }, after: { role } },
     });
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: "member.role_changed",
+      payload: {
+        member: { userId: member.userId, email: member.user.email, role },
+        before: { role: member.role },
+        actor: memberEventActor(by),
+      },
+    });
     return { memberId, role };
   });
 }
@@ -57,6 +68,11 @@ export async function removeMember(db: Db, by: MemberActor, memberId: string) {
       action: "member.removed",
       target: { type: "user", id: member.userId },
       data: { email: member.user.email, role: member.role, endedSessions },
+    });
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: "member.removed",
+      payload: { member: { userId: member.userId, email: member.user.email, role: member.role }, actor: memberEventActor(by) },
     });
     return { memberId, endedSessions };
   });

@@ -2,6 +2,8 @@ import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
 import type { KeyPolicy } from "../api-keys/policy";
 import type { Db } from "../db/client";
+import { memberEventActor } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import type { MemberActor } from "../members/actor";
 import type { KeyPolicyInput } from "../validations/org-admin";
 
@@ -28,6 +30,10 @@ export async function updateKeyPolicy(db: Db, by: MemberActor, input: KeyPolicyI
   const before = await getKeyPolicy(db, by.orgId);
   const changed = (Object.keys(input) as (keyof KeyPolicyInput)[]).filter((k) => before[k] !== input[k]);
   if (changed.length === 0) return input;
+  const diff = {
+    before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+    after: Object.fromEntries(changed.map((k) => [k, input[k]])),
+  };
   await db.$transaction(async (tx) => {
     await tx.organization.update({
       where: { id: by.orgId },
@@ -45,11 +51,9 @@ export async function updateKeyPolicy(db: Db, by: MemberActor, input: KeyPolicyI
       target: { type: "org", id: by.orgId },
       ip: by.meta.ip,
       userAgent: by.meta.userAgent,
-      data: {
-        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-        after: Object.fromEntries(changed.map((k) => [k, input[k]])),
-      },
+      data: diff,
     });
+    await recordEvent(tx, { orgId: by.orgId, type: "policy.updated", payload: { policy: "keys", ...diff, actor: memberEventActor(by) } });
   });
   return input;
 }

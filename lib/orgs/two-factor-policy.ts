@@ -1,5 +1,7 @@
 import { DomainError } from "../errors";
 import type { Db } from "../db/client";
+import { memberEventActor } from "../events/payloads";
+import { recordEvent } from "../events/record";
 import { recordMemberAudit, type MemberActor } from "../members/actor";
 import type { TwoFactorPolicyInput } from "../validations/two-factor";
 
@@ -22,6 +24,11 @@ export async function updateTwoFactorPolicy(db: Db, by: MemberActor, input: TwoF
       action: "org.two_factor_policy_updated",
       target: { type: "org", id: by.orgId },
       data: { before, after: input },
+    });
+    await recordEvent(tx, {
+      orgId: by.orgId,
+      type: "policy.updated",
+      payload: { policy: "two_factor", before, after: input, actor: memberEventActor(by) },
     });
   });
   return input;

@@ -245,6 +245,24 @@ function sentenceFor(action: string, data: Data, label: string): string {
       const parts = Object.keys(after).map((k) => `${POLICY_LABELS[k] ?? k} ${plain(before[k])} → ${plain(after[k])}`);
       return `Key policy: ${parts.join("; ") || "unchanged"}`;
     }
+    case "webhook.endpoint_created": {
+      const types = list(data.eventTypes).filter((t): t is string => typeof t === "string");
+      return `Added webhook endpoint ${str(data.url) ?? ""} for ${types.length ? types.join(", ") : "every event"}`;
+    }
+    case "webhook.endpoint_enabled":
+      return `Enabled webhook endpoint ${str(data.url) ?? ""}`;
+    case "webhook.endpoint_disabled":
+      return `Disabled webhook endpoint ${str(data.url) ?? ""}`;
+    case "webhook.endpoint_deleted":
+      return `Deleted webhook endpoint ${str(data.url) ?? ""}`;
+    case "webhook.test_sent":
+      return `Sent a test event to ${str(data.url) ?? "a webhook endpoint"}`;
+    case "webhook.delivery_resent":
+      return `Resent ${str(data.eventType) ?? "an event"} (${str(data.eventId) ?? "?"}) to a webhook endpoint`;
+    case "org.webhook_settings_updated":
+      return after.allowPrivateTargets === true
+        ? "Allowed webhooks to private, loopback and link-local addresses"
+        : "Refused webhooks to private, loopback and link-local addresses";
     default: {
       const parts = Object.entries(data)
         .filter(([k, v]) => v !== null && v !== undefined && v !== "" && k !== "count" && k !== "repeated")

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { recordAudit, type AuditActor } from "../audit";
 import { recordRefusal } from "../audit-refusals";
 import { DomainError } from "../errors";
+import { recordEvent } from "../events/record";
 import { safeNextPath } from "../auth/next-path";
 import { isRole } from "../auth/permissions";
 import { createSession, hashSessionToken } from "../auth/sessions";
@@ -192,6 +193,7 @@ async function signInMember(db: Db, config: SsoConfigRow, email: string, meta: M
         userAgent: meta.userAgent,
         data: { role, newAccount, via: "sso" },
       });
+      await recordEvent(tx, { orgId, type: "member.joined", payload: { member: { userId: created.id, email, role }, via: "sso" } });
       return created;
     });
   }

@@ -13,6 +13,7 @@ import { createSession, hashSessionToken } from "@/lib/auth/sessions";
 import { rotateKey } from "@/lib/api-keys/rotate-key";
 import { setKeyEnabled } from "@/lib/api-keys/set-key-enabled";
 import { createInvite } from "@/lib/members/invites";
+import { createEndpoint, sendTestEvent, setEndpointEnabled } from "@/lib/webhooks/endpoints";
 import { issuePasswordReset } from "@/lib/members/password-reset";
 import { ensureAppBuilt, startKeyward, type KeywardServer } from "../support/keyward-server";
 import { setUpTestDb, testMeta } from "../support/db";
@@ -108,6 +109,10 @@ const make = {
   knownPasswords: async () =>
     db.user.updateMany({ where: { id: { in: [...Object.values(members), otherAdmin].map((m) => m.userId) } }, data: { passwordHash } }),
   invite: async () => createInvite(db, adminActor(A), { email: `${unique("inv")}@example.com`, role: "auditor" }),
+  // A public address literal: allowed without the private-targets setting, and never resolved. The server runs
+  // without its dispatcher here (nothing is sent, and no background write changes a snapshot).
+  endpoint: async () =>
+    (await createEndpoint(db, adminActor(A), { url: `https://93.184.215.14/${unique("hook")}`, description: "", eventTypes: [] })).endpoint,
 };
 
 type ActionEntry =
@@ -224,6 +229,67 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     allow: ALL,
     input: async () => ({ orgId: A.orgId }),
     otherOrg: NOT_FOUND,
+  },
+  "lib/actions/webhooks/create-webhook-endpoint.ts#createWebhookEndpointAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ url: `https://93.184.215.14/${unique("hook")}`, description: "matrix", eventTypes: ["key.revoked"] }),
+    otherOrg: "own-org",
+  },
+  // Disabling is containment (no step-up); enabling points the events at a URL again (step-up).
+  "lib/actions/webhooks/set-webhook-endpoint-enabled.ts#setWebhookEndpointEnabledAction": {
+    auth: "session",
+    stepUp: {
+      input: async () => {
+        const endpoint = await make.endpoint();
+        await setEndpointEnabled(db, adminActor(A), endpoint.id, false);
+        return { endpointId: endpoint.id, enabled: true };
+      },
+    },
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ endpointId: (await make.endpoint()).id, enabled: false }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/webhooks/delete-webhook-endpoint.ts#deleteWebhookEndpointAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ endpointId: (await make.endpoint()).id }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/webhooks/send-webhook-test.ts#sendWebhookTestAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ endpointId: (await make.endpoint()).id }),
+    otherOrg: NOT_FOUND,
+  },
+  "lib/actions/webhooks/resend-webhook-delivery.ts#resendWebhookDeliveryAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ deliveryId: (await sendTestEvent(db, adminActor(A), (await make.endpoint()).id)).deliveryId }),
+    otherOrg: NOT_FOUND,
+  },
+  // Allowing private targets lets webhooks reach the deployment's own network (step-up); refusing them is safe.
+  "lib/actions/webhooks/update-webhook-settings.ts#updateWebhookSettingsAction": {
+    auth: "session",
+    stepUp: { input: async () => ({ allowPrivateTargets: true }) },
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ allowPrivateTargets: false }),
+    otherOrg: "own-org",
+  },
+  // Every member reads their own notifications.
+  "lib/actions/notifications/mark-notifications-read.ts#markNotificationsReadAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: async () => ({ ids: [], all: true }),
+    otherOrg: "own-org",
   },
   "lib/actions/settings/update-key-policy.ts#updateKeyPolicyAction": {
     auth: "session",
@@ -622,6 +688,7 @@ export const PAGE_MATRIX: Record<string, { url: string; expect: Record<Who, Expe
   "app/(console)/audit/page.tsx": { url: "/audit", expect: consolePage(ALL) },
   "app/(console)/settings/page.tsx": { url: "/settings", expect: consolePage(ALL) },
   "app/(console)/settings/organizations/new/page.tsx": { url: "/settings/organizations/new", expect: consolePage(ADMIN) },
+  "app/(console)/settings/webhooks/page.tsx": { url: "/settings/webhooks", expect: consolePage(ADMIN) },
   "app/(console)/api-reference/page.tsx": { url: "/api-reference", expect: consolePage(ALL) },
   "app/(console)/account/page.tsx": { url: "/account", expect: consolePage(ALL) },
   "app/(auth)/reset-password/[token]/page.tsx": {
@@ -768,7 +835,7 @@ beforeAll(async () => {
   await updateSsoSettings(db, adminActor(ssoOrgRow), ssoSettingsSchema.parse(ssoSettingsInput("matrix-client")));
   await ensureAppBuilt();
   actions = builtActions();
-  server = await startKeyward({ databaseUrl: url, env: { KEYWARD_SSO_ALLOW_HTTP_ISSUER: "1" } });
+  server = await startKeyward({ databaseUrl: url, env: { KEYWARD_SSO_ALLOW_HTTP_ISSUER: "1", KEYWARD_DISPATCH: "0" } });
 });
 afterAll(async () => {
   await server?.stop();

@@ -20,6 +20,8 @@ import * as session from "@/lib/validations/session";
 import * as stepUp from "@/lib/validations/step-up";
 import * as sso from "@/lib/validations/sso";
 import * as twoFactor from "@/lib/validations/two-factor";
+import * as notification from "@/lib/validations/notification";
+import * as webhook from "@/lib/validations/webhook";
 import { generateSecret } from "@/lib/keys/secret";
 import { isValidText, SECRET_IN_TEXT } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
@@ -60,6 +62,15 @@ const PARTS = [
 
 /** Each input schema with a valid input. Fields are found by walking the schema, not listed by hand. */
 const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
+  webhookEndpointSchema: [
+    webhook.webhookEndpointSchema,
+    { url: "https://example.com/hooks", description: "d", eventTypes: ["key.created"] },
+  ],
+  webhookEndpointIdSchema: [webhook.webhookEndpointIdSchema, { endpointId: "whe_ABCDEFGHIJ0123456789" }],
+  setWebhookEndpointEnabledSchema: [webhook.setWebhookEndpointEnabledSchema, { endpointId: "whe_ABCDEFGHIJ0123456789", enabled: true }],
+  resendWebhookDeliverySchema: [webhook.resendWebhookDeliverySchema, { deliveryId: "whd_ABCDEFGHIJ0123456789" }],
+  webhookSettingsSchema: [webhook.webhookSettingsSchema, { allowPrivateTargets: false }],
+  markNotificationsReadSchema: [notification.markNotificationsReadSchema, { ids: ["ntf_ABCDEFGHIJ0123456789"], all: false }],
   setupSchema: [auth.setupSchema, { orgName: "Acme", keyPrefix: "kw", email: "ada@example.com", password: "x".repeat(12) }],
   loginSchema: [auth.loginSchema, { email: "ada@example.com", password: "pw" }],
   changePasswordSchema: [auth.changePasswordSchema, { currentPassword: "old", newPassword: "a fresh long passphrase" }],
@@ -195,7 +206,22 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso, twoFactor, passkey };
+    const modules = {
+      auth,
+      key,
+      member,
+      orgAdmin,
+      org,
+      review,
+      stepUp,
+      session,
+      passwordReset,
+      sso,
+      twoFactor,
+      passkey,
+      webhook,
+      notification,
+    };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)

@@ -72,6 +72,14 @@ export default async function SettingsPage() {
               </Link>
             </p>
           )}
+          {manageSettings && (
+            <p className="mt-3 border-t border-slate-100 pt-3 text-sm text-slate-600">
+              Send key and member events to your systems:{" "}
+              <Link href="/settings/webhooks" className="font-medium text-indigo-700 hover:underline">
+                Webhooks
+              </Link>
+            </p>
+          )}
         </Card>
 
         <Card className="p-5">

@@ -1,0 +1,364 @@
+import { providerOfDb, type Db, type Prisma } from "../db/client";
+import { Prisma as PrismaRuntime } from "../generated/sqlite/client";
+import { newId } from "../ids";
+import { openEndpointSecret } from "../webhooks/secret";
+import { sendWebhook } from "../webhooks/send";
+import type { Resolver } from "../webhooks/ssrf";
+import { notificationRecipients } from "./notify";
+import { recordEvent } from "./record";
+
+type Tx = Prisma.TransactionClient;
+
+// The background half of the outbox. Two steps, each safe with several instances on one PostgreSQL database:
+// 1. fan-out: events not yet dispatched become one WebhookDelivery per subscribed endpoint (unique per endpoint and
+//    event) and one Notification per recipient, and are marked dispatched — all in one transaction, with the
+//    events' rows locked FOR UPDATE SKIP LOCKED so two instances take different events and never wait on each other;
+// 2. delivery: due deliveries are claimed (locked the same way) by pushing nextAttemptAt past a lease, then sent
+//    outside any transaction. Success or failure is written after; an instance that dies mid-attempt leaves the
+//    delivery to be claimed again when the lease ends — at-least-once, with the same webhook-id.
+// SQLite has one writer and Keyward one process on it: there the same statements run without the row locks.
+
+export interface DispatcherOptions {
+  batchSize?: number;
+  /** How long a claimed delivery is this instance's: longer than an attempt can take. */
+  leaseMs?: number;
+  timeoutMs?: number;
+  /** Failed deliveries are retried for this long after the event; an endpoint failing this long is disabled. */
+  retryWindowMs?: number;
+  /** First retry delay; doubled per attempt, capped at maxDelayMs, with jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  concurrency?: number;
+  resolve?: Resolver;
+  now?: () => Date;
+}
+
+const HOUR_MS = 3_600_000;
+
+export function dispatcherOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DispatcherOptions {
+  const num = (name: string) => (env[name] ? Number(env[name]) : undefined);
+  return {
+    timeoutMs: num("KEYWARD_WEBHOOK_TIMEOUT_MS"),
+    retryWindowMs: num("KEYWARD_WEBHOOK_RETRY_WINDOW_MS"),
+    baseDelayMs: num("KEYWARD_WEBHOOK_RETRY_BASE_MS"),
+  };
+}
+
+function resolved(options: DispatcherOptions) {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return {
+    batchSize: options.batchSize ?? 50,
+    leaseMs: options.leaseMs ?? Math.max(60_000, timeoutMs * 3),
+    timeoutMs,
+    retryWindowMs: options.retryWindowMs ?? 24 * HOUR_MS,
+    baseDelayMs: options.baseDelayMs ?? 5_000,
+    maxDelayMs: options.maxDelayMs ?? 2 * HOUR_MS,
+    concurrency: options.concurrency ?? 8,
+    resolve: options.resolve,
+    now: options.now ?? (() => new Date()),
+  };
+}
+
+/** Exponential backoff with "equal jitter": half the delay fixed, half random, so retries of many endpoints spread out. */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(delay / 2 + random() * (delay / 2));
+}
+
+function parsePayload(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function endpointWants(eventTypes: string, type: string): boolean {
+  let types: unknown;
+  try {
+    types = JSON.parse(eventTypes);
+  } catch {
+    return false;
+  }
+  return Array.isArray(types) && (types.length === 0 || types.includes(type));
+}
+
+/** Row ids among `ids` this transaction now holds, skipping rows another instance holds (PostgreSQL only). */
+async function lockRows(tx: Tx, table: "OutboxEvent" | "WebhookDelivery", ids: string[], postgres: boolean): Promise<string[]> {
+  if (!postgres || ids.length === 0) return ids;
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM ${PrismaRuntime.raw(`"${table}"`)} WHERE "id" IN (${PrismaRuntime.join(
+    ids,
+  )}) FOR UPDATE SKIP LOCKED`;
+  return rows.map((r) => r.id);
+}
+
+/** Step 1. Returns how many events were dispatched. */
+export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<number> {
+  const o = resolved(options);
+  const postgres = providerOfDb(db) === "postgres";
+  return db.$transaction(async (tx) => {
+    const candidates = await tx.outboxEvent.findMany({
+      where: { dispatchedAt: null },
+      orderBy: { createdAt: "asc" },
+      take: o.batchSize,
+      select: { id: true },
+    });
+    const locked = await lockRows(
+      tx,
+      "OutboxEvent",
+      candidates.map((c) => c.id),
+      postgres,
+    );
+    // Read again under the lock: another instance may have dispatched one between the two statements.
+    const events = await tx.outboxEvent.findMany({ where: { id: { in: locked }, dispatchedAt: null }, orderBy: { createdAt: "asc" } });
+    if (events.length === 0) return 0;
+    const now = o.now();
+    const orgIds = [...new Set(events.map((e) => e.orgId))];
+    const endpoints = await tx.webhookEndpoint.findMany({
+      where: { orgId: { in: orgIds }, enabled: true },
+      select: { id: true, orgId: true, eventTypes: true },
+    });
+    const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = [];
+    const notifications: Prisma.NotificationCreateManyInput[] = [];
+    for (const event of events) {
+      const payload = parsePayload(event.payload);
+      // A test event goes to the one endpoint it was sent to (its delivery already exists), and notifies nobody.
+      if (event.type !== "webhook.test") {
+        for (const endpoint of endpoints) {
+          if (endpoint.orgId !== event.orgId || !endpointWants(endpoint.eventTypes, event.type)) continue;
+          deliveries.push({
+            id: newId("whd"),
+            endpointId: endpoint.id,
+            orgId: event.orgId,
+            eventId: event.id,
+            eventType: event.type,
+            nextAttemptAt: now,
+            createdAt: now,
+          });
+        }
+        for (const userId of await notificationRecipients(tx, { orgId: event.orgId, type: event.type, payload })) {
+          notifications.push({
+            id: newId("ntf"),
+            orgId: event.orgId,
+            userId,
+            eventId: event.id,
+            type: event.type,
+            payload: event.payload,
+            createdAt: event.createdAt,
+          });
+        }
+      }
+    }
+    if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
+    if (notifications.length > 0) await tx.notification.createMany({ data: notifications });
+    await tx.outboxEvent.updateMany({ where: { id: { in: events.map((e) => e.id) } }, data: { dispatchedAt: now } });
+    return events.length;
+  });
+}
+
+interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  attempts: number;
+  firstAttemptAt: Date | null;
+  endpoint: { id: string; orgId: string; url: string; secretEnc: string; enabled: boolean; failingSince: Date | null };
+  event: { type: string; payload: string; createdAt: Date } | null;
+  allowPrivate: boolean;
+}
+
+/** Takes up to batchSize due deliveries for this instance: their nextAttemptAt moves a lease ahead. */
+export async function claimDue(db: Db, options: DispatcherOptions = {}): Promise<ClaimedDelivery[]> {
+  const o = resolved(options);
+  const postgres = providerOfDb(db) === "postgres";
+  return db.$transaction(async (tx) => {
+    const now = o.now();
+    const due = { status: "pending", nextAttemptAt: { lte: now } };
+    const candidates = await tx.webhookDelivery.findMany({
+      where: due,
+      orderBy: { nextAttemptAt: "asc" },
+      take: o.batchSize,
+      select: { id: true },
+    });
+    const locked = await lockRows(
+      tx,
+      "WebhookDelivery",
+      candidates.map((c) => c.id),
+      postgres,
+    );
+    const rows = await tx.webhookDelivery.findMany({
+      where: { id: { in: locked }, ...due },
+      include: {
+        endpoint: {
+          select: {
+            id: true,
+            orgId: true,
+            url: true,
+            secretEnc: true,
+            enabled: true,
+            failingSince: true,
+            org: { select: { webhooksAllowPrivate: true } },
+          },
+        },
+      },
+    });
+    if (rows.length === 0) return [];
+    await tx.webhookDelivery.updateMany({
+      where: { id: { in: rows.map((r) => r.id) } },
+      data: { nextAttemptAt: new Date(now.getTime() + o.leaseMs) },
+    });
+    const events = await tx.outboxEvent.findMany({
+      where: { id: { in: rows.map((r) => r.eventId) } },
+      select: { id: true, type: true, payload: true, createdAt: true },
+    });
+    const byId = new Map(events.map((e) => [e.id, e]));
+    return rows.map((r) => {
+      const { org, ...endpoint } = r.endpoint;
+      return {
+        id: r.id,
+        eventId: r.eventId,
+        attempts: r.attempts,
+        firstAttemptAt: r.firstAttemptAt,
+        endpoint,
+        event: byId.get(r.eventId) ?? null,
+        allowPrivate: org.webhooksAllowPrivate,
+      };
+    });
+  });
+}
+
+async function disableEndpoint(db: Db, endpoint: ClaimedDelivery["endpoint"], reason: string, now: Date) {
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.webhookEndpoint.updateMany({
+      where: { id: endpoint.id, enabled: true },
+      data: { enabled: false, disabledReason: reason },
+    });
+    if (count === 0) return;
+    await tx.webhookDelivery.updateMany({
+      where: { endpointId: endpoint.id, status: "pending" },
+      data: { status: "failed", nextAttemptAt: null, lastError: "Endpoint disabled" },
+    });
+    const row = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id }, select: { url: true, description: true } });
+    await recordEvent(tx, {
+      orgId: endpoint.orgId,
+      type: "webhook.disabled",
+      payload: {
+        endpoint: { id: endpoint.id, url: row.url, description: row.description },
+        reason,
+        failingSince: endpoint.failingSince?.toISOString() ?? null,
+      },
+      at: now,
+    });
+  });
+}
+
+/** Sends one claimed delivery and writes its outcome. */
+export async function attempt(db: Db, claimed: ClaimedDelivery, options: DispatcherOptions = {}): Promise<void> {
+  const o = resolved(options);
+  if (!claimed.event || !claimed.endpoint.enabled) {
+    await db.webhookDelivery.update({
+      where: { id: claimed.id },
+      data: { status: "failed", nextAttemptAt: null, lastError: claimed.event ? "Endpoint disabled" : "Event no longer exists" },
+    });
+    return;
+  }
+  const startedAt = o.now();
+  const firstAttemptAt = claimed.firstAttemptAt ?? startedAt;
+  const result = await sendWebhook(
+    claimed.endpoint.url,
+    openEndpointSecret(claimed.endpoint.secretEnc),
+    { id: claimed.eventId, type: claimed.event.type, timestamp: claimed.event.createdAt, data: parsePayload(claimed.event.payload) },
+    { allowPrivate: claimed.allowPrivate, timeoutMs: o.timeoutMs, resolve: o.resolve },
+  );
+  const now = o.now();
+  const attempts = claimed.attempts + 1;
+  const common = {
+    attempts,
+    firstAttemptAt,
+    lastAttemptAt: startedAt,
+    lastStatusCode: result.statusCode,
+    lastDurationMs: result.durationMs,
+    lastError: result.error,
+  };
+  if (result.ok) {
+    await db.webhookDelivery.update({ where: { id: claimed.id }, data: { ...common, status: "succeeded", nextAttemptAt: null } });
+    if (claimed.endpoint.failingSince)
+      await db.webhookEndpoint.update({ where: { id: claimed.endpoint.id }, data: { failingSince: null } });
+    return;
+  }
+  // Retried until the window after the event ends; the last retry falls on its end.
+  const windowEnd = claimed.event.createdAt.getTime() + o.retryWindowMs;
+  const giveUp = now.getTime() >= windowEnd;
+  const next = new Date(Math.min(now.getTime() + retryDelayMs(attempts, o.baseDelayMs, o.maxDelayMs), windowEnd));
+  await db.webhookDelivery.update({
+    where: { id: claimed.id },
+    data: { ...common, status: giveUp ? "failed" : "pending", nextAttemptAt: giveUp ? null : next },
+  });
+  const failingSince = claimed.endpoint.failingSince ?? startedAt;
+  if (!claimed.endpoint.failingSince) {
+    await db.webhookEndpoint.updateMany({ where: { id: claimed.endpoint.id, failingSince: null }, data: { failingSince: startedAt } });
+  }
+  // Persistent failure: a delivery failed for its whole retry window, and nothing succeeded there meanwhile. A resend
+  // (attempted before, its first attempt cleared) is one more try, not a measure of the endpoint.
+  const resent = claimed.firstAttemptAt === null && claimed.attempts > 0;
+  if (giveUp && !resent && failingSince <= firstAttemptAt) {
+    const hours = o.retryWindowMs / HOUR_MS;
+    const reason = `No successful delivery for ${hours >= 1 ? `${Math.round(hours)} hours` : `${o.retryWindowMs} ms`}`;
+    await disableEndpoint(db, { ...claimed.endpoint, failingSince }, reason, now);
+  }
+}
+
+/** One round: fan out what is new, then send what is due. Returns how much it did (0: idle). */
+export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Promise<number> {
+  const o = resolved(options);
+  let done = 0;
+  for (let dispatched = await fanOut(db, options); dispatched > 0; dispatched = await fanOut(db, options)) done += dispatched;
+  const claimed = await claimDue(db, options);
+  for (let i = 0; i < claimed.length; i += o.concurrency) {
+    await Promise.all(claimed.slice(i, i + o.concurrency).map((c) => attempt(db, c, options)));
+  }
+  return done + claimed.length;
+}
+
+export interface Dispatcher {
+  /** Runs a round now (tests, and after a change the caller knows of). */
+  poke(): void;
+  stop(): Promise<void>;
+}
+
+/** Polls every intervalMs (at once again while there is work); a failed round is logged and retried next tick. */
+export function startDispatcher(
+  db: Db,
+  options: DispatcherOptions & { intervalMs?: number; onError?: (error: unknown) => void; onSuccess?: () => void } = {},
+): Dispatcher {
+  const intervalMs = options.intervalMs ?? 1000;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const round = () => {
+    if (running || stopped) return;
+    clearTimeout(timer);
+    running = dispatchOnce(db, options)
+      .then((did) => {
+        options.onSuccess?.();
+        return did;
+      })
+      .catch((error: unknown) => {
+        options.onError?.(error);
+        return 0;
+      })
+      .then((did) => {
+        running = null;
+        if (!stopped) timer = setTimeout(round, did > 0 ? 0 : intervalMs);
+      });
+  };
+  timer = setTimeout(round, 0);
+  return {
+    poke: round,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
