@@ -20,6 +20,7 @@ import * as session from "@/lib/validations/session";
 import * as stepUp from "@/lib/validations/step-up";
 import * as sso from "@/lib/validations/sso";
 import * as twoFactor from "@/lib/validations/two-factor";
+import * as honeytoken from "@/lib/validations/honeytoken";
 import { generateSecret } from "@/lib/keys/secret";
 import { isValidText, SECRET_IN_TEXT } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
@@ -129,6 +130,9 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   secondFactorCodeSchema: [twoFactor.secondFactorCodeSchema, { code: "123456" }],
   totpCodeSchema: [twoFactor.totpCodeSchema, { code: "123 456" }],
   twoFactorPolicySchema: [twoFactor.twoFactorPolicySchema, { requireTwoFactor: true }],
+  leakPolicySchema: [orgAdmin.leakPolicySchema, { leakPolicy: "alert" }],
+  plantHoneytokenSchema: [honeytoken.plantHoneytokenSchema, { name: "CI config" }],
+  removeHoneytokenSchema: [honeytoken.removeHoneytokenSchema, { honeytokenId: "hny_" + "a".repeat(20) }],
   emptySchema: [twoFactor.emptySchema, {}],
   rotateBodySchema: [apiSchemas.rotateBodySchema, { grace: "1h" }],
   revokeBodySchema: [apiSchemas.revokeBodySchema, { reason: "r" }],
@@ -195,7 +199,7 @@ const cases = Object.entries(SCHEMAS).flatMap(([name, [schema, base]]) =>
 
 describe("every text field", () => {
   it("of every exported input schema is covered here", () => {
-    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso, twoFactor, passkey };
+    const modules = { auth, key, member, orgAdmin, org, review, stepUp, session, passwordReset, sso, twoFactor, passkey, honeytoken };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)
         .filter(([name, value]) => name.endsWith("Schema") && value && typeof value === "object" && "_zod" in value)
