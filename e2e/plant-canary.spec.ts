@@ -29,11 +29,11 @@ test("plant a canary, present it to verify, see it marked triggered on the revie
   const unknown = generateSecret({ prefix: "kw", env: "live" }).secret;
   const asIntruder = { "user-agent": "curl/8.5.0" };
   const canaryAnswer = await request.post("/api/v1/keys/verify", {
-    data: { key: secret, resource: "billing/invoices" },
+    data: { key: secret, action: "read", resource: "billing/invoices" },
     headers: asIntruder,
   });
   const unknownAnswer = await request.post("/api/v1/keys/verify", {
-    data: { key: unknown, resource: "billing/invoices" },
+    data: { key: unknown, action: "read", resource: "billing/invoices" },
     headers: asIntruder,
   });
   expect(canaryAnswer.status()).toBe(unknownAnswer.status());

@@ -42,18 +42,16 @@ export default async function ReviewPage() {
           <LeakScanForm canRevoke={canRevoke} />
         </Card>
         <Card className="p-5">
-          <div className="flex flex-wrap items-start justify-between gap-3">
-            <div className="min-w-0 flex-1">
-              <h2 id="canaries-heading" tabIndex={-1} className="text-base font-semibold focus:outline-none">
-                Canaries <span className="font-normal text-slate-500">({canaries.length})</span>
-              </h2>
-              <p className="mt-1 text-sm text-slate-600">
-                Secrets that look like live keys and never work. Verification answers them as unknown keys — and tells you who tried. They
-                are not keys: they are not in the keys list and cannot be used.
-              </p>
-            </div>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h2 id="canaries-heading" tabIndex={-1} className="text-base font-semibold focus:outline-none">
+              Canaries <span className="font-normal text-slate-500">({canaries.length})</span>
+            </h2>
             {can(ctx.role, "keys:create") && <PlantCanaryButton />}
           </div>
+          <p className="mt-1 text-sm text-slate-600">
+            Secrets that look like live keys and never work. Verification answers them as unknown keys — and tells you who tried. They are
+            not keys: they are not in the keys list and cannot be used.
+          </p>
           <div className="mt-3">
             <CanaryList canaries={canaries} canRemove={canRevoke} />
           </div>
