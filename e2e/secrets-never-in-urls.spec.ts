@@ -37,7 +37,7 @@ const PAGES = (id: string): { path: string; dialogs?: string[] }[] => [
   { path: "/keys/new" },
   { path: "/usage" },
   { path: "/audit" },
-  { path: "/review", dialogs: ["Accept risk…"] },
+  { path: "/review", dialogs: ["Accept risk…", "Plant a canary"] },
   { path: "/settings" },
   { path: "/settings/organizations/new" },
   { path: "/account" },

@@ -1,6 +1,6 @@
 import { DomainError } from "../errors";
 import { recordAudit } from "../audit";
-import type { Db } from "../db/client";
+import type { Db, Prisma } from "../db/client";
 import type { ExpireGraceSecretValues } from "../validations/key";
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
@@ -11,7 +11,13 @@ import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
  * Ends a superseded secret's grace period at once: whoever rotated with grace and then learns the old
  * secret leaked cuts it off without touching the key or its new secret.
  */
-export async function expireGraceSecret(db: Db, by: KeyActor, input: ExpireGraceSecretValues, now = new Date()): Promise<KeyView> {
+export async function expireGraceSecret(
+  db: Db,
+  by: KeyActor,
+  input: ExpireGraceSecretValues,
+  now = new Date(),
+  alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>,
+): Promise<KeyView> {
   const key = await loadOrgKey(db, by.orgId, input.keyId);
   assertNotRevoked(key);
   const secret = key.secrets.find((s) => s.id === input.secretId);
@@ -42,6 +48,7 @@ export async function expireGraceSecret(db: Db, by: KeyActor, input: ExpireGrace
       at: now,
       data: { last4: secret.last4, graceWasUntil: secret.validUntil?.toISOString() ?? null },
     });
+    await alsoInTransaction?.(tx);
     return updated;
   });
   announceKeyChange({ orgId: by.orgId, keyId: key.id });

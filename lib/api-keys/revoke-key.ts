@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
-import type { Db } from "../db/client";
+import type { Db, Prisma } from "../db/client";
 import { eventActor, keySummary } from "../events/payloads";
 import { recordEvent } from "../events/record";
 import { confirmNameMatches, type BulkRevokeValues, type RevokeKeyValues } from "../validations/key";
@@ -19,6 +19,8 @@ export async function revokeKeyById(
   reason: string | undefined,
   now = new Date(),
   source: "console" | "api" | "leak" = "console",
+  /** More writes that must commit with the revocation, or not at all (a leak report's audit and events). */
+  alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<{ outcome: RevokeOutcome; key?: KeyView }> {
   const key = await db.apiKey.findFirst({ where: { id: keyId, orgId: by.orgId }, select: { id: true, name: true, revokedAt: true } });
   if (!key) return { outcome: "not_found" };
@@ -48,6 +50,7 @@ export async function revokeKeyById(
       at: now,
       data: { name: key.name, reason: reason || null, source },
     });
+    await alsoInTransaction?.(tx);
     return revoked;
   });
   if (!row) return { outcome: "already_revoked" };

@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
-import type { Db } from "../db/client";
+import type { Db, Prisma } from "../db/client";
 import { eventActor, keySummary } from "../events/payloads";
 import { recordEvent } from "../events/record";
 import { newId } from "../ids";
@@ -17,7 +17,13 @@ import { orgWithSigningSecret, secretHashFor } from "./signing";
  * A new secret for the same key (same id, scopes, IPs, expiry). The old secret stops at once, or keeps
  * working until the grace period ends; a secret still in an earlier grace period ends now.
  */
-export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, now = new Date()): Promise<{ key: KeyView; secret: string }> {
+export async function rotateKey(
+  db: Db,
+  by: KeyActor,
+  input: RotateKeyValues,
+  now = new Date(),
+  alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>,
+): Promise<{ key: KeyView; secret: string }> {
   const key = await loadOrgKey(db, by.orgId, input.keyId);
   assertNotRevoked(key);
   if (key.expiresAt && key.expiresAt <= now) throw new DomainError("CONFLICT", "This key has expired; create a new key instead");
@@ -88,6 +94,7 @@ export async function rotateKey(db: Db, by: KeyActor, input: RotateKeyValues, no
       },
       at: now,
     });
+    await alsoInTransaction?.(tx);
     return updated;
   });
   announceKeyChange({ orgId: by.orgId, keyId: key.id });

@@ -56,6 +56,20 @@ function cidrChange(before: unknown, after: unknown): string {
   return `${verb} allowed IPs ${cidrList(old)} → ${cidrList(next)}`;
 }
 
+const LEAK_POLICY_SENTENCES: Record<string, string> = {
+  revoke: "revoke the key",
+  rotate: "rotate the key",
+  alert: "only alert",
+};
+
+const LEAK_ACTION_SENTENCES: Record<string, string> = {
+  revoked: "the key was revoked",
+  rotated: "the key was rotated",
+  grace_ended: "that old secret's grace period was ended",
+  none: "left working (alert only)",
+  already_dead: "it no longer worked",
+};
+
 const POLICY_LABELS: Record<string, string> = {
   requireExpiry: "require an expiry",
   maxLifetimeDays: "longest lifetime (days)",
@@ -172,6 +186,22 @@ function sentenceFor(action: string, data: Data, label: string): string {
     }
     case "user.recovery_codes_regenerated":
       return "Replaced their recovery codes; the old ones no longer work";
+    case "org.leak_policy_updated":
+      return `Leak reports now ${LEAK_POLICY_SENTENCES[str(after.leakPolicy) ?? ""] ?? "do something else"} (was: ${LEAK_POLICY_SENTENCES[str(before.leakPolicy) ?? ""] ?? "unknown"})`;
+    case "leak.reported": {
+      const found = `${str(data.secret) ?? "A secret"} of ${str(data.keyName) ?? "a key"} found at ${str(data.url) ?? "an unknown place"}`;
+      return `${found}; ${LEAK_ACTION_SENTENCES[str(data.action) ?? ""] ?? "reported"}`;
+    }
+    case "leak.report_refused":
+      return `Refused a leak report that was not signed by GitHub (${str(data.reason) === "unsigned" ? "no signature" : "bad signature"})`;
+    case "honeytoken.planted":
+      return `Planted canary “${str(data.name) ?? "unnamed"}” (${str(data.secret) ?? "secret hidden"})`;
+    case "honeytoken.removed":
+      return `Removed canary “${str(data.name) ?? "unnamed"}”`;
+    case "honeytoken.triggered": {
+      const what = str(data.resource) ? ` for ${str(data.action) ?? "any action"} on ${str(data.resource)}` : "";
+      return `Canary “${str(data.name) ?? "unnamed"}” was presented to verify${what}: someone holds it`;
+    }
     case "org.two_factor_policy_updated":
       return after.requireTwoFactor === true
         ? "Required two-factor authentication for every member"

@@ -49,6 +49,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "member.joined": "Member joined",
   "member.role_changed": "Member role changed",
   "member.removed": "Member removed",
+  "org.leak_policy_updated": "Leak policy changed",
+  "leak.reported": "Leak reported",
+  "leak.report_refused": "Leak report refused",
+  "honeytoken.planted": "Canary planted",
+  "honeytoken.removed": "Canary removed",
+  "honeytoken.triggered": "Canary triggered",
 };
 
 export function auditActionLabel(action: string): string {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { keyPrefixSchema } from "../keys/key-prefix";
 import { orgNameSchema } from "./auth";
 import { text } from "./text";
+import { LEAK_POLICIES } from "../leaks/policy";
 
 export const createOrganizationSchema = z.object({ name: orgNameSchema, keyPrefix: keyPrefixSchema });
 export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;
@@ -25,3 +26,8 @@ export const keyPolicySchema = z.object({
   forbidFullAccess: z.boolean(),
 });
 export type KeyPolicyInput = z.infer<typeof keyPolicySchema>;
+
+export const leakPolicySchema = z.object({
+  leakPolicy: z.enum(LEAK_POLICIES, { error: "Choose what a reported leak does" }),
+});
+export type LeakPolicyInput = z.infer<typeof leakPolicySchema>;

@@ -72,6 +72,15 @@ export interface VerifyHandlerDeps {
   onAnswered?: (result: VerifyResult) => void;
   /** Called with each verification that waits on the database, settled once it was answered (or failed). */
   onPending?: (answered: Promise<void>) => void;
+  /** Called after a NOT_FOUND has been sent (the canary watch looks there, never before the answer). */
+  onNotFound?: (seen: {
+    key: string;
+    ip: string;
+    userAgent: string | null;
+    action: string | null;
+    resource: string | null;
+    at: Date;
+  }) => void;
 }
 
 /**
@@ -100,6 +109,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     record(result, body, ip, userAgent, at);
     send(res, 200, result.body);
     deps.onAnswered?.(result);
+    if (result.outcome === "NOT_FOUND")
+      deps.onNotFound?.({ key: body.key, ip, userAgent, action: body.action ?? null, resource: body.resource ?? null, at });
   }
 
   function pending(answered: Promise<void>) {
@@ -144,7 +155,11 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     const caller = await deps.verifier.verify({ key: secret, action: "admin", resource: "keys/verify", ip: socketIp }, now);
     record(caller, { key: "", action: "admin", resource: "keys/verify" }, socketIp, userAgent, now);
     if (caller.outcome !== "OK") {
-      return sendError(res, 403, "FORBIDDEN", '"ip" needs a caller key that is valid here and holds admin on keys/verify');
+      sendError(res, 403, "FORBIDDEN", '"ip" needs a caller key that is valid here and holds admin on keys/verify');
+      // A canary presented as the caller's key is a presentation too.
+      if (caller.outcome === "NOT_FOUND")
+        deps.onNotFound?.({ key: secret, ip: socketIp, userAgent, action: "admin", resource: "keys/verify", at: now });
+      return;
     }
     let ip = body.ip!;
     let result = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);

@@ -8,6 +8,7 @@ import { createVerifyHandler, isVerifyRequest } from "./handler";
 import { KeyCache, type KeyCacheOptions } from "./key-cache";
 import { keyStoreFor } from "./key-store";
 import { databaseUrl } from "../db-url";
+import { HoneytokenWatch } from "./honeytokens";
 import { Verifier } from "./verifier";
 
 export interface VerifyServiceOptions {
@@ -43,6 +44,8 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const pollMs = Number(process.env.KEYWARD_KEYS_POLL_MS) || undefined;
   const cache = new KeyCache(keyStoreFor(options.db, url), { pollMs, ...options.cache });
   await cache.start();
+  const canaries = new HoneytokenWatch(options.db, cache);
+  await canaries.start();
   // KEYWARD_USAGE_BACKLOG_PAUSE: pause after each batch of a backlog, in multiples of its write time (default 1; 0 = flat out).
   const pause = process.env.KEYWARD_USAGE_BACKLOG_PAUSE;
   const backlogPause = pause !== undefined && pause !== "" && Number(pause) >= 0 ? Number(pause) : undefined;
@@ -64,6 +67,12 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
     },
+    onNotFound: (seen) => {
+      const recorded = canaries.check(seen);
+      if (!recorded) return;
+      inFlight.add(recorded);
+      void recorded.finally(() => inFlight.delete(recorded));
+    },
   });
   const stats = () => ({ ...recorder.getStats(), answered });
   return {
@@ -76,6 +85,7 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
     async close() {
       await Promise.allSettled([...inFlight]);
       cache.stop();
+      canaries.stop();
       stopPruning();
       await recorder.close();
       return stats();

@@ -29,6 +29,7 @@ import { passkeyAuthenticationOptions } from "@/lib/auth/passkeys/authentication
 import { passkeyRegistrationOptions, registerPasskey } from "@/lib/auth/passkeys/registration";
 import { relyingParty } from "@/lib/auth/passkeys/relying-party";
 import { newId } from "@/lib/ids";
+import { plantHoneytoken } from "@/lib/honeytokens/honeytokens";
 import { registrationResponseSchema } from "@/lib/validations/passkey";
 import { assert as assertPasskey, createCredential, type SoftCredential } from "../support/passkey-authenticator";
 import { builtActions, callAction, expectUnchanged, filesIn, get, plain, root, snapshot, type BuiltAction } from "./http";
@@ -290,6 +291,30 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     allow: ALL,
     input: async () => ({ ids: [], all: true }),
     otherOrg: "own-org",
+  },
+  "lib/actions/settings/update-leak-policy.ts#updateLeakPolicyAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "settings:manage",
+    allow: ADMIN,
+    input: async () => ({ leakPolicy: (["alert", "rotate", "revoke"] as const)[counter++ % 3] }),
+    otherOrg: "own-org",
+  },
+  // A canary is planted by whoever may create keys, and removed (with a fresh proof) by whoever may revoke them.
+  "lib/actions/honeytokens/plant-honeytoken.ts#plantHoneytokenAction": {
+    auth: "session",
+    permission: "keys:create",
+    allow: WRITERS,
+    input: async () => ({ name: unique("canary") }),
+    otherOrg: "own-org",
+  },
+  "lib/actions/honeytokens/remove-honeytoken.ts#removeHoneytokenAction": {
+    auth: "session",
+    stepUp: true,
+    permission: "keys:revoke",
+    allow: WRITERS,
+    input: async () => ({ honeytokenId: (await plantHoneytoken(db, adminActor(A), { name: unique("canary") })).honeytoken.id }),
+    otherOrg: NOT_FOUND,
   },
   "lib/actions/settings/update-key-policy.ts#updateKeyPolicyAction": {
     auth: "session",
@@ -744,6 +769,13 @@ export const ROUTE_MATRIX: Record<
   },
   "app/api/v1/keys/revoke-leaked/route.ts": {
     url: "/api/v1/keys/revoke-leaked",
+    methods: ["POST"],
+    client: "plain",
+    expect: same({ status: 401 }),
+  },
+  // GitHub's secret scanning reports: only a body signed by one of GitHub's published keys is read.
+  "app/api/v1/secret-scanning/github/route.ts": {
+    url: "/api/v1/secret-scanning/github",
     methods: ["POST"],
     client: "plain",
     expect: same({ status: 401 }),

@@ -22,6 +22,7 @@ import * as sso from "@/lib/validations/sso";
 import * as twoFactor from "@/lib/validations/two-factor";
 import * as notification from "@/lib/validations/notification";
 import * as webhook from "@/lib/validations/webhook";
+import * as honeytoken from "@/lib/validations/honeytoken";
 import { generateSecret } from "@/lib/keys/secret";
 import { isValidText, SECRET_IN_TEXT } from "@/lib/validations/text";
 import { setUpTestDb, testMeta } from "../support/db";
@@ -140,6 +141,9 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   secondFactorCodeSchema: [twoFactor.secondFactorCodeSchema, { code: "123456" }],
   totpCodeSchema: [twoFactor.totpCodeSchema, { code: "123 456" }],
   twoFactorPolicySchema: [twoFactor.twoFactorPolicySchema, { requireTwoFactor: true }],
+  leakPolicySchema: [orgAdmin.leakPolicySchema, { leakPolicy: "alert" }],
+  plantHoneytokenSchema: [honeytoken.plantHoneytokenSchema, { name: "CI config" }],
+  removeHoneytokenSchema: [honeytoken.removeHoneytokenSchema, { honeytokenId: "hny_" + "a".repeat(20) }],
   emptySchema: [twoFactor.emptySchema, {}],
   rotateBodySchema: [apiSchemas.rotateBodySchema, { grace: "1h" }],
   revokeBodySchema: [apiSchemas.revokeBodySchema, { reason: "r" }],
@@ -221,6 +225,7 @@ describe("every text field", () => {
       passkey,
       webhook,
       notification,
+      honeytoken,
     };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)

@@ -13,6 +13,8 @@ import { KeyEnabledButton } from "../keys/_components/key-enabled-button";
 import { RevokeKeyButton } from "../keys/_components/revoke-key-dialog";
 import { AcceptRiskButton } from "./accept-risk-dialog";
 import { LeakScanForm } from "../keys/_components/leak-scan-form";
+import { listHoneytokens } from "@/lib/honeytokens/honeytokens";
+import { CanaryList, PlantCanaryButton } from "./canaries";
 
 export const metadata: Metadata = { title: "Security review" };
 
@@ -24,6 +26,7 @@ export default async function ReviewPage() {
   const longDisabled = await getLongDisabledKeys(db, ctx.org.id);
   const canRevoke = can(ctx.role, "keys:revoke");
   const canAccept = can(ctx.role, "keys:edit");
+  const canaries = await listHoneytokens(db, ctx.org.id);
   return (
     <>
       <PageHeader
@@ -37,6 +40,21 @@ export default async function ReviewPage() {
             Paste any text: every Keyward secret in it is recognised by its format and checksum and matched to its key.
           </p>
           <LeakScanForm canRevoke={canRevoke} />
+        </Card>
+        <Card className="p-5">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h2 id="canaries-heading" tabIndex={-1} className="text-base font-semibold focus:outline-none">
+              Canaries <span className="font-normal text-slate-500">({canaries.length})</span>
+            </h2>
+            {can(ctx.role, "keys:create") && <PlantCanaryButton />}
+          </div>
+          <p className="mt-1 text-sm text-slate-600">
+            Secrets that look like live keys and never work. Verification answers them as unknown keys — and tells you who tried. They are
+            not keys: they are not in the keys list and cannot be used.
+          </p>
+          <div className="mt-3">
+            <CanaryList canaries={canaries} canRemove={canRevoke} />
+          </div>
         </Card>
         <section aria-labelledby="risky-heading">
           <h2 id="risky-heading" tabIndex={-1} className="mb-3 text-base font-semibold focus:outline-none">

@@ -14,12 +14,14 @@ import { getSsoSettings } from "@/lib/sso/settings";
 import { currentRequestMeta } from "@/lib/auth/current";
 import { headers } from "next/headers";
 import { getTwoFactorPolicy } from "@/lib/orgs/two-factor-policy";
+import { getLeakPolicy } from "@/lib/orgs/leak-policy";
 import { factorsOf } from "@/lib/auth/two-factor/status";
 import { Badge } from "@/components/ui/badge";
 import { TwoFactorPolicyForm } from "./two-factor-policy-form";
 import { InviteForm } from "./invite-form";
 import { InviteRevokeButton } from "./invite-revoke-button";
 import { KeyPolicyForm, KeyPolicySummary } from "./key-policy-form";
+import { LeakPolicyForm, LeakPolicySummary } from "./leak-policy-form";
 import { MemberControls } from "./member-controls";
 import { OrgNameForm } from "./org-name-form";
 import { SsoForm, SsoSummary } from "./sso-form";
@@ -32,12 +34,13 @@ export default async function SettingsPage() {
   const ctx = await requirePageContext("members:read");
   const manageMembers = can(ctx.role, "members:manage");
   const manageSettings = can(ctx.role, "settings:manage");
-  const [members, invites, policy, sso, twoFactorPolicy] = await Promise.all([
+  const [members, invites, policy, sso, twoFactorPolicy, leakPolicy] = await Promise.all([
     listMembers(db, ctx.org.id),
     manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
     getKeyPolicy(db, ctx.org.id),
     getSsoSettings(db, ctx.org.id),
     getTwoFactorPolicy(db, ctx.org.id),
+    getLeakPolicy(db, ctx.org.id),
   ]);
   const redirectUri = new URL(SSO_CALLBACK_PATH, publicOrigin((await headers()).get("host"), await currentRequestMeta())).href;
   const factors = await factorsOf(
@@ -89,6 +92,15 @@ export default async function SettingsPage() {
             Review page lists those that don’t meet the policy.
           </p>
           {manageSettings ? <KeyPolicyForm policy={policy} /> : <KeyPolicySummary policy={policy} />}
+        </Card>
+
+        <Card className="p-5">
+          <h2 className="text-base font-semibold">Leaked secrets</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            What happens when a secret scanner (GitHub secret scanning) reports one of this organization&rsquo;s secrets found in public.
+            Every report is in the audit log with where it was found.
+          </p>
+          {manageSettings ? <LeakPolicyForm policy={leakPolicy} /> : <LeakPolicySummary policy={leakPolicy} />}
         </Card>
 
         <Card className="p-5">

@@ -1,0 +1,32 @@
+-- AlterTable
+ALTER TABLE "Organization" ADD COLUMN     "leakPolicy" TEXT NOT NULL DEFAULT 'revoke';
+
+-- CreateTable
+CREATE TABLE "Honeytoken" (
+    "id" TEXT NOT NULL,
+    "orgId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "secretHash" TEXT NOT NULL,
+    "displayPrefix" TEXT NOT NULL,
+    "last4" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdById" TEXT,
+    "createdByLabel" TEXT NOT NULL DEFAULT '',
+    "triggerCount" INTEGER NOT NULL DEFAULT 0,
+    "lastTriggeredAt" TIMESTAMP(3),
+    "lastTriggeredIp" TEXT,
+    "lastTriggeredUserAgent" TEXT,
+    "lastTriggeredResource" TEXT,
+
+    CONSTRAINT "Honeytoken_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Honeytoken_secretHash_key" ON "Honeytoken"("secretHash");
+
+-- CreateIndex
+CREATE INDEX "Honeytoken_orgId_createdAt_idx" ON "Honeytoken"("orgId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "Honeytoken" ADD CONSTRAINT "Honeytoken_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
