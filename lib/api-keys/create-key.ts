@@ -4,11 +4,12 @@ import type { Db } from "../db/client";
 import { newId } from "../ids";
 import { generateSecret, InvalidExpiryError, newPublicId } from "../keys";
 import { normalizeCreateKeyInput, type CreateKeyValues } from "../validations/key";
+import { limitColumns } from "../ratelimits/key-limits";
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { policyViolations } from "./policy";
 import { searchableName } from "./search-name";
-import { keyDetailInclude, parseMeta, toKeyView, type KeyView } from "./serialize";
+import { keyDetailInclude, limitsView, parseMeta, toKeyView, type KeyView } from "./serialize";
 import { orgWithSigningSecret, secretHashFor } from "./signing";
 
 export const KEY_NAME_TAKEN = "Key name taken";
@@ -52,6 +53,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
     throw new DomainError("VALIDATION", Object.values(violations)[0], violations);
   }
   await assertNameFree(db, org.id, values.name);
+  const limits = await limitColumns(db, org.id, values.limits, now);
 
   const generated = generateSecret({ prefix: org.keyPrefix, env: values.environment });
   const keyId = newPublicId("key");
@@ -74,6 +76,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
           owner: values.owner,
           searchOwner: searchableName(values.owner ?? ""),
           meta: values.meta,
+          ...limits,
           tags: { create: values.tags.map((tag) => ({ orgId: org.id, tag })) },
           scopes: { create: values.scopes.map((s, position) => ({ id: newId("scp"), position, ...s })) },
           cidrs: { create: values.cidrs.map((cidr) => ({ id: newId("cid"), cidr, family: cidr.includes(":") ? 6 : 4 })) },
@@ -108,6 +111,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
             owner: values.owner,
             tags: values.tags,
             meta: parseMeta(values.meta),
+            ...limitsView({ ...limits, tier: created.tier }),
           },
         },
       });
