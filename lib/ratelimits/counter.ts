@@ -83,8 +83,9 @@ export class LimitCounter {
     const id = `${keyId}|${period.bucket}`;
     let b = this.buckets.get(id);
     if (!b) {
-      // A period that began a moment ago holds nothing yet that a sync would not bring within its bound.
-      const justBegun = now - period.start <= this.syncMs;
+      // Shared, a period that began a moment ago holds nothing a sync would not bring within the bound. Alone,
+      // only what this instance has counted without a break is known: anything else (a restart) is read.
+      const justBegun = this.shared && now - period.start <= this.syncMs;
       b = {
         keyId,
         bucket: period.bucket,
