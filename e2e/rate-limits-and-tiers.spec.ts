@@ -61,6 +61,7 @@ test("create form: a bad limit is a field error; a limit and a tier are set, and
 test("key page: the current window, the quota left and the RATE_LIMITED denials", async ({ page }) => {
   await page.goto("/keys");
   await page.getByRole("link", { name }).click();
+  await page.waitForURL(/\/keys\/key_/);
   const limits = page.getByTestId("key-limits");
   // The counts reach the database within a sync (100 ms), the usage events within a batch (250 ms).
   await expect(async () => {
