@@ -224,7 +224,13 @@ export async function benchOutage(): Promise<void> {
   try {
     const masterKey = randomBytes(32);
     migrateDatabase(cluster.url);
-    const seeded = await seedVerifyBenchPostgres(cluster.url, masterKey, KEY_COUNT, OPEN_KEYS, 0);
+    const seeded = await seedVerifyBenchPostgres(cluster.url, masterKey, {
+      total: KEY_COUNT,
+      open: OPEN_KEYS,
+      walled: 0,
+      limited: 0,
+      exhausted: 0,
+    });
     expectSize("outage: valid keys to verify", seeded.open.length, OPEN_KEYS);
 
     const port = await freePort();

@@ -5,6 +5,8 @@
 //   b   verify, valid keys spread over 10,000 of the 100,000 keys
 //   c   verify, a fresh random (well-formed, checksum-valid) unknown key on every request
 //   d   verify, valid keys that only allow 10.0.0.0/8, from 127.0.0.1
+//   e   verify, 100 valid keys under generous rate limits (1 s and 1 day) and a quota: every request spends
+//   f   verify, 100 keys whose limit (1 a day) the warm-up used up: every request answers RATE_LIMITED
 // Then SIGTERM: every usage event of an answered verification must be in the database.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -30,6 +32,9 @@ const option = (name: string, fallback: number) => {
 const KEY_COUNT = option("keys", 100_000);
 const OPEN_KEYS = Math.min(10_000, Math.floor(KEY_COUNT / 10));
 const WALLED_KEYS = Math.min(1_000, Math.floor(KEY_COUNT / 100));
+// Limited keys are the busy ones of a deployment: a hundred of each, every one in use on every sync.
+const LIMITED_KEYS = Math.min(100, Math.floor(KEY_COUNT / 100));
+const EXHAUSTED_KEYS = LIMITED_KEYS;
 const CONNECTIONS = 50;
 const DURATION_S = option("duration", 10);
 const VERIFY_PATH = "/api/v1/keys/verify";
@@ -165,14 +170,17 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
   try {
     migrateDatabase(databaseUrl);
     const seedStart = Date.now();
+    const counts = { total: KEY_COUNT, open: OPEN_KEYS, walled: WALLED_KEYS, limited: LIMITED_KEYS, exhausted: EXHAUSTED_KEYS };
     const seeded =
       backend === "postgres"
-        ? await seedVerifyBenchPostgres(databaseUrl, masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS)
-        : await seedVerifyBench(path.join(dir, "bench.db"), masterKey, KEY_COUNT, OPEN_KEYS, WALLED_KEYS);
+        ? await seedVerifyBenchPostgres(databaseUrl, masterKey, counts)
+        : await seedVerifyBench(path.join(dir, "bench.db"), masterKey, counts);
     const db = createDb(databaseUrl);
     expectSize(`verify (${backend}): keys seeded`, await db.apiKey.count(), KEY_COUNT);
     expectSize(`verify (${backend}): valid keys to verify`, seeded.open.length, OPEN_KEYS);
     expectSize(`verify (${backend}): keys walled to 10.0.0.0/8`, seeded.walled.length, WALLED_KEYS);
+    expectSize(`verify (${backend}): keys under generous limits`, seeded.limited.length, LIMITED_KEYS);
+    expectSize(`verify (${backend}): keys with an exhausted limit`, seeded.exhausted.length, EXHAUSTED_KEYS);
     console.log(
       `verify bench (${backend}): seeded ${KEY_COUNT.toLocaleString("en")} keys in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
     );
@@ -194,6 +202,8 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     const body = (key: string) => JSON.stringify({ key, action: "read", resource: "projects/web/deploys" });
     const validBodies = seeded.open.map(body);
     const walledBodies = seeded.walled.map(body);
+    const limitedBodies = seeded.limited.map(body);
+    const exhaustedBodies = seeded.exhausted.map(body);
     const unknown = () => body(generateSecret({ prefix: BENCH_PREFIX, env: "live" }).secret);
 
     const runs: Run[] = [];
@@ -224,11 +234,16 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     const warm = [
       await load("warm-up b", `${base}${VERIFY_PATH}`, cycle(validBodies), { amount: validBodies.length }),
       await load("warm-up d", `${base}${VERIFY_PATH}`, cycle(walledBodies), { amount: walledBodies.length }),
+      await load("warm-up e", `${base}${VERIFY_PATH}`, cycle(limitedBodies), { amount: limitedBodies.length }),
+      // Each key's one request of the day: from here on every request for it is RATE_LIMITED.
+      await load("warm-up f", `${base}${VERIFY_PATH}`, cycle(exhaustedBodies), { amount: exhaustedBodies.length }),
     ];
     const verifyRunsFrom = runs.length;
     await measured(load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies)));
     await measured(load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown));
     await measured(load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies)));
+    await measured(load("e verify, under rate limits + quota", `${base}${VERIFY_PATH}`, cycle(limitedBodies)));
+    await measured(load("f verify, limit exhausted", `${base}${VERIFY_PATH}`, cycle(exhaustedBodies)));
     single.push(await load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies), SINGLE));
     single.push(await load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown, SINGLE));
     single.push(await load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies), SINGLE));
@@ -298,11 +313,12 @@ export async function benchVerify(): Promise<void> {
       singleTable.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other]);
   console.log(`\nThe same from one connection (${SINGLE.duration} s each): latency without queueing`);
   console.log(singleTable.toString());
-  const bOf = (r: BackendResult) => r.runs[r.runs.length - 3];
+  const run = (runs: Run[], prefix: string) => runs.find((x) => x.label.startsWith(prefix))!;
+  const bOf = (r: BackendResult) => run(r.runs, "b ");
   for (const r of results) {
     const check = (what: string, ok: boolean) => target(`verify ${r.backend}: ${what}`, ok);
     const [a0, a1] = r.runs;
-    const [b, c, d] = r.runs.slice(-3);
+    const [b, c, d, e, f] = ["b ", "c ", "d ", "e ", "f "].map((prefix) => run(r.runs, prefix));
     const ratioA0 = b.rps / a0.rps;
     const ratioA1 = b.rps / a1.rps;
     const { written, answered, acknowledged, rollups } = r.events;
@@ -314,9 +330,13 @@ export async function benchVerify(): Promise<void> {
       `  p99 of b, c, d flat out = ${b.p99} / ${c.p99} / ${d.p99} ms (target ≤ 5: ${check("p99 flat out <= 5 ms", Math.max(b.p99, c.p99, d.p99) <= 5)}; ` +
         `the ceiling a0's own p99 flat out is ${a0.p99} ms)`,
     );
-    const [pb, pc, pd] = r.single.slice(-3);
+    const [pb, pc, pd] = ["b ", "c ", "d "].map((prefix) => run(r.single, prefix));
     console.log(
       `  p99 of b, c, d from one connection = ${pb.p99} / ${pc.p99} / ${pd.p99} ms (target ≤ 5: ${check("p99 from one connection <= 5 ms", Math.max(pb.p99, pc.p99, pd.p99) <= 5)})`,
+    );
+    console.log(
+      `  e/b = ${(e.rps / b.rps).toFixed(2)} (target ≥ 0.9: ${check("e >= 0.9 x b", e.rps >= 0.9 * b.rps)}); ` +
+        `f/b = ${(f.rps / b.rps).toFixed(2)} (target ≥ 0.9: ${check("f >= 0.9 x b", f.rps >= 0.9 * b.rps)}); p99 of e, f flat out = ${e.p99} / ${f.p99} ms (b: ${b.p99} ms)`,
     );
     console.log(
       `  usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered, ${acknowledged.toLocaleString("en")} acknowledged, ` +

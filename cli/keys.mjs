@@ -3,6 +3,7 @@ import { CliError, EXIT } from "./errors.mjs";
 import { cidrsText, count, day, expiresText, note, out, printJson, printTable, relative, scopeText, scopesText } from "./format.mjs";
 import { expiryInput, formatOf, metaInput, scopesInput } from "./options.mjs";
 import { ask, readAllStdin } from "./prompt.mjs";
+import { limitLines, limitsBody } from "./limits.mjs";
 
 const keyPath = (id) => `/api/v1/keys/${encodeURIComponent(id)}`;
 
@@ -63,6 +64,7 @@ export async function createKey(config, name, opts) {
     cidrs: opts.cidr ?? [],
     environment: opts.environment,
     ...ownerTagsMeta(opts),
+    ...limitsBody(opts),
   };
   const created = await callApi(config, "POST", "/api/v1/keys", { body });
   if (formatOf(opts) === "json") {
@@ -78,6 +80,7 @@ export async function createKey(config, name, opts) {
   out(`  Expires:     ${expiresText(key)}`);
   out(`  Allowed IPs: ${cidrsText(key.cidrs)}`);
   ownerLines(key);
+  limitLines(key);
   printWarnings(created.warnings);
 }
 
@@ -179,10 +182,10 @@ export async function updateKey(config, id, opts) {
   if (opts.scopes !== undefined) body.scopes = scopesInput(opts.scopes);
   if (opts.clearCidrs) body.cidrs = [];
   else if (opts.cidr !== undefined) body.cidrs = opts.cidr;
-  Object.assign(body, ownerTagsMeta(opts));
+  Object.assign(body, ownerTagsMeta(opts), limitsBody(opts));
   if (Object.keys(body).length === 0) {
     throw new CliError(
-      "Nothing to change: pass --name, --description, --expires, --scopes, --cidr, --clear-cidrs, --owner, --tag, --clear-tags or --meta",
+      "Nothing to change: pass --name, --description, --expires, --scopes, --cidr, --clear-cidrs, --owner, --tag, --clear-tags, --meta, --rate-limit, --tier, --quota or --refill",
       EXIT.VALIDATION,
     );
   }
@@ -195,6 +198,7 @@ export async function updateKey(config, id, opts) {
   out(`  Expires:     ${expiresText(key)}`);
   out(`  Allowed IPs: ${cidrsText(key.cidrs)}`);
   ownerLines(key);
+  limitLines(key);
 }
 
 // ---------------------------------------------------------------------------- disable / enable

@@ -5,6 +5,7 @@ import { CliError, EXIT, flagFor } from "./errors.mjs";
 import * as keys from "./keys.mjs";
 import { EXPIRY_HELP, collect, formatOptions } from "./options.mjs";
 import { closePrompt } from "./prompt.mjs";
+import { QUOTA_HELP, RATE_LIMIT_HELP, REFILL_HELP } from "./limits.mjs";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -92,6 +93,10 @@ export function buildProgram() {
     .option("--owner <owner>", OWNER_HELP)
     .option("--tag <tag>", TAG_HELP, collect)
     .option("--meta <json>", META_HELP)
+    .option("--rate-limit <spec>", RATE_LIMIT_HELP, collect)
+    .option("--tier <name>", "put the key on this tier (its limits and quota apply where the key sets none)")
+    .option("--quota <credits>", QUOTA_HELP)
+    .option("--refill <spec>", REFILL_HELP)
     .addOption(new Option("--environment <env>", "secret environment").choices(["live", "test"]).default("live"))
     .option("--json", "print { secret, key, warnings } as JSON")
     .addHelpText(
@@ -100,6 +105,8 @@ export function buildProgram() {
         'keyward keys create "Dashboard Reader"',
         'keyward keys create "GitHub Actions" -s read:projects/**,write:deploys/* --expires 90d --cidr 10.0.0.0/8',
         'keyward keys create "Acme billing" --owner cus_4242 --tag billing --tag prod --meta @meta.json',
+        'keyward keys create "Partner API" --rate-limit api=1000/10s --rate-limit day=100000/1d --quota 50000 --refill monthly:50000',
+        'keyward keys create "Free user" --tier free',
         "# capture the secret in a script",
         "SECRET=$(keyward keys create ci-key -s write:deploys/* --json | jq -r .secret)",
       ])}`,
@@ -130,6 +137,11 @@ export function buildProgram() {
     .option("--tag <tag>", "replace the tags (repeatable)", collect)
     .option("--clear-tags", "remove every tag")
     .option("--meta <json>", `replace the meta: ${META_HELP}`)
+    .option("--rate-limit <spec>", `replace the rate limits: ${RATE_LIMIT_HELP}`, collect)
+    .option("--clear-rate-limits", "remove the key's own rate limits")
+    .option("--tier <name>", 'put the key on this tier ("" removes it)')
+    .option("--quota <credits>", QUOTA_HELP)
+    .option("--refill <spec>", REFILL_HELP)
     .option("--json", "print the updated key as JSON")
     .addHelpText(
       "after",
@@ -137,6 +149,7 @@ export function buildProgram() {
         'keyward keys update key_abc123… --name "Production Key (old)"',
         "keyward keys update key_abc123… -s read:projects/** --expires 1y",
         "keyward keys update key_abc123… --cidr 10.0.0.0/8 --cidr 2001:db8::/32",
+        "keyward keys update key_abc123… --tier pro --quota 1000 --refill daily:1000",
       ])}`,
     )
     .action(run(keys.updateKey));

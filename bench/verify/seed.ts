@@ -20,16 +20,29 @@ export interface SeededKeys {
   open: string[];
   /** Secrets of keys allowed only from 10.0.0.0/8 (case d). */
   walled: string[];
+  /** Secrets of keys under a generous rate limit and quota (case e). */
+  limited: string[];
+  /** Secrets of keys allowed 1 request a day: exhausted after their first (case f). */
+  exhausted: string[];
 }
 
+export interface SeedCounts {
+  total: number;
+  open: number;
+  walled: number;
+  limited: number;
+  exhausted: number;
+}
+
+const GENEROUS_LIMITS = JSON.stringify([
+  { name: "burst", limit: 1_000_000_000, duration: 1000 },
+  { name: "daily", limit: 1_000_000_000, duration: 86_400_000 },
+]);
+const ONE_A_DAY = JSON.stringify([{ name: "daily", limit: 1, duration: 86_400_000 }]);
+
 /** The organization, then its keys chunk by chunk; `write` stores each batch of rows, table by table. */
-async function seed(
-  masterKey: Buffer,
-  total: number,
-  openCount: number,
-  walledCount: number,
-  write: (tables: Partial<Tables>) => Promise<void>,
-): Promise<SeededKeys> {
+async function seed(masterKey: Buffer, counts: SeedCounts, write: (tables: Partial<Tables>) => Promise<void>): Promise<SeededKeys> {
+  const { total, open: openCount, walled: walledCount } = counts;
   const signingSecret = randomBytes(32);
   const orgId = newId("org");
   const now = new Date();
@@ -48,6 +61,10 @@ async function seed(
   });
   const open: string[] = [];
   const walled: string[] = [];
+  const limited: string[] = [];
+  const exhausted: string[] = [];
+  const limitedFrom = openCount + walledCount;
+  const exhaustedFrom = limitedFrom + counts.limited;
   const expiresAt = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
   for (let start = 0; start < total; start += CHUNK) {
     const tables: Tables = { Organization: [], ApiKey: [], KeySecret: [], KeyScope: [], KeyCidr: [] };
@@ -57,6 +74,10 @@ async function seed(
       const isWalled = i >= openCount && i < openCount + walledCount;
       if (i < openCount) open.push(generated.secret);
       if (isWalled) walled.push(generated.secret);
+      const isLimited = i >= limitedFrom && i < exhaustedFrom;
+      const isExhausted = i >= exhaustedFrom && i < exhaustedFrom + counts.exhausted;
+      if (isLimited) limited.push(generated.secret);
+      if (isExhausted) exhausted.push(generated.secret);
       tables.ApiKey.push({
         id,
         orgId,
@@ -66,6 +87,10 @@ async function seed(
         createdAt: now,
         updatedAt: now,
         expiresAt: i % 3 ? expiresAt : null,
+        // Every row has every column: a batch's columns are taken from its first row.
+        rateLimits: isLimited ? GENEROUS_LIMITS : isExhausted ? ONE_A_DAY : "[]",
+        quota: isLimited ? 1_000_000_000 : null,
+        quotaSetAt: isLimited ? now : null,
       });
       tables.KeySecret.push({
         id: newId("sec"),
@@ -86,22 +111,16 @@ async function seed(
     }
     await write(tables);
   }
-  return { orgId, open, walled };
+  return { orgId, open, walled, limited, exhausted };
 }
 
 // Prisma's SQLite adapter stores DateTime as ISO-8601 text with a "+00:00" offset.
 const sqliteValue = (v: Row[string]) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v);
 
-export async function seedVerifyBench(
-  file: string,
-  masterKey: Buffer,
-  total: number,
-  openCount: number,
-  walledCount: number,
-): Promise<SeededKeys> {
+export async function seedVerifyBench(file: string, masterKey: Buffer, counts: SeedCounts): Promise<SeededKeys> {
   const conn = new Database(file, { fileMustExist: true });
   try {
-    return await seed(masterKey, total, openCount, walledCount, async (tables) => {
+    return await seed(masterKey, counts, async (tables) => {
       conn.transaction(() => {
         for (const [table, rows] of Object.entries(tables)) {
           if (rows.length === 0) continue;
@@ -118,17 +137,11 @@ export async function seedVerifyBench(
   }
 }
 
-export async function seedVerifyBenchPostgres(
-  url: string,
-  masterKey: Buffer,
-  total: number,
-  openCount: number,
-  walledCount: number,
-): Promise<SeededKeys> {
+export async function seedVerifyBenchPostgres(url: string, masterKey: Buffer, counts: SeedCounts): Promise<SeededKeys> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await seed(masterKey, total, openCount, walledCount, async (tables) => {
+    return await seed(masterKey, counts, async (tables) => {
       await client.query("BEGIN");
       for (const [table, rows] of Object.entries(tables)) {
         const columns = rows.length > 0 ? Object.keys(rows[0]) : [];

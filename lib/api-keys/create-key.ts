@@ -6,11 +6,12 @@ import { recordEvent } from "../events/record";
 import { newId } from "../ids";
 import { generateSecret, InvalidExpiryError, newPublicId } from "../keys";
 import { normalizeCreateKeyInput, type CreateKeyValues } from "../validations/key";
+import { limitColumns } from "../ratelimits/key-limits";
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { policyViolations } from "./policy";
 import { searchableName } from "./search-name";
-import { keyDetailInclude, parseMeta, toKeyView, type KeyView } from "./serialize";
+import { keyDetailInclude, limitsView, parseMeta, toKeyView, type KeyView } from "./serialize";
 import { orgWithSigningSecret, secretHashFor } from "./signing";
 
 export const KEY_NAME_TAKEN = "Key name taken";
@@ -54,6 +55,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
     throw new DomainError("VALIDATION", Object.values(violations)[0], violations);
   }
   await assertNameFree(db, org.id, values.name);
+  const limits = await limitColumns(db, org.id, values.limits, now);
 
   const generated = generateSecret({ prefix: org.keyPrefix, env: values.environment });
   const keyId = newPublicId("key");
@@ -76,6 +78,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
           owner: values.owner,
           searchOwner: searchableName(values.owner ?? ""),
           meta: values.meta,
+          ...limits,
           tags: { create: values.tags.map((tag) => ({ orgId: org.id, tag })) },
           scopes: { create: values.scopes.map((s, position) => ({ id: newId("scp"), position, ...s })) },
           cidrs: { create: values.cidrs.map((cidr) => ({ id: newId("cid"), cidr, family: cidr.includes(":") ? 6 : 4 })) },
@@ -110,6 +113,7 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
             owner: values.owner,
             tags: values.tags,
             meta: parseMeta(values.meta),
+            ...limitsView({ ...limits, tier: created.tier }),
           },
         },
       });

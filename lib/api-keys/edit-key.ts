@@ -11,7 +11,8 @@ import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
 import { policyViolations } from "./policy";
 import { searchableName } from "./search-name";
-import { keyDetailInclude, parseMeta, toKeyView, type KeyView } from "./serialize";
+import { keyDetailInclude, limitsView, parseMeta, toKeyView, type KeyView } from "./serialize";
+import { limitColumns } from "../ratelimits/key-limits";
 
 type Changes = Record<string, unknown>;
 
@@ -29,6 +30,14 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
     expiryFieldError(error);
   }
   const { changes, warnings } = normalized;
+  const limits = changes.limits ? await limitColumns(db, by.orgId, changes.limits, now, key) : {};
+  const tierName = limits.tierId === undefined ? undefined : limits.tierId === null ? null : changes.limits!.tier!;
+  const currentLimits = limitsView(key);
+  const nextLimits = limitsView({
+    ...key,
+    ...limits,
+    tier: tierName === undefined ? key.tier : tierName === null ? null : { name: tierName },
+  });
   const current = {
     name: key.name,
     description: key.description,
@@ -38,10 +47,21 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
     owner: key.owner,
     tags: key.tags.map((t) => t.tag).sort(),
     meta: parseMeta(key.meta),
+    rateLimits: currentLimits.rateLimits,
+    tier: currentLimits.tier,
+    quota: currentLimits.quota,
+    refill: currentLimits.refill,
+    quotaSetAt: currentLimits.quotaSetAt,
   };
+  const { limits: _limits, ...plainChanges } = changes;
   const next = {
     ...current,
-    ...changes,
+    ...plainChanges,
+    rateLimits: nextLimits.rateLimits,
+    tier: nextLimits.tier,
+    quota: nextLimits.quota,
+    refill: nextLimits.refill,
+    quotaSetAt: nextLimits.quotaSetAt,
     ...(changes.expiresAt !== undefined ? { expiresAt: changes.expiresAt?.toISOString() ?? null } : {}),
     ...(changes.meta !== undefined ? { meta: parseMeta(changes.meta) } : {}),
   };
@@ -100,6 +120,7 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
           owner: changes.owner,
           searchOwner: changes.owner === undefined ? undefined : searchableName(changes.owner ?? ""),
           meta: changes.meta,
+          ...limits,
           updatedById: by.actor.id,
         },
         include: keyDetailInclude,

@@ -1,3 +1,4 @@
+import { parseRateLimits, REFILL_INTERVALS, type RateLimit, type RefillInterval } from "../ratelimits/policy";
 import { displaySecret, expiresSoon, keyStatus, type KeyStatus, type Scope, type ScopeAction } from "../keys";
 
 type KeyRow = {
@@ -21,6 +22,12 @@ type KeyRow = {
   disabledByLabel: string | null;
   owner: string | null;
   meta: string;
+  rateLimits?: string;
+  quota?: number | null;
+  quotaRefill?: string | null;
+  quotaRefillAmount?: number | null;
+  quotaSetAt?: Date | null;
+  tier?: { name: string } | null;
   tags?: { tag: string }[];
   scopes?: { action: string; resourceFilter: string; position: number }[];
   cidrs?: { cidr: string }[];
@@ -42,6 +49,13 @@ export interface KeyView {
   owner: string | null;
   tags: string[];
   meta: Record<string, unknown>;
+  /** The key's own named limits (a tier's apply where it has none of the same name). */
+  rateLimits: RateLimit[];
+  tier: string | null;
+  /** Credits per period; null is unlimited (or the tier's). */
+  quota: number | null;
+  refill: { interval: RefillInterval; amount: number } | null;
+  quotaSetAt: string | null;
   expiresSoon: boolean;
   scopes: Scope[];
   cidrs: string[];
@@ -70,6 +84,19 @@ export function parseMeta(text: string): Record<string, unknown> {
   }
 }
 
+/** A key's (or a tier's) limits as the API, the audit log and the pages show them. */
+export function limitsView(row: Pick<KeyRow, "rateLimits" | "quota" | "quotaRefill" | "quotaRefillAmount" | "quotaSetAt" | "tier">) {
+  const interval = REFILL_INTERVALS.find((i) => i === row.quotaRefill);
+  const quota = row.quota ?? null;
+  return {
+    rateLimits: parseRateLimits(row.rateLimits ?? "[]"),
+    tier: row.tier?.name ?? null,
+    quota,
+    refill: interval && quota !== null ? { interval, amount: row.quotaRefillAmount ?? quota } : null,
+    quotaSetAt: iso(row.quotaSetAt ?? null),
+  };
+}
+
 export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
   const status = keyStatus(row, now);
   return {
@@ -85,6 +112,7 @@ export function toKeyView(row: KeyRow, now: Date = new Date()): KeyView {
     owner: row.owner,
     tags: (row.tags ?? []).map((t) => t.tag).sort(),
     meta: parseMeta(row.meta),
+    ...limitsView(row),
     expiresSoon: status === "active" && expiresSoon(row.expiresAt, now),
     scopes: [...(row.scopes ?? [])]
       .sort((a, b) => a.position - b.position)
@@ -118,6 +146,7 @@ export const keyInclude = {
   scopes: { orderBy: { position: "asc" as const } },
   cidrs: true,
   tags: { select: { tag: true } },
+  tier: { select: { name: true } },
 } as const;
 
 export const keyDetailInclude = { ...keyInclude, secrets: true } as const;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { RequestAction } from "../keys/universal";
 import { keyCursorQuerySchema } from "../queries/keys-cursor";
 import { createKeySchema, editKeySchema } from "../validations/key";
+import { tierSchema } from "../validations/ratelimits";
 import { usageQuerySchema } from "./key-usage";
 import {
   createdKeyResponseSchema,
@@ -12,6 +13,8 @@ import {
   revokeBodySchema,
   revokeLeakedBodySchema,
   revokeLeakedResponseSchema,
+  tierListResponseSchema,
+  tierResponseSchema,
   rotateBodySchema,
   rotatedKeyResponseSchema,
   updatedKeyResponseSchema,
@@ -173,6 +176,34 @@ export const ENDPOINTS = {
     status: 200,
     acceptsText: true,
     cli: "keyward keys revoke-leaked < leaked.log",
+  },
+  listTiers: {
+    method: "GET",
+    path: "/api/v1/tiers",
+    operationId: "listTiers",
+    summary: "List rate-limit tiers",
+    description:
+      "The organization's tiers: each a named set of rate limits and an optional quota with refill, assignable to keys (`tier` on a key).",
+    action: "read",
+    source: "query",
+    input: z.object({}),
+    response: tierListResponseSchema,
+    status: 200,
+    cli: "(API only)",
+  },
+  saveTier: {
+    method: "POST",
+    path: "/api/v1/tiers",
+    operationId: "saveTier",
+    summary: "Create or replace a tier",
+    description:
+      "Creates the tier of this name or replaces its limits and quota; every key on it follows on its next verification. A changed quota or refill starts the tier's quota afresh.",
+    action: "admin",
+    source: "body",
+    input: tierSchema,
+    response: tierResponseSchema,
+    status: 200,
+    cli: "(API only)",
   },
 } as const satisfies Record<string, Endpoint>;
 

@@ -51,6 +51,22 @@ export const keyViewSchema = z
     meta: z
       .record(z.string(), z.unknown())
       .meta({ description: "A JSON object of at most 4 KB, returned on every successful verification" }),
+    rateLimits: z
+      .array(
+        z.object({ name: z.string(), limit: z.number().int(), duration: z.number().int().meta({ description: "Window length in ms" }) }),
+      )
+      .meta({ description: "The key's own named limits; its tier's apply where it has none of the same name" }),
+    tier: z.string().nullable().meta({ description: "The tier the key is on (its limits and quota apply where the key sets none)" }),
+    quota: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "Credits per period (the first one from quotaSetAt); null: unlimited, or the tier's" }),
+    refill: z
+      .object({ interval: z.enum(["daily", "monthly"]), amount: z.number().int() })
+      .nullable()
+      .meta({ description: "Refills to `amount` every day / month counted from quotaSetAt" }),
+    quotaSetAt: isoDate.nullable(),
     expiresSoon: z.boolean(),
     scopes: z.array(scopeSchema),
     cidrs: z.array(z.string()),
@@ -85,6 +101,13 @@ const secret = z.string().meta({ description: "The secret. Shown this once; stor
 
 export const keyListResponseSchema = z.object({ data: z.array(keyViewSchema), nextCursor: z.string().nullable() });
 export const keyResponseSchema = z.object({ key: keyViewSchema });
+
+const tierViewSchema = keyViewSchema
+  .pick({ rateLimits: true, quota: true, refill: true, quotaSetAt: true })
+  .extend({ id: z.string(), name: z.string() })
+  .meta({ id: "Tier" });
+export const tierResponseSchema = z.object({ tier: tierViewSchema });
+export const tierListResponseSchema = z.object({ tiers: z.array(tierViewSchema) });
 export const createdKeyResponseSchema = z.object({ secret, key: keyViewSchema, warnings });
 export const updatedKeyResponseSchema = z.object({ key: keyViewSchema, warnings });
 export const rotatedKeyResponseSchema = z.object({

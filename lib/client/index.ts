@@ -6,5 +6,7 @@ export {
   type Verification,
   type VerifyCode,
   type VerifyKeyOptions,
+  type RateLimitState,
+  type QuotaState,
 } from "./verify-key";
-export { keyFromRequest, requireKey, withKey, type KeyCheck, type RequireKeyOptions } from "./require-key";
+export { keyFromRequest, rateLimitHeaders, requireKey, withKey, type KeyCheck, type RequireKeyOptions } from "./require-key";

@@ -1,7 +1,30 @@
 // A tiny client for Keyward's verification endpoint. No dependencies beyond fetch: copy it into a service
 // as is. It never logs or returns the key it was given.
 
-export type VerifyCode = "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "IP_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "MALFORMED";
+export type VerifyCode =
+  | "NOT_FOUND"
+  | "REVOKED"
+  | "EXPIRED"
+  | "DISABLED"
+  | "IP_NOT_ALLOWED"
+  | "INSUFFICIENT_SCOPE"
+  | "USAGE_EXCEEDED"
+  | "RATE_LIMITED"
+  | "MALFORMED";
+
+/** One of the key's rate limits: `reset` is when its window ends (epoch ms). */
+export interface RateLimitState {
+  name: string;
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
+export interface QuotaState {
+  remaining: number;
+  /** Epoch ms of the next refill; null when it never refills. */
+  refillAt: number | null;
+}
 
 export interface VerifiedKey {
   valid: true;
@@ -13,12 +36,17 @@ export interface VerifiedKey {
   owner: string | null;
   tags: string[];
   meta: Record<string, unknown>;
+  ratelimits: RateLimitState[];
+  quota: QuotaState | null;
 }
 
 export interface RejectedKey {
   valid: false;
   code: VerifyCode;
   keyId?: string;
+  /** With RATE_LIMITED and USAGE_EXCEEDED. */
+  ratelimits?: RateLimitState[];
+  quota?: QuotaState | null;
 }
 
 export type Verification = VerifiedKey | RejectedKey;
@@ -32,6 +60,8 @@ export interface VerifyKeyOptions {
   /** The end client's address; needs `callerKey` holding admin on keys/verify. */
   ip?: string;
   callerKey?: string;
+  /** What the request spends of the key's quota and rate limits (default 1; 0 checks without spending). */
+  cost?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -49,7 +79,7 @@ export class VerifyKeyError extends Error {
 }
 
 export async function verifyKey(options: VerifyKeyOptions): Promise<Verification> {
-  const { url, key, action, resource, ip, callerKey, timeoutMs = 5000 } = options;
+  const { url, key, action, resource, ip, callerKey, cost, timeoutMs = 5000 } = options;
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (callerKey) headers.authorization = `Bearer ${callerKey}`;
   let res: Response;
@@ -57,7 +87,7 @@ export async function verifyKey(options: VerifyKeyOptions): Promise<Verification
     res = await (options.fetch ?? fetch)(url, {
       method: "POST",
       headers,
-      body: JSON.stringify({ key, action, resource, ip }),
+      body: JSON.stringify({ key, action, resource, ip, cost }),
       signal: AbortSignal.timeout(timeoutMs),
       cache: "no-store",
     });

@@ -44,6 +44,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.revoked": "Key revoked",
   "key.disabled": "Key disabled",
   "key.enabled": "Key enabled",
+  "tier.created": "Rate-limit tier created",
+  "tier.updated": "Rate-limit tier changed",
   "member.invited": "Member invited",
   "member.invite_revoked": "Invite withdrawn",
   "member.joined": "Member joined",

@@ -9,6 +9,8 @@ export const USAGE_OUTCOMES = [
   "DISABLED",
   "IP_NOT_ALLOWED",
   "INSUFFICIENT_SCOPE",
+  "USAGE_EXCEEDED",
+  "RATE_LIMITED",
   "MALFORMED",
 ] as const;
 export type UsageOutcome = (typeof USAGE_OUTCOMES)[number];
@@ -28,6 +30,8 @@ export const OUTCOME_LABELS: Record<UsageOutcome, string> = {
   DISABLED: "Disabled key",
   IP_NOT_ALLOWED: "IP not allowed",
   INSUFFICIENT_SCOPE: "Insufficient scope",
+  USAGE_EXCEEDED: "Quota used up",
+  RATE_LIMITED: "Rate limited",
   MALFORMED: "Malformed request",
 };
 
@@ -40,5 +44,7 @@ export const OUTCOME_COLORS: Record<UsageOutcome, string> = {
   DISABLED: "#854d0e",
   IP_NOT_ALLOWED: "#7c3aed",
   INSUFFICIENT_SCOPE: "#db2777",
+  USAGE_EXCEEDED: "#4338ca",
+  RATE_LIMITED: "#0f766e",
   MALFORMED: "#0284c7",
 };

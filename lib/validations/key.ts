@@ -3,6 +3,7 @@
 // components can use these schemas too.
 import { z } from "zod";
 import { text } from "./text";
+import { quotaSchema, rateLimitsSchema, refillSchema, tierNameSchema } from "./ratelimits";
 import { parseCidrList } from "../keys/cidr";
 import { EXPIRY_PRESET_VALUES, parseCustomExpiry, parseExpiry, InvalidExpiryError } from "../keys/expiry";
 import { keyEnvironmentSchema, keyPrefixSchema, type KeyEnvironment } from "../keys/key-prefix";
@@ -166,19 +167,30 @@ export const cidrsSchema = z
     }
   });
 
+const REFILL_NEEDS_QUOTA = "A refill needs a quota";
+
 /** The create-key schema with an injectable clock (for tests); createKeySchema uses the real one. */
 export function createKeySchemaAt(now: () => Date) {
-  return z.object({
-    name: keyNameSchema,
-    description: descriptionSchema.default(""),
-    expiry: expirySchemaAt(now),
-    scopes: scopesSchema,
-    cidrs: cidrsSchema.default([]),
-    environment: keyEnvironmentSchema.default("live"),
-    owner: ownerSchema.default(""),
-    tags: tagsSchema.default([]),
-    meta: metaSchema.default("{}"),
-  });
+  return z
+    .object({
+      name: keyNameSchema,
+      description: descriptionSchema.default(""),
+      expiry: expirySchemaAt(now),
+      scopes: scopesSchema,
+      cidrs: cidrsSchema.default([]),
+      environment: keyEnvironmentSchema.default("live"),
+      owner: ownerSchema.default(""),
+      tags: tagsSchema.default([]),
+      meta: metaSchema.default("{}"),
+      rateLimits: rateLimitsSchema.default([]),
+      /** A tier's name ("" for none): its limits and quota apply where the key sets none of its own. */
+      tier: tierNameSchema.default(""),
+      quota: quotaSchema.default(null),
+      refill: refillSchema.default(null),
+    })
+    .superRefine((key, ctx) => {
+      if (key.refill && key.quota === null) ctx.addIssue({ code: "custom", message: REFILL_NEEDS_QUOTA, path: ["refill"] });
+    });
 }
 
 export const createKeySchema = createKeySchemaAt(() => new Date());
@@ -198,12 +210,18 @@ export function editKeySchemaAt(now: () => Date) {
       owner: ownerSchema.optional(),
       tags: tagsSchema.optional(),
       meta: metaSchema.optional(),
+      rateLimits: rateLimitsSchema.optional(),
+      tier: tierNameSchema.optional(),
+      /** null removes the quota (unlimited); any number sets it afresh. */
+      quota: quotaSchema.optional(),
+      refill: refillSchema.optional(),
     })
     .superRefine((edit, ctx) => {
       const { keyId: _keyId, ...changes } = edit;
       if (Object.values(changes).every((value) => value === undefined)) {
         ctx.addIssue({ code: "custom", message: "There is nothing to change" });
       }
+      if (edit.refill && edit.quota === null) ctx.addIssue({ code: "custom", message: REFILL_NEEDS_QUOTA, path: ["refill"] });
     });
 }
 
@@ -375,7 +393,25 @@ export interface NormalizedCreateKey {
   owner: string | null;
   tags: string[];
   meta: string;
+  limits: NormalizedLimits;
   warnings: string[];
+}
+
+/** Rate limits as stored (JSON text), the tier by name (resolved by the service), the quota and its refill. */
+export interface NormalizedLimits {
+  rateLimits?: string;
+  tier?: string;
+  quota?: number | null;
+  refill?: { interval: "daily" | "monthly"; amount?: number } | null;
+}
+
+function normalizeLimits(parsed: Partial<Pick<CreateKeyValues, "rateLimits" | "tier" | "quota" | "refill">>): NormalizedLimits {
+  const limits: NormalizedLimits = {};
+  if (parsed.rateLimits !== undefined) limits.rateLimits = JSON.stringify(parsed.rateLimits);
+  if (parsed.tier !== undefined) limits.tier = parsed.tier;
+  if (parsed.quota !== undefined) limits.quota = parsed.quota;
+  if (parsed.refill !== undefined) limits.refill = parsed.refill;
+  return limits;
 }
 
 /**
@@ -398,6 +434,7 @@ export function normalizeCreateKeyInput(parsed: CreateKeyValues, now: Date): Nor
     owner: parsed.owner || null,
     tags: parsed.tags,
     meta: parsed.meta,
+    limits: normalizeLimits(parsed),
     warnings: [...scopes.warnings, ...cidrs.warnings, ...(expiresAt === null ? [NO_EXPIRY_WARNING] : [])],
   };
 }
@@ -411,6 +448,7 @@ export interface NormalizedKeyChanges {
   owner?: string | null;
   tags?: string[];
   meta?: string;
+  limits?: NormalizedLimits;
 }
 
 export interface NormalizedEditKey {
@@ -442,5 +480,7 @@ export function normalizeEditKeyInput(parsed: EditKeyValues, now: Date): Normali
   if (parsed.owner !== undefined) changes.owner = parsed.owner || null;
   if (parsed.tags !== undefined) changes.tags = parsed.tags;
   if (parsed.meta !== undefined) changes.meta = parsed.meta;
+  const limits = normalizeLimits(parsed);
+  if (Object.keys(limits).length > 0) changes.limits = limits;
   return { keyId: parsed.keyId, changes, warnings };
 }

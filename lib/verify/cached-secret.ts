@@ -1,5 +1,6 @@
 import { compileCidrs, compileScopes, type IpMatcher, type RequestAction, type Scope, type ScopeAction } from "../keys";
 import { parseMeta } from "../api-keys/serialize";
+import { resolvePolicy, type KeyPolicy, type StoredLimits } from "../ratelimits/policy";
 import { boundedMemo } from "./bounded-memo";
 
 /** What the hot path needs to answer for one secret, precompiled once when the cache is filled. */
@@ -18,6 +19,8 @@ export interface CachedSecret {
   allows(action: RequestAction, resource: string | undefined): boolean;
   /** The whole 200 body for a valid verification: it only changes when the key does, which drops this entry. */
   validBody: string;
+  /** Rate limits and quota (the key's over its tier's); null when nothing limits the key. */
+  policy: KeyPolicy | null;
 }
 
 export interface SecretRow {
@@ -37,7 +40,7 @@ export interface SecretRow {
     tags: { tag: string }[];
     scopes: { action: string; resourceFilter: string; position: number }[];
     cidrs: { cidr: string }[];
-  };
+  } & StoredLimits & { tier: StoredLimits | null };
 }
 
 function allowsFor(scopes: Scope[]): CachedSecret["allows"] {
@@ -58,6 +61,7 @@ export function toCachedSecret(row: SecretRow): CachedSecret {
     .map((s) => ({ action: s.action as ScopeAction, resourceFilter: s.resourceFilter }));
   // A superseded secret without a grace end stopped when it was superseded.
   const endsAt = row.supersededAt === null ? null : (row.validUntil ?? row.supersededAt).getTime();
+  const policy = resolvePolicy(key, key.tier);
   return {
     hash: row.secretHash,
     orgId: key.orgId,
@@ -78,6 +82,9 @@ export function toCachedSecret(row: SecretRow): CachedSecret {
       owner: key.owner,
       tags: key.tags.map((t) => t.tag).sort(),
       meta: parseMeta(key.meta),
+      // A limited key's answer gets what remains appended per request (limitedAnswer in verifier.ts).
+      ...(policy === null ? { ratelimits: [], quota: null } : {}),
     }),
+    policy,
   };
 }

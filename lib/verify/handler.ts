@@ -121,13 +121,13 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
   // The common case stays synchronous on a cache hit: no promise, no extra tick.
   function answer(req: IncomingMessage, res: ServerResponse, text: string) {
     const parsed = parseVerifyBody(text);
-    if (!parsed.ok) return sendError(res, 400, "BAD_REQUEST", parsed.message);
+    if (!parsed.ok) return sendError(res, 400, parsed.code ?? "BAD_REQUEST", parsed.message);
     const body = parsed.value;
     const userAgent = req.headers["user-agent"]?.slice(0, USAGE_USER_AGENT_MAX) ?? null;
     if (body.ip !== undefined) return pending(answerFor(req, res, body, userAgent).catch((error) => fail(res, error)));
     const ip = clientIp(req);
     const now = currentTime();
-    const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
+    const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip, cost: body.cost }, now);
     if (result instanceof Promise)
       return pending(
         result
@@ -161,14 +161,11 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
         deps.onNotFound?.({ key: secret, ip: socketIp, userAgent, action: "admin", resource: "keys/verify", at: now });
       return;
     }
-    let ip = body.ip!;
-    let result = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
     // The caller vouches for its own organization's clients only: another organization's key is checked
-    // against the caller's real address, as if no "ip" had been sent.
-    if (result.orgId !== "" && result.orgId !== caller.orgId) {
-      ip = socketIp;
-      result = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip }, now);
-    }
+    // against the caller's real address, as if no "ip" had been sent. Learning the key's organization spends nothing.
+    const probe = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip: body.ip!, cost: 0 }, now);
+    const ip = probe.orgId !== "" && probe.orgId !== caller.orgId ? socketIp : body.ip!;
+    const result = await deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip, cost: body.cost }, now);
     finish(res, result, body, ip, userAgent, now);
   }
 

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { providerOfDb, type Db } from "../db/client";
 import { sqliteFilePath } from "../db-url";
+import type { StoredLimits } from "../ratelimits/policy";
 import type { SecretRow } from "./cached-secret";
 
 export interface OrgRow {
@@ -20,6 +21,8 @@ export interface KeyStore {
   close(): void;
 }
 
+const limitsSelect = { rateLimits: true, quota: true, quotaRefill: true, quotaRefillAmount: true, quotaSetAt: true } as const;
+
 const secretRowSelect = {
   secretHash: true,
   supersededAt: true,
@@ -34,6 +37,8 @@ const secretRowSelect = {
       disabledAt: true,
       owner: true,
       meta: true,
+      ...limitsSelect,
+      tier: { select: limitsSelect },
       tags: { select: { tag: true } },
       scopes: { select: { action: true, resourceFilter: true, position: true } },
       cidrs: { select: { cidr: true } },
@@ -86,8 +91,9 @@ export function sqliteKeyStore(url: string): KeyStore {
   const orgs = conn.prepare(`SELECT "id", "keyPrefix", "keysVersion", "signingSecretEnc" FROM "Organization"`);
   const secret = conn.prepare(
     `SELECT s."secretHash", s."supersededAt", s."validUntil", k."id", k."orgId", k."name", k."expiresAt", k."revokedAt",
-            k."disabledAt", k."owner", k."meta"
-       FROM "KeySecret" s JOIN "ApiKey" k ON k."id" = s."keyId" WHERE s."secretHash" = ?`,
+            k."disabledAt", k."owner", k."meta", ${limitColumns("k")}, t."id" AS "tierId", ${limitColumns("t", "tier_")}
+       FROM "KeySecret" s JOIN "ApiKey" k ON k."id" = s."keyId" LEFT JOIN "RateLimitTier" t ON t."id" = k."tierId"
+      WHERE s."secretHash" = ?`,
   );
   const scopes = conn.prepare(`SELECT "action", "resourceFilter", "position" FROM "KeyScope" WHERE "keyId" = ?`);
   const cidrs = conn.prepare(`SELECT "cidr" FROM "KeyCidr" WHERE "keyId" = ?`);
@@ -105,7 +111,15 @@ export function sqliteKeyStore(url: string): KeyStore {
     disabledAt: string | null;
     owner: string | null;
     meta: string;
-  };
+    tierId: string | null;
+  } & Record<string, string | number | null>;
+  const limits = (r: Joined, prefix = ""): StoredLimits => ({
+    rateLimits: r[`${prefix}rateLimits`] as string,
+    quota: r[`${prefix}quota`] as number | null,
+    quotaRefill: r[`${prefix}quotaRefill`] as string | null,
+    quotaRefillAmount: r[`${prefix}quotaRefillAmount`] as number | null,
+    quotaSetAt: date(r[`${prefix}quotaSetAt`]),
+  });
   return {
     organizations: () => whenUnlocked(() => orgs.all() as OrgRow[]),
     secretsByHash: (hashes) =>
@@ -129,6 +143,8 @@ export function sqliteKeyStore(url: string): KeyStore {
                 disabledAt: date(r.disabledAt),
                 owner: r.owner,
                 meta: r.meta,
+                ...limits(r),
+                tier: r.tierId === null ? null : limits(r, "tier_"),
                 tags: tags.all(r.id) as SecretRow["key"]["tags"],
                 scopes: scopes.all(r.id) as SecretRow["key"]["scopes"],
                 cidrs: cidrs.all(r.id) as SecretRow["key"]["cidrs"],
@@ -141,6 +157,16 @@ export function sqliteKeyStore(url: string): KeyStore {
     hashPage: (cursor, limit) => whenUnlocked(() => page.all(cursor, limit) as string[]),
     close: () => conn.close(),
   };
+}
+
+const LIMIT_COLUMNS = ["rateLimits", "quota", "quotaRefill", "quotaRefillAmount", "quotaSetAt"] as const;
+
+function limitColumns(table: string, alias = ""): string {
+  return LIMIT_COLUMNS.map((c) => `${table}."${c}"${alias ? ` AS "${alias}${c}"` : ""}`).join(", ");
+}
+
+function limitsJson(table: string): string {
+  return LIMIT_COLUMNS.map((c) => `'${c}', ${c === "quotaSetAt" ? utc(`${table}."${c}"`) : `${table}."${c}"`}`).join(", ");
 }
 
 // TIMESTAMP(3) columns hold UTC (as Prisma writes them); `pg` would read them as local time.
@@ -170,7 +196,8 @@ export function postgresKeyStore(url: string): KeyStore {
           `SELECT s."secretHash", ${utc(`s."supersededAt"`)} AS "supersededAt", ${utc(`s."validUntil"`)} AS "validUntil",
              json_build_object('id', k."id", 'orgId', k."orgId", 'name', k."name",
                'expiresAt', ${utc(`k."expiresAt"`)}, 'revokedAt', ${utc(`k."revokedAt"`)},
-               'disabledAt', ${utc(`k."disabledAt"`)}, 'owner', k."owner", 'meta', k."meta",
+               'disabledAt', ${utc(`k."disabledAt"`)}, 'owner', k."owner", 'meta', k."meta", ${limitsJson("k")},
+               'tier', (SELECT json_build_object(${limitsJson("t")}) FROM "RateLimitTier" t WHERE t."id" = k."tierId"),
                'tags', COALESCE((SELECT json_agg(json_build_object('tag', t."tag")) FROM "KeyTag" t WHERE t."keyId" = k."id"), '[]'),
                'scopes', COALESCE((SELECT json_agg(json_build_object('action', c."action", 'resourceFilter', c."resourceFilter", 'position', c."position"))
                                    FROM "KeyScope" c WHERE c."keyId" = k."id"), '[]'),
@@ -185,6 +212,8 @@ export function postgresKeyStore(url: string): KeyStore {
           expiresAt: date(r.key.expiresAt as never),
           revokedAt: date(r.key.revokedAt as never),
           disabledAt: date(r.key.disabledAt as never),
+          quotaSetAt: date(r.key.quotaSetAt as never),
+          tier: r.key.tier && { ...r.key.tier, quotaSetAt: date(r.key.tier.quotaSetAt as never) },
         },
       })),
     hashPage: async (cursor, limit) =>

@@ -10,6 +10,8 @@ import { keyStoreFor } from "./key-store";
 import { databaseUrl } from "../db-url";
 import { HoneytokenWatch } from "./honeytokens";
 import { Verifier } from "./verifier";
+import { RateLimiter, type RateLimiterOptions } from "../ratelimits/limiter";
+import { threadCounterStore } from "../ratelimits/thread-store";
 
 export interface VerifyServiceOptions {
   db: Db;
@@ -20,6 +22,7 @@ export interface VerifyServiceOptions {
   /** Delete raw usage events past KEYWARD_USAGE_RETENTION_DAYS in the background (default true). */
   prune?: boolean;
   clientIp?: (req: IncomingMessage) => string;
+  ratelimits?: RateLimiterOptions;
 }
 
 export interface VerifyStats extends UsageRecorderStats {
@@ -33,6 +36,7 @@ export interface VerifyService {
   handle(req: IncomingMessage, res: ServerResponse): void;
   cache: KeyCache;
   recorder: UsageRecorder;
+  limiter: RateLimiter;
   stats(): VerifyStats;
   /** Stops polling and pruning and writes every buffered usage event; call after the servers stop accepting. */
   close(): Promise<VerifyStats>;
@@ -50,13 +54,16 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const pause = process.env.KEYWARD_USAGE_BACKLOG_PAUSE;
   const backlogPause = pause !== undefined && pause !== "" && Number(pause) >= 0 ? Number(pause) : undefined;
   const recorder = new UsageRecorder(options.db, { url, backlogPause, ...options.usage });
+  // Several instances share a PostgreSQL database; SQLite is served by one, whose counts are exact.
+  const limiter = new RateLimiter(threadCounterStore(url), { shared: !url.startsWith("file:"), ...options.ratelimits });
+  limiter.start();
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
   let answered = 0;
   const outcomes = Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
   // Verifications waiting on the database when the server stops are still answered, and their events written.
   const inFlight = new Set<Promise<void>>();
   const handle = createVerifyHandler({
-    verifier: new Verifier(cache),
+    verifier: new Verifier(cache, limiter),
     recorder,
     clientIp: options.clientIp,
     onAnswered: (result) => {
@@ -81,9 +88,11 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
     outcomes,
     cache,
     recorder,
+    limiter,
     stats,
     async close() {
       await Promise.allSettled([...inFlight]);
+      await limiter.stop();
       cache.stop();
       canaries.stop();
       stopPruning();

@@ -1,6 +1,8 @@
 import { hash, randomBytes } from "node:crypto";
 import { hashSecret, keyStatus, parseSecret, type RequestAction } from "../keys";
 import type { UsageOutcome } from "../usage/outcomes";
+import type { LimitDecision } from "../ratelimits/counter";
+import type { RateLimiter } from "../ratelimits/limiter";
 import type { CachedSecret } from "./cached-secret";
 import type { CachedOrg, KeyCache } from "./key-cache";
 
@@ -10,6 +12,8 @@ export interface VerifyInput {
   resource?: string;
   /** The client address the key's allowed CIDRs are checked against. */
   ip: string;
+  /** What this request spends of the key's quota and rate limits (default 1; 0 checks without spending). */
+  cost?: number;
 }
 
 export interface VerifyResult {
@@ -38,7 +42,8 @@ function remember(org: CachedOrg, digest: string, stored: string) {
 
 /**
  * Every rule that depends on the clock is applied here, per request — never when the cache was filled. The
- * order is the documented one: format, found (before this), revoked, expired, disabled, IP, scope.
+ * order is the documented one: format, found (before this), revoked, expired, disabled, IP, scope; quota and
+ * rate limits follow in Verifier, only for a request that passed all of these.
  */
 export function decide(entry: CachedSecret, input: VerifyInput, now: Date): VerifyResult {
   const status = keyStatus(entry, now);
@@ -50,6 +55,18 @@ export function decide(entry: CachedSecret, input: VerifyInput, now: Date): Veri
   if (!entry.ipAllowed(input.ip)) return denied(entry, "IP_NOT_ALLOWED");
   if (input.action !== undefined && !entry.allows(input.action, input.resource)) return denied(entry, "INSUFFICIENT_SCOPE");
   return { outcome: "OK", orgId: entry.orgId, keyId: entry.keyId, body: entry.validBody };
+}
+
+function limitedAnswer(entry: CachedSecret, decision: LimitDecision): VerifyResult {
+  const limits = `"ratelimits":${JSON.stringify(decision.ratelimits)},"quota":${JSON.stringify(decision.quota)}}`;
+  if (decision.outcome === "OK")
+    return { outcome: "OK", orgId: entry.orgId, keyId: entry.keyId, body: `${entry.validBody.slice(0, -1)},${limits}` };
+  return {
+    outcome: decision.outcome,
+    orgId: entry.orgId,
+    keyId: entry.keyId,
+    body: `{"valid":false,"code":"${decision.outcome}","keyId":"${entry.keyId}",${limits}`,
+  };
 }
 
 /**
@@ -64,7 +81,18 @@ export class Verifier {
   // Hashing with a throwaway secret when no organization uses the prefix keeps the work the same.
   private readonly decoy = randomBytes(32);
 
-  constructor(private readonly cache: KeyCache) {}
+  constructor(
+    private readonly cache: KeyCache,
+    private readonly limiter: RateLimiter | null = null,
+  ) {}
+
+  /** Quota, then rate limits: the last checks, after every other one passed, so a denied request spends nothing. */
+  private decide(entry: CachedSecret, input: VerifyInput, now: Date): VerifyResult | Promise<VerifyResult> {
+    const result = decide(entry, input, now);
+    if (result.outcome !== "OK" || entry.policy === null || this.limiter === null) return result;
+    const decision = this.limiter.admit(entry.keyId, entry.policy, input.cost ?? 1, now);
+    return decision instanceof Promise ? decision.then((d) => limitedAnswer(entry, d)) : limitedAnswer(entry, decision);
+  }
 
   verify(input: VerifyInput, now = new Date()): VerifyResult | Promise<VerifyResult> {
     const parsed = parseSecret(input.key);
@@ -85,7 +113,7 @@ export class Verifier {
       if (entry) {
         this.cache.lookups.hits += 1;
         remember(org, digest, stored);
-        return decide(entry, input, now);
+        return this.decide(entry, input, now);
       }
       if (this.cache.mightExist(stored)) (misses ??= []).push({ org, hash: stored });
     }
@@ -97,7 +125,7 @@ export class Verifier {
       if (!entry) return NOT_FOUND;
       const org = misses.find((m) => m.hash === entry.hash)?.org;
       if (org) remember(org, digest, entry.hash);
-      return decide(entry, input, now);
+      return this.decide(entry, input, now);
     });
   }
 }

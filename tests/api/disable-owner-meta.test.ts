@@ -62,6 +62,8 @@ describe("owner, tags and meta", () => {
       owner: "cus_4242",
       tags: ["billing", "prod"],
       meta: { plan: "pro", seats: 5 },
+      ratelimits: [],
+      quota: null,
     });
     const listed = await admin("GET", "/api/v1/keys?tag=billing&owner=cus_4242");
     expect(listed.body.data.map((k: { id: string }) => k.id)).toEqual([created.body.key.id]);

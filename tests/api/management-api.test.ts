@@ -379,6 +379,7 @@ describe("OpenAPI document", () => {
       "/api/v1/keys/{id}/revoke",
       "/api/v1/keys/{id}/rotate",
       "/api/v1/keys/{id}/usage",
+      "/api/v1/tiers",
     ]);
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     for (const ref of refs) expect(doc.components.schemas).toHaveProperty(ref);

@@ -325,6 +325,14 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     input: async () => ({ requireExpiry: false, maxLifetimeDays: 1000 + counter++, forbidWildcardCidr: false, forbidFullAccess: false }),
     otherOrg: "own-org",
   },
+  "lib/actions/settings/save-tier.ts#saveTierAction": {
+    auth: "session",
+    permission: "settings:manage",
+    allow: ADMIN,
+    // A tier of its own per call, so each call changes something and no other entry's key is affected.
+    input: async () => ({ name: `tier-${counter++}`, rateLimits: [{ name: "api", limit: 1000, duration: "1m" }] }),
+    otherOrg: "own-org",
+  },
   "lib/actions/keys/create-key.ts#createKeyAction": {
     auth: "session",
     stepUp: {
@@ -731,6 +739,7 @@ export const ROUTE_MATRIX: Record<
 > = {
   // The management API takes a bearer key only: a console session cookie is not a credential there.
   "app/api/v1/keys/route.ts": { url: "/api/v1/keys", methods: ["GET", "POST"], client: "plain", expect: same({ status: 401 }) },
+  "app/api/v1/tiers/route.ts": { url: "/api/v1/tiers", methods: ["GET", "POST"], client: "plain", expect: same({ status: 401 }) },
   "app/api/v1/keys/[id]/route.ts": {
     url: `/api/v1/keys/${keyA.key.id}`,
     methods: ["GET", "PATCH"],

@@ -15,6 +15,7 @@ import * as orgAdmin from "@/lib/validations/org-admin";
 import * as org from "@/lib/validations/org";
 import * as passkey from "@/lib/validations/passkey";
 import * as passwordReset from "@/lib/validations/password-reset";
+import * as ratelimits from "@/lib/validations/ratelimits";
 import * as review from "@/lib/validations/review";
 import * as session from "@/lib/validations/session";
 import * as stepUp from "@/lib/validations/step-up";
@@ -59,6 +60,11 @@ const PARTS = [
   "tagsSchema",
   "metaSchema",
   "tagFilterSchema",
+  "durationSchema",
+  "rateLimitSchema",
+  "rateLimitsSchema",
+  "quotaSchema",
+  "refillSchema",
 ];
 
 /** Each input schema with a valid input. Fields are found by walking the schema, not listed by hand. */
@@ -86,6 +92,10 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
       owner: "o",
       tags: ["t"],
       meta: '{"a":1}',
+      rateLimits: [{ name: "api", limit: 10, duration: "10s" }],
+      tier: "free",
+      quota: 100,
+      refill: { interval: "daily", amount: 100 },
     },
   ],
   editKeySchema: [
@@ -100,7 +110,15 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
       owner: "o",
       tags: ["t"],
       meta: '{"a":1}',
+      rateLimits: [{ name: "api", limit: 10, duration: "10s" }],
+      tier: "free",
+      quota: 100,
+      refill: { interval: "daily", amount: 100 },
     },
+  ],
+  tierSchema: [
+    ratelimits.tierSchema,
+    { name: "pro", rateLimits: [{ name: "api", limit: 10, duration: 1000 }], quota: 5, refill: { interval: "monthly" } },
   ],
   setKeyEnabledSchema: [key.setKeyEnabledSchema, { keyId: KEY_ID, enabled: false }],
   rotateKeySchema: [key.rotateKeySchema, { keyId: KEY_ID, grace: "1h" }],
@@ -226,6 +244,7 @@ describe("every text field", () => {
       webhook,
       notification,
       honeytoken,
+      ratelimits,
     };
     const exported = Object.values(modules).flatMap((m) =>
       Object.entries(m)

@@ -62,4 +62,37 @@ describe("lib/client", () => {
     expect(res.headers.get("www-authenticate")).toMatch(/Bearer/);
     expect(await res.text()).not.toContain(secret);
   });
+
+  it("withKey answers 429 with RateLimit-Limit, -Remaining, -Reset and Retry-After once the key's limit is spent", async () => {
+    const { secret } = await newKey(db, org.actor, {
+      scopes: [{ action: "read", resourceFilter: "demo/**" }],
+      rateLimits: [{ name: "demo", limit: 2, duration: "1h" }],
+    });
+    const handler = withKey({ action: "read", resource: "demo/echo", url: endpoint }, (_req, key) => Response.json({ id: key.keyId }));
+    const call = () => handler(new Request("http://app.test/x", { headers: { authorization: `Bearer ${secret}` } }), {});
+    const windowEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;
+    const first = await call();
+    expect(first.status).toBe(200);
+    expect([first.headers.get("ratelimit-limit"), first.headers.get("ratelimit-remaining")]).toEqual(["2", "1"]);
+    expect((await call()).status).toBe(200);
+    const limited = await call();
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ error: { code: "RATE_LIMITED", message: expect.any(String) } });
+    expect([limited.headers.get("ratelimit-limit"), limited.headers.get("ratelimit-remaining")]).toEqual(["2", "0"]);
+    const seconds = Math.ceil((windowEnd - Date.now()) / 1000);
+    for (const name of ["ratelimit-reset", "retry-after"])
+      expect(Math.abs(Number(limited.headers.get(name)) - seconds)).toBeLessThanOrEqual(2);
+  });
+
+  it("requireKey answers 429 USAGE_EXCEEDED with Retry-After at the quota's refill", async () => {
+    const { secret } = await newKey(db, org.actor, {
+      scopes: [{ action: "read", resourceFilter: "demo/**" }],
+      quota: 0,
+      refill: { interval: "daily", amount: 10 },
+    });
+    const check = requireKey({ action: "read", resource: "demo/echo", url: endpoint });
+    const result = await check({ headers: { authorization: `Bearer ${secret}` } });
+    expect(result).toMatchObject({ ok: false, status: 429, error: { code: "USAGE_EXCEEDED" } });
+    expect(Math.abs(Number(result.headers["retry-after"]) - 24 * 3600)).toBeLessThanOrEqual(2);
+  });
 });

@@ -40,6 +40,8 @@ describe("POST /api/v1/keys/verify", () => {
       owner: null,
       tags: [],
       meta: {},
+      ratelimits: [],
+      quota: null,
     });
     expect(res.text).not.toContain(secret);
     expect(res.headers["x-content-type-options"]).toBe("nosniff");

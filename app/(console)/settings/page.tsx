@@ -27,6 +27,8 @@ import { OrgNameForm } from "./org-name-form";
 import { SsoForm, SsoSummary } from "./sso-form";
 import { RoleDescriptions } from "./role-descriptions";
 import { RelativeTime } from "@/components/charts/local-time";
+import { listTiers } from "@/lib/ratelimits/tiers";
+import { TierForm, TierList } from "./tier-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -34,13 +36,14 @@ export default async function SettingsPage() {
   const ctx = await requirePageContext("members:read");
   const manageMembers = can(ctx.role, "members:manage");
   const manageSettings = can(ctx.role, "settings:manage");
-  const [members, invites, policy, sso, twoFactorPolicy, leakPolicy] = await Promise.all([
+  const [members, invites, policy, sso, twoFactorPolicy, leakPolicy, tiers] = await Promise.all([
     listMembers(db, ctx.org.id),
     manageMembers ? listPendingInvites(db, ctx.org.id) : Promise.resolve([]),
     getKeyPolicy(db, ctx.org.id),
     getSsoSettings(db, ctx.org.id),
     getTwoFactorPolicy(db, ctx.org.id),
     getLeakPolicy(db, ctx.org.id),
+    listTiers(db, ctx.org.id),
   ]);
   const redirectUri = new URL(SSO_CALLBACK_PATH, publicOrigin((await headers()).get("host"), await currentRequestMeta())).href;
   const factors = await factorsOf(
@@ -101,6 +104,15 @@ export default async function SettingsPage() {
             Every report is in the audit log with where it was found.
           </p>
           {manageSettings ? <LeakPolicyForm policy={leakPolicy} /> : <LeakPolicySummary policy={leakPolicy} />}
+        </Card>
+
+        <Card className="p-5">
+          <h2 className="text-base font-semibold">Rate-limit tiers</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Named sets of rate limits and a quota (free, pro, enterprise…) that keys are put on. Changing a tier changes every key on it.
+          </p>
+          <TierList tiers={tiers.map(({ name, rateLimits, quota, refill }) => ({ name, rateLimits, quota, refill }))} />
+          {manageSettings && <TierForm />}
         </Card>
 
         <Card className="p-5">

@@ -13,6 +13,8 @@ import { db } from "@/lib/db";
 import { describeScope } from "@/lib/keys";
 import { listKeyAuditEvents } from "@/lib/queries/audit";
 import { getKeyDetail } from "@/lib/queries/keys";
+import { keyLimitState } from "@/lib/queries/key-limits";
+import { KeyLimits } from "./key-limits";
 import { summarizeCidrs } from "../_components/cidr-summary";
 import { KeyEnabledButton } from "../_components/key-enabled-button";
 import { KeyStatusBadge } from "../_components/key-status-badge";
@@ -66,6 +68,7 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
     select: { actorLabel: true, at: true },
   });
   const trail = can(ctx.role, "audit:read") ? await listKeyAuditEvents(db, ctx.org.id, key.id) : null;
+  const limits = await keyLimitState(db, ctx.org.id, key.id, now);
   const live = key.status !== "revoked";
   const actions = live ? (
     <>
@@ -173,6 +176,9 @@ export default async function KeyDetailPage({ params }: { params: Promise<{ id: 
               ))}
             </ul>
           )}
+        </Section>
+        <Section title="Rate limits and quota">
+          <KeyLimits state={limits} tier={key.tier} />
         </Section>
         <Section title="Secrets">
           <ul className="divide-y divide-slate-100 text-sm" data-testid="key-secrets">

@@ -17,6 +17,13 @@ export interface KeyFormValues {
   tags: string;
   /** JSON text (metaSchema parses it). */
   meta: string;
+  /** One limit per line as name=limit/duration (rateLimitsSchema parses it). */
+  rateLimits: string;
+  /** A tier's name, "" for none. */
+  tier: string;
+  /** Credits as typed; "" is unlimited. */
+  quota: string;
+  refill: { interval: "" | "daily" | "monthly"; amount: string };
   /** Create only: the environment is fixed at creation. */
   environment?: KeyEnvironment;
 }

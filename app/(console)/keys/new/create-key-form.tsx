@@ -18,6 +18,7 @@ import { KeyWarnings, keyWarnings } from "../_components/key-warnings";
 import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../_components/policy-notice";
 import type { KeyPolicy } from "@/lib/api-keys/policy";
 import { OwnerMetaFields } from "../_components/owner-meta-fields";
+import { LimitFields } from "../_components/limit-fields";
 import { ScopeRows } from "../_components/scope-rows";
 import { useSecretModal } from "../_components/secret-modal";
 import { useStepUp } from "@/components/step-up/step-up-provider";
@@ -32,10 +33,14 @@ const DEFAULTS: KeyFormValues = {
   owner: "",
   tags: "",
   meta: "",
+  rateLimits: "",
+  tier: "",
+  quota: "",
+  refill: { interval: "", amount: "" },
   environment: "live",
 };
 
-export function CreateKeyForm({ policy, keyPrefix }: { policy: KeyPolicy; keyPrefix: string }) {
+export function CreateKeyForm({ policy, keyPrefix, tiers }: { policy: KeyPolicy; keyPrefix: string; tiers: string[] }) {
   const router = useRouter();
   const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
@@ -96,6 +101,7 @@ export function CreateKeyForm({ policy, keyPrefix }: { policy: KeyPolicy; keyPre
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
       <OwnerMetaFields register={form.register} errors={errors} />
+      <LimitFields register={form.register} errors={errors} tiers={tiers} />
       <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">

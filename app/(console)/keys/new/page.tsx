@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { db } from "@/lib/db";
+import { listTiers } from "@/lib/ratelimits/tiers";
 import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "Create API key" };
@@ -35,7 +36,7 @@ export default async function NewKeyPage() {
         }
       />
       <Card className="max-w-3xl p-5 sm:p-6">
-        <CreateKeyForm policy={policy} keyPrefix={ctx.org.keyPrefix} />
+        <CreateKeyForm policy={policy} keyPrefix={ctx.org.keyPrefix} tiers={(await listTiers(db, ctx.org.id)).map((t) => t.name)} />
       </Card>
     </>
   );

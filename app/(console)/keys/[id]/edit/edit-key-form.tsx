@@ -17,6 +17,7 @@ import { ExpiryField } from "../../_components/expiry-field";
 import type { KeyFormValues } from "../../_components/key-form-values";
 import { KeyWarnings, keyWarnings } from "../../_components/key-warnings";
 import { OwnerMetaFields } from "../../_components/owner-meta-fields";
+import { LimitFields } from "../../_components/limit-fields";
 import { ScopeRows } from "../../_components/scope-rows";
 import { describeScopeChange } from "../../_components/scope-change";
 import { ConfirmChangesDialog } from "./confirm-changes-dialog";
@@ -32,17 +33,36 @@ interface CurrentKey {
   owner: string;
   tags: string;
   meta: string;
+  rateLimits: string;
+  tier: string;
+  quota: string;
+  refill: KeyFormValues["refill"];
 }
 
 const filled = (lines: readonly string[]) => lines.filter((line) => line.trim() !== "");
 
-/** What the edit sends: every field, except the expiry when the person keeps it ("keep" is the form's own choice). */
-function toEdit(keyId: string, values: KeyFormValues) {
-  const { expiry, ...rest } = values;
-  return { keyId, ...rest, ...(expiry.preset === "keep" ? {} : { expiry }) };
+/**
+ * What the edit sends: every field, except the expiry when the person keeps it ("keep" is the form's own choice),
+ * and the quota and refill only when changed (setting a quota starts it afresh).
+ */
+function toEdit(keyId: string, values: KeyFormValues, current: CurrentKey) {
+  const { expiry, quota, refill, ...rest } = values;
+  const quotaChanged =
+    quota.trim() !== current.quota || refill.interval !== current.refill.interval || refill.amount.trim() !== current.refill.amount;
+  return { keyId, ...rest, ...(expiry.preset === "keep" ? {} : { expiry }), ...(quotaChanged ? { quota, refill } : {}) };
 }
 
-export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; current: CurrentKey; currentExpiry: string }) {
+export function EditKeyForm({
+  keyId,
+  current,
+  currentExpiry,
+  tiers,
+}: {
+  keyId: string;
+  current: CurrentKey;
+  currentExpiry: string;
+  tiers: string[];
+}) {
   const router = useRouter();
   const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
@@ -50,7 +70,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
   const edit = zodResolver(editKeySchema);
   // Validates what will be sent with editKeySchema; the field paths are the form's, so errors land in place.
   const resolver: Resolver<KeyFormValues, unknown, EditKeyValues> = (values, context, options) =>
-    edit(toEdit(keyId, values) as never, context, options as never) as never;
+    edit(toEdit(keyId, values, current) as never, context, options as never) as never;
   const form = useForm<KeyFormValues, unknown, EditKeyValues>({
     resolver,
     mode: "onChange",
@@ -124,6 +144,7 @@ export function EditKeyForm({ keyId, current, currentExpiry }: { keyId: string; 
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
       <OwnerMetaFields register={form.register} errors={errors} />
+      <LimitFields register={form.register} errors={errors} tiers={tiers} quotaNote="Changing the quota or refill starts it afresh." />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={isSubmitting || pending !== null}>

@@ -7,6 +7,8 @@ import { requirePageContext } from "@/lib/auth/current";
 import { db } from "@/lib/db";
 import { getKeyDetail } from "@/lib/queries/keys";
 import { exactTime } from "../../_components/format";
+import { formatDuration } from "@/lib/ratelimits/policy";
+import { listTiers } from "@/lib/ratelimits/tiers";
 import { EditKeyForm } from "./edit-key-form";
 
 export const metadata: Metadata = { title: "Edit API key" };
@@ -36,7 +38,12 @@ export default async function EditKeyPage({ params }: { params: Promise<{ id: st
             owner: key.owner ?? "",
             tags: key.tags.join(", "),
             meta: Object.keys(key.meta).length > 0 ? JSON.stringify(key.meta, null, 2) : "",
+            rateLimits: key.rateLimits.map((l) => `${l.name}=${l.limit}/${formatDuration(l.duration)}`).join("\n"),
+            tier: key.tier ?? "",
+            quota: key.quota === null ? "" : String(key.quota),
+            refill: key.refill ? { interval: key.refill.interval, amount: String(key.refill.amount) } : { interval: "", amount: "" },
           }}
+          tiers={(await listTiers(db, ctx.org.id)).map((t) => t.name)}
           currentExpiry={key.expiresAt ? `Keep current expiry (${exactTime(key.expiresAt)})` : "Keep: never expires"}
         />
       </Card>

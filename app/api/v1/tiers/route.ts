@@ -1,0 +1,4 @@
+import { listTiersRoute, saveTierRoute } from "@/lib/api/tier-handlers";
+
+export const GET = listTiersRoute;
+export const POST = saveTierRoute;
