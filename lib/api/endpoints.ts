@@ -16,6 +16,7 @@ import {
   rotatedKeyResponseSchema,
   updatedKeyResponseSchema,
   usageResponseSchema,
+  whoamiResponseSchema,
 } from "./schemas";
 
 export interface Endpoint {
@@ -35,6 +36,8 @@ export interface Endpoint {
   acceptsText?: boolean;
   /** CLI commands that call this endpoint, for the reference page. */
   cli: string;
+  /** Acts on the calling key itself: the scope is checked on `keys/<its own id>`. */
+  self?: true;
 }
 
 export const ENDPOINTS = {
@@ -174,6 +177,21 @@ export const ENDPOINTS = {
     acceptsText: true,
     cli: "keyward keys revoke-leaked < leaked.log",
   },
+  whoami: {
+    method: "GET",
+    path: "/api/v1/whoami",
+    operationId: "whoami",
+    summary: "The key in use",
+    description:
+      "The key the request is made with (name, scopes, expiry, status) and its organization, to check a key works and what it may do. Never a secret.",
+    action: "read",
+    source: "query",
+    input: z.object({}),
+    response: whoamiResponseSchema,
+    status: 200,
+    cli: "keyward whoami",
+    self: true,
+  },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
@@ -181,4 +199,10 @@ export type EndpointName = keyof typeof ENDPOINTS;
 /** True when the endpoint acts on one key (its path has {id}). */
 export function isPerKey(endpoint: Endpoint): boolean {
   return endpoint.path.includes("{id}");
+}
+
+/** The key id an endpoint acts on: the path's, or the calling key's own for `self` endpoints. */
+export function targetKeyId(endpoint: Endpoint, pathId: unknown, callerKeyId: string): string {
+  if (endpoint.self) return callerKeyId;
+  return typeof pathId === "string" ? pathId : "";
 }

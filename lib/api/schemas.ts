@@ -85,6 +85,10 @@ const secret = z.string().meta({ description: "The secret. Shown this once; stor
 
 export const keyListResponseSchema = z.object({ data: z.array(keyViewSchema), nextCursor: z.string().nullable() });
 export const keyResponseSchema = z.object({ key: keyViewSchema });
+export const whoamiResponseSchema = z.object({
+  key: keyViewSchema,
+  organization: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+});
 export const createdKeyResponseSchema = z.object({ secret, key: keyViewSchema, warnings });
 export const updatedKeyResponseSchema = z.object({ key: keyViewSchema, warnings });
 export const rotatedKeyResponseSchema = z.object({
