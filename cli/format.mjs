@@ -7,9 +7,30 @@ export function out(text = "") {
   process.stdout.write(`${text}\n`);
 }
 
-/** Notes, warnings and progress go to stderr so they never end up in a captured value. */
+let silent = false;
+
+/** --silent: no progress or success messages, only data (and errors, warnings and what a prompt asks). */
+export function setSilent(value) {
+  silent = value;
+}
+
+export function isSilent() {
+  return silent;
+}
+
+/** Notes and progress go to stderr so they never end up in a captured value. */
 export function note(text = "") {
+  if (!silent) process.stderr.write(`${text}\n`);
+}
+
+/** Warnings, and what a confirmation asks about: on stderr even with --silent, since they matter to the answer. */
+export function warn(text = "") {
   process.stderr.write(`${text}\n`);
+}
+
+/** A success line ("✓ Revoked …"): stdout, left out with --silent. */
+export function done(text = "") {
+  if (!silent) out(text);
 }
 
 export function printJson(value) {

@@ -1,6 +1,21 @@
 import { callApi } from "./client.mjs";
 import { CliError, EXIT } from "./errors.mjs";
-import { cidrsText, count, day, expiresText, note, out, printJson, printTable, relative, scopeText, scopesText } from "./format.mjs";
+import {
+  cidrsText,
+  count,
+  day,
+  done,
+  expiresText,
+  isSilent,
+  note,
+  out,
+  printJson,
+  printTable,
+  relative,
+  scopeText,
+  scopesText,
+  warn,
+} from "./format.mjs";
 import { expiryInput, formatOf, metaInput, scopesInput } from "./options.mjs";
 import { ask, readAllStdin } from "./prompt.mjs";
 import { limitLines, limitsBody } from "./limits.mjs";
@@ -52,15 +67,27 @@ function secretBox(secret, what) {
 }
 
 function printWarnings(warnings = []) {
-  for (const warning of warnings) note(`warning: ${warning}`);
+  for (const warning of warnings) warn(`warning: ${warning}`);
 }
 
-export async function createKey(config, name, opts) {
+export async function createKey(config, nameArgument, opts, command) {
+  let name = nameArgument ?? opts.name;
+  let scopes = opts.scopes === undefined ? undefined : scopesInput(opts.scopes);
+  if (name === undefined) {
+    // No name: ask for it (and for whatever else no option gave) on a terminal; a script gets a usage error.
+    if (!(process.stdin.isTTY && process.stderr.isTTY)) {
+      throw new CliError(
+        "Missing the key name: keyward keys create <name> (or -n <name>); run it on a terminal without options to be asked",
+        EXIT.VALIDATION,
+      );
+    }
+    ({ name, scopes, opts } = await askCreate(opts, scopes, command));
+  }
   const body = {
     name,
     description: opts.description ?? "",
     expiry: expiryInput(opts.expires),
-    scopes: scopesInput(opts.scopes ?? ["read"]),
+    scopes: scopes ?? scopesInput(["read"]),
     cidrs: opts.cidr ?? [],
     environment: opts.environment,
     ...ownerTagsMeta(opts),
@@ -70,6 +97,11 @@ export async function createKey(config, name, opts) {
   if (formatOf(opts) === "json") {
     printWarnings(created.warnings);
     return printJson(created);
+  }
+  if (isSilent()) {
+    // Only the secret, ready to capture: SECRET=$(keyward keys new ci --silent)
+    printWarnings(created.warnings);
+    return out(created.secret);
   }
   const { key } = created;
   out(`✓ Created key "${key.name}" (${key.id})`);
@@ -82,6 +114,61 @@ export async function createKey(config, name, opts) {
   ownerLines(key);
   limitLines(key);
   printWarnings(created.warnings);
+}
+
+// ---------------------------------------------------------------------------- interactive create (seed 003)
+
+const PERMISSIONS = [
+  ["Read", "read"],
+  ["Read and write", "write"],
+  ["Read, write and admin (revoke, disable)", "admin"],
+];
+const EXPIRIES = [
+  ["30 days", "30d"],
+  ["90 days", "90d"],
+  ["1 year", "1y"],
+  ["Never", "never"],
+];
+
+/** One answer, trimmed; the end of input aborts before anything is created. */
+async function answer(question) {
+  const text = await ask(question);
+  if (text === null) throw new CliError("Aborted: nothing was created.", EXIT.GENERIC);
+  return text.trim();
+}
+
+async function select(title, choices, defaultIndex) {
+  warn(title);
+  choices.forEach(([label], i) => warn(`  ${i + 1}. ${label}`));
+  for (;;) {
+    const text = await answer(`Select (1-${choices.length}) [${defaultIndex + 1}]: `);
+    if (text === "") return choices[defaultIndex][1];
+    const n = Number(text);
+    if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1][1];
+    warn(`  Type a number from 1 to ${choices.length}.`);
+  }
+}
+
+/** Name, description, permissions on resources and expiry, asking only for what no option gave. */
+async function askCreate(opts, scopes, command) {
+  warn("Create New API Key");
+  let name = "";
+  while (name === "") {
+    name = await answer("Key name: ");
+    if (name === "") warn("  A name is required.");
+  }
+  const description = opts.description ?? (await answer("Description (optional): "));
+  if (scopes === undefined) {
+    const action = await select("Permissions:", PERMISSIONS, 0);
+    const filters = await answer("On resources (e.g. keys/** or projects/a,projects/b; empty for all): ");
+    const list = filters.split(",").map((filter) => filter.trim());
+    scopes = [...new Set(list)]
+      .filter((filter, i, all) => filter !== "" || all.length === 1)
+      .map((resourceFilter) => ({ action, resourceFilter }));
+  }
+  const expires = command?.getOptionValueSource("expires") === "default" ? await select("Expires:", EXPIRIES, 1) : opts.expires;
+  warn();
+  return { name, scopes, opts: { ...opts, description, expires } };
 }
 
 /** --owner, --tag (repeatable) and --meta, for create and update: only those given. */
@@ -192,6 +279,7 @@ export async function updateKey(config, id, opts) {
   const updated = await callApi(config, "PATCH", keyPath(id), { body });
   printWarnings(updated.warnings);
   if (formatOf(opts) === "json") return printJson(updated);
+  if (isSilent()) return;
   const { key } = updated;
   out(`✓ Updated key "${key.name}" (${key.id})`);
   out(`  Scopes:      ${scopesText(key.scopes)}`);
@@ -207,7 +295,7 @@ export async function updateKey(config, id, opts) {
 export async function setKeyEnabled(config, id, enabled, opts) {
   const { key } = await callApi(config, "POST", `${keyPath(id)}/${enabled ? "enable" : "disable"}`, { body: {} });
   if (formatOf(opts) === "json") return printJson({ key });
-  out(
+  done(
     enabled
       ? `✓ Enabled key "${key.name}" (${key.id}): it verifies again`
       : `✓ Disabled key "${key.name}" (${key.id}): verifications answer DISABLED until keyward keys enable ${key.id}`,
@@ -225,19 +313,20 @@ async function confirmYes(question) {
 }
 
 export async function rotateKey(config, id, opts) {
-  if (!opts.yes) {
+  if (!(opts.yes || opts.force)) {
     const { key } = await callApi(config, "GET", keyPath(id));
-    note(`⚠  Rotating ${key.name} (${key.display}), last used ${relative(key.lastUsedAt)}`);
-    note(
+    warn(`⚠  Rotating ${key.name} (${key.display}), last used ${relative(key.lastUsedAt)}`);
+    warn(
       opts.grace === "none"
         ? "   The current secret stops working immediately."
         : `   The current secret keeps working for ${opts.grace}, then stops.`,
     );
-    note("   Update the secret everywhere the key is used (CI variables, .env files, scripts).");
+    warn("   Update the secret everywhere the key is used (CI variables, .env files, scripts).");
     await confirmYes("Continue?");
   }
   const rotated = await callApi(config, "POST", `${keyPath(id)}/rotate`, { body: { grace: opts.grace } });
   if (formatOf(opts) === "json") return printJson(rotated);
+  if (isSilent()) return out(rotated.secret);
   out(`✓ Rotated key "${rotated.key.name}" (${rotated.key.id})`);
   out();
   secretBox(rotated.secret, "it is shown only once and cannot be retrieved again.");
@@ -253,14 +342,14 @@ function sameName(typed, name) {
 }
 
 export async function revokeKey(config, id, opts) {
-  if (!opts.yes) {
+  if (!(opts.yes || opts.force)) {
     const { key } = await callApi(config, "GET", keyPath(id));
     if (key.status === "revoked") throw new CliError(`${key.name} is already revoked`, EXIT.VALIDATION, { code: "CONFLICT" });
-    note("⚠  This cannot be undone.");
-    note(`   Key:       ${key.name} (${key.display})`);
-    note(`   Created:   ${day(key.createdAt)}`);
-    note(`   Last used: ${relative(key.lastUsedAt)}`);
-    note("   Every application using it will get 401 from now on.");
+    warn("⚠  This cannot be undone.");
+    warn(`   Key:       ${key.name} (${key.display})`);
+    warn(`   Created:   ${day(key.createdAt)}`);
+    warn(`   Last used: ${relative(key.lastUsedAt)}`);
+    warn("   Every application using it will get 401 from now on.");
     const typed = await ask("Type the key name to confirm: ");
     if (typed === null || !sameName(typed, key.name)) {
       throw new CliError("Aborted: that doesn't match the key's name; nothing was revoked.", EXIT.GENERIC);
@@ -268,7 +357,7 @@ export async function revokeKey(config, id, opts) {
   }
   const { key } = await callApi(config, "POST", `${keyPath(id)}/revoke`, { body: opts.reason ? { reason: opts.reason } : {} });
   if (formatOf(opts) === "json") return printJson({ key });
-  out(`✓ Revoked key "${key.name}" (${key.id})`);
+  done(`✓ Revoked key "${key.name}" (${key.id})`);
 }
 
 export async function revokeLeaked(config, opts) {
@@ -295,4 +384,19 @@ export async function revokeLeaked(config, opts) {
   if (result.alreadyRevoked.length > 0) out(`Already revoked: ${result.alreadyRevoked.map((k) => `${k.name} (${k.id})`).join(", ")}`);
   if (result.unknownCount > 0)
     note(`${result.unknownCount} other Keyward secret${result.unknownCount === 1 ? " is" : "s are"} not this organization's.`);
+}
+
+// ---------------------------------------------------------------------------- whoami
+
+/** The key in use and its organization (seed 000's `auth key verify`): exit 2 if the key does not work. */
+export async function whoami(config, opts) {
+  const { key, organization } = await callApi(config, "GET", "/api/v1/whoami");
+  if (formatOf(opts) === "json") return printJson({ key, organization });
+  out(`Key:          ${key.name} (${key.display})`);
+  out(`Key ID:       ${key.id}`);
+  out(`Organization: ${organization.name} (${organization.slug})`);
+  out(`Scopes:       ${scopesText(key.scopes)}`);
+  out(`Expires:      ${expiresText(key)}`);
+  out(`Allowed IPs:  ${cidrsText(key.cidrs)}`);
+  out(`Status:       ${key.status}${key.expiresSoon ? " (expires soon)" : ""}`);
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_URL } from "./client.mjs";
 import { CliError, EXIT, flagFor } from "./errors.mjs";
 import * as keys from "./keys.mjs";
+import { setSilent } from "./format.mjs";
 import { EXPIRY_HELP, collect, formatOptions } from "./options.mjs";
 import { closePrompt } from "./prompt.mjs";
 import { QUOTA_HELP, RATE_LIMIT_HELP, REFILL_HELP } from "./limits.mjs";
@@ -31,9 +32,12 @@ function run(fn) {
   return async (...args) => {
     const command = args[args.length - 1];
     const opts = args[args.length - 2];
-    await fn(configOf(command), ...args.slice(0, -2), opts);
+    await fn(configOf(command), ...args.slice(0, -2), opts, command);
   };
 }
+
+// Seed 003 skips a confirmation with --force; here it is -y, and --force is kept for those who type it.
+const force = () => new Option("--force", "same as -y").hideHelp();
 
 export function buildProgram() {
   const program = new Command("keyward")
@@ -45,6 +49,8 @@ export function buildProgram() {
         "KEYWARD_API_KEY",
       ),
     )
+    .option("--silent", "no progress or success messages: only data, warnings, prompts and errors")
+    .hook("preAction", (_program, action) => setSilent(action.optsWithGlobals().silent === true))
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
@@ -54,9 +60,17 @@ export function buildProgram() {
           "export KEYWARD_URL=https://keys.example.com KEYWARD_API_KEY=kw_live_…",
           "keyward keys list",
           'keyward keys create "CI Pipeline" -s read:projects/**,write:deploys/* --expires 90d',
+          "keyward whoami",
         ],
       )}`,
     );
+
+  program
+    .command("whoami")
+    .description("The key in use: its name, organization, scopes and expiry (exit 2 if it does not work)")
+    .option("--json", "print { key, organization } as JSON")
+    .addHelpText("after", examples(["keyward whoami", "KEYWARD_API_KEY=$NEW_SECRET keyward whoami --json | jq -r .key.name"]))
+    .action(run(keys.whoami));
 
   const keysCommand = program.command("keys").description("Create, inspect, rotate, disable and revoke API keys");
 
@@ -84,8 +98,10 @@ export function buildProgram() {
 
   keysCommand
     .command("create")
-    .description("Create a key and print its secret once")
-    .argument("<name>", "a name for the key, unique among the organization's keys that are not revoked")
+    .alias("new")
+    .description("Create a key and print its secret once (on a terminal without a name: asks step by step)")
+    .argument("[name]", "a name for the key, unique among the organization's keys that are not revoked")
+    .option("-n, --name <name>", "the name, as an option instead of the argument")
     .option("-s, --scopes <scopes>", "comma-separated action[:resource filter] (read, write, admin, *); repeatable", collect)
     .option("--expires <when>", EXPIRY_HELP, "90d")
     .option("--cidr <cidr>", "allowed IP range (repeatable); default: any address", collect)
@@ -101,8 +117,10 @@ export function buildProgram() {
     .option("--json", "print { secret, key, warnings } as JSON")
     .addHelpText(
       "after",
-      `\nWithout -s the key gets read on all resources.${examples([
+      `\nWithout -s the key gets read on all resources. With --silent only the secret is printed.${examples([
         'keyward keys create "Dashboard Reader"',
+        "# asks for name, description, permissions and expiry",
+        "keyward keys new",
         'keyward keys create "GitHub Actions" -s read:projects/**,write:deploys/* --expires 90d --cidr 10.0.0.0/8',
         'keyward keys create "Acme billing" --owner cus_4242 --tag billing --tag prod --meta @meta.json',
         'keyward keys create "Partner API" --rate-limit api=1000/10s --rate-limit day=100000/1d --quota 50000 --refill monthly:50000',
@@ -172,10 +190,12 @@ export function buildProgram() {
 
   keysCommand
     .command("rotate")
+    .alias("regenerate")
     .description("Replace a key's secret (same id, scopes and IPs) and print the new one once")
     .argument("<id>", "key id")
     .addOption(new Option("--grace <period>", "how long the old secret keeps working").choices(GRACE).default("none"))
     .option("-y, --yes", "skip the confirmation prompt")
+    .addOption(force())
     .option("--json", "print { secret, key, previousSecretValidUntil } as JSON")
     .addHelpText(
       "after",
@@ -185,9 +205,11 @@ export function buildProgram() {
 
   keysCommand
     .command("revoke")
+    .aliases(["rm", "delete"])
     .description("Revoke a key permanently (asks you to type its name unless -y)")
     .argument("<id>", "key id")
     .option("-y, --yes", "skip the confirmation prompt (for scripts)")
+    .addOption(force())
     .option("--reason <text>", "why, for the audit log")
     .option("--json", "print the revoked key as JSON")
     .addHelpText("after", examples(["keyward keys revoke key_abc123…", "keyward keys revoke key_abc123… -y --reason rotated"]))

@@ -19,6 +19,7 @@ import {
   rotatedKeyResponseSchema,
   updatedKeyResponseSchema,
   usageResponseSchema,
+  whoamiResponseSchema,
 } from "./schemas";
 
 export interface Endpoint {
@@ -38,6 +39,8 @@ export interface Endpoint {
   acceptsText?: boolean;
   /** CLI commands that call this endpoint, for the reference page. */
   cli: string;
+  /** Acts on the calling key itself: the scope is checked on `keys/<its own id>`. */
+  self?: true;
 }
 
 export const ENDPOINTS = {
@@ -205,6 +208,21 @@ export const ENDPOINTS = {
     status: 200,
     cli: "(API only)",
   },
+  whoami: {
+    method: "GET",
+    path: "/api/v1/whoami",
+    operationId: "whoami",
+    summary: "The key in use",
+    description:
+      "The key the request is made with (name, scopes, expiry, status) and its organization, to check a key works and what it may do. Never a secret.",
+    action: "read",
+    source: "query",
+    input: z.object({}),
+    response: whoamiResponseSchema,
+    status: 200,
+    cli: "keyward whoami",
+    self: true,
+  },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
@@ -212,4 +230,10 @@ export type EndpointName = keyof typeof ENDPOINTS;
 /** True when the endpoint acts on one key (its path has {id}). */
 export function isPerKey(endpoint: Endpoint): boolean {
   return endpoint.path.includes("{id}");
+}
+
+/** The key id an endpoint acts on: the path's, or the calling key's own for `self` endpoints. */
+export function targetKeyId(endpoint: Endpoint, pathId: unknown, callerKeyId: string): string {
+  if (endpoint.self) return callerKeyId;
+  return typeof pathId === "string" ? pathId : "";
 }

@@ -31,6 +31,14 @@ export const getKeyRoute = apiRoute(ENDPOINTS.getKey, async ({ db, principal, ke
   key: toKeyView(await loadOrgKey(db, principal.orgId, keyId), now),
 }));
 
+export const whoamiRoute = apiRoute(ENDPOINTS.whoami, async ({ db, principal, keyId, now }) => {
+  const [key, organization] = await Promise.all([
+    loadOrgKey(db, principal.orgId, keyId),
+    db.organization.findUniqueOrThrow({ where: { id: principal.orgId }, select: { id: true, name: true, slug: true } }),
+  ]);
+  return { key: toKeyView(key, now), organization };
+});
+
 export const updateKeyRoute = apiRoute(ENDPOINTS.updateKey, ({ db, principal, now }, input) => editKey(db, principal.actor, input, now));
 
 export const rotateKeyRoute = apiRoute(ENDPOINTS.rotateKey, async ({ db, principal, keyId, now }, input) => {

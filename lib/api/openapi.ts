@@ -121,7 +121,7 @@ function errorCodesFor(endpoint: Endpoint): ApiErrorCode[] {
 }
 
 function operation(endpoint: Endpoint, components: Components) {
-  const resource = isPerKey(endpoint) ? "keys/{id}" : "keys/**";
+  const resource = isPerKey(endpoint) ? "keys/{id}" : endpoint.self ? "keys/{the calling key's id}" : "keys/**";
   const parameters = [
     ...(isPerKey(endpoint)
       ? [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^key_[A-Za-z0-9]{20}$" } }]

@@ -6,7 +6,7 @@ import { authorize } from "../keys";
 import { keyIdSchema } from "../validations/key";
 import { KEY_NOT_FOUND } from "../api-keys/load-key";
 import { authenticateApiKey, KeyRefusedError, type ApiPrincipal } from "./authenticate";
-import { isPerKey, type Endpoint } from "./endpoints";
+import { isPerKey, targetKeyId, type Endpoint } from "./endpoints";
 import { ApiError, apiErrorFromDomain, errorResponse, replyWith } from "./errors";
 import { DomainError } from "../errors";
 import { requestMetaFrom } from "../http/request-meta";
@@ -59,9 +59,10 @@ function queryOf(request: Request): Record<string, string> {
 }
 
 function scopeNeeded(endpoint: Endpoint, keyId: string) {
-  const resource = isPerKey(endpoint) ? `keys/${keyId}` : "keys";
+  const oneKey = isPerKey(endpoint) || endpoint.self === true;
+  const resource = oneKey ? `keys/${keyId}` : "keys";
   // "keys/**" matches "keys" itself, so it is what a collection request needs and the scope to suggest.
-  const shown = isPerKey(endpoint) ? resource : "keys/**";
+  const shown = oneKey ? resource : "keys/**";
   return { resource, shown };
 }
 
@@ -82,7 +83,7 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
         });
       }
       const { id } = (await route?.params) ?? {};
-      const keyId = typeof id === "string" ? id : "";
+      const keyId = targetKeyId(endpoint, id, principal.keyId);
       // A malformed id names no key: the same answer as another organization's key.
       if (isPerKey(endpoint) && !keyIdSchema.safeParse(keyId).success) throw new ApiError("NOT_FOUND", KEY_NOT_FOUND);
       const { resource, shown } = scopeNeeded(endpoint, keyId);
@@ -137,7 +138,8 @@ export function apiRoute<E extends Endpoint, T>(endpoint: E, handler: (ctx: ApiC
 
 async function auditRefusal(refusal: KeyRefusedError, endpoint: Endpoint, request: Request, route: RouteParams) {
   const { id } = (await route?.params) ?? {};
-  const keyId = typeof id === "string" && keyIdSchema.safeParse(id).success ? id : null;
+  const pathOrSelf = targetKeyId(endpoint, id, refusal.key.keyId);
+  const keyId = keyIdSchema.safeParse(pathOrSelf).success ? pathOrSelf : null;
   const { resource } = scopeNeeded(endpoint, keyId ?? "");
   try {
     const targetKeyId = isPerKey(endpoint) ? keyId : null;

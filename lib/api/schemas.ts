@@ -108,6 +108,10 @@ const tierViewSchema = keyViewSchema
   .meta({ id: "Tier" });
 export const tierResponseSchema = z.object({ tier: tierViewSchema });
 export const tierListResponseSchema = z.object({ tiers: z.array(tierViewSchema) });
+export const whoamiResponseSchema = z.object({
+  key: keyViewSchema,
+  organization: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+});
 export const createdKeyResponseSchema = z.object({ secret, key: keyViewSchema, warnings });
 export const updatedKeyResponseSchema = z.object({ key: keyViewSchema, warnings });
 export const rotatedKeyResponseSchema = z.object({

@@ -4,6 +4,8 @@
 // events, their hourly rollups, the keys' last use.
 import { workerData } from "node:worker_threads";
 import pg from "pg";
+import { POSTGRES_DETECTION, postgresDetection } from "./detect-sql.mjs";
+import { detectAsync } from "./detect-worker.mjs";
 import { FIELDS, LAST_USE_EVERY_MS, hourlyRollups, lastUses, rememberLastUses, serveBatches } from "./writer-thread-worker.mjs";
 
 // One connection, opened again when lost (pg.Pool does that): batches are written one at a time anyway.
@@ -45,6 +47,9 @@ const touchKeys = {
       OR ("ApiKey"."lastUsedAt" < v.at AND ("ApiKey"."lastUsedIp" IS DISTINCT FROM v.ip OR "ApiKey"."lastUsedUserAgent" IS DISTINCT FROM v.ua)))`,
 };
 
+// Detection statements (detect-sql.mjs), prepared once per connection like the ones above.
+const detectionNames = new Map(Object.entries(POSTGRES_DETECTION).map(([op, text]) => [text, `keyward-detect-${op}`]));
+
 function eventColumns(chunks) {
   const columns = Array.from({ length: FIELDS }, () => []);
   for (const events of chunks) for (let i = 0; i < events.length; i++) columns[i % FIELDS].push(events[i]);
@@ -57,6 +62,7 @@ async function write(chunks) {
   const rollups = hourlyRollups(chunks);
   const uses = lastUses(chunks).sort((a, b) => (a.keyId < b.keyId ? -1 : 1));
   const client = await pool.connect();
+  let detected;
   // A connection lost between two statements must fail this batch (retried), not end the thread uncaught.
   const lost = () => {};
   client.on("error", lost);
@@ -78,6 +84,10 @@ async function write(chunks) {
         ...touchKeys,
         values: [uses.map((u) => u.keyId), uses.map((u) => u.at), uses.map((u) => u.ip), uses.map((u) => u.userAgent), LAST_USE_EVERY_MS],
       });
+    detected = await detectAsync(
+      chunks,
+      postgresDetection(async (text, values) => (await client.query({ name: detectionNames.get(text), text, values })).rows),
+    );
     await client.query("COMMIT");
   } catch (error) {
     // A connection in an unknown state is not reused: closing it rolls the transaction back.
@@ -88,6 +98,7 @@ async function write(chunks) {
   client.off("error", lost);
   client.release();
   rememberLastUses(uses);
+  detected.remember();
 }
 
 serveBatches({ write, close: () => pool.end() });

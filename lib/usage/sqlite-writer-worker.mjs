@@ -4,6 +4,8 @@
 // after the request thread pushed the event's fields.
 import { workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { sqliteDetection } from "./detect-sql.mjs";
+import { detectSync } from "./detect-worker.mjs";
 import { FIELDS, LAST_USE_EVERY_MS, lastUses, rememberLastUses, serveBatches } from "./writer-thread-worker.mjs";
 
 const conn = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
@@ -33,6 +35,14 @@ const touchKey = conn.prepare(
      OR ("lastUsedAt" < :at AND ("lastUsedIp" IS NOT :ip OR "lastUsedUserAgent" IS NOT :userAgent)))`,
 );
 
+// Detection statements (detect-sql.mjs), prepared once each.
+const prepared = new Map();
+const executeDetection = sqliteDetection((text, values, mode) => {
+  let statement = prepared.get(text);
+  if (!statement) prepared.set(text, (statement = conn.prepare(text)));
+  return mode === "all" ? statement.all(...values) : statement.run(...values);
+});
+
 // Prisma's adapter stores DateTime as ISO-8601 text with "+00:00"; these rows must compare and sort alike.
 const iso = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 
@@ -59,13 +69,15 @@ const write = conn.transaction((chunks, uses) => {
   for (const use of uses) {
     touchKey.run({ keyId: use.keyId, at: iso(use.at), staleBefore: iso(use.at - LAST_USE_EVERY_MS), ip: use.ip, userAgent: use.userAgent });
   }
+  return detectSync(chunks, executeDetection);
 });
 
 serveBatches({
   write(chunks) {
     const uses = lastUses(chunks);
-    write.immediate(chunks, uses);
+    const detected = write.immediate(chunks, uses);
     rememberLastUses(uses);
+    detected.remember();
   },
   close() {
     conn.close();

@@ -4,6 +4,8 @@ import { eventsOf, type UsageChunk, type UsageEventInput } from "./event";
 import { ALLOWED_OUTCOME } from "./outcomes";
 import { rollupsFromEvents } from "./rollup";
 import { LAST_USE_EVERY_MS } from "./last-use";
+import { postgresDetection, sqliteDetection, type DetectionQuery } from "./detect-sql.mjs";
+import { detectAsync } from "./detect-worker.mjs";
 
 type Tx = Prisma.TransactionClient;
 
@@ -70,7 +72,7 @@ export function prismaUsageWriter(db: Db): UsageBatchWriter {
 export async function writeUsageBatch(db: Db, events: readonly UsageEventInput[]): Promise<void> {
   if (events.length === 0) return;
   const postgres = providerOfDb(db) === "postgres";
-  await db.$transaction(async (tx) => {
+  const detected = await db.$transaction(async (tx) => {
     await tx.usageEvent.createMany({
       data: events.map((e) => ({
         orgId: e.orgId,
@@ -85,5 +87,16 @@ export async function writeUsageBatch(db: Db, events: readonly UsageEventInput[]
     });
     await upsertRollups(tx, events, postgres);
     await updateLastUse(tx, events, postgres);
+    return detectUsage(tx, events, postgres);
   });
+  detected.remember();
+}
+
+// The same detections as the writer threads' (lib/usage/detect-worker.mjs), for batches written here: a
+// management API request refused for a revoked key, or a process without a database URL.
+async function detectUsage(tx: Tx, events: readonly UsageEventInput[], postgres: boolean): Promise<{ remember(): void }> {
+  const chunk = events.flatMap((e) => [e.orgId, e.keyId, e.at.getTime(), e.outcome, e.action, e.resource, e.ip, e.userAgent]);
+  const query: DetectionQuery = (text, values, mode) =>
+    mode === "all" ? tx.$queryRawUnsafe(text, ...values) : tx.$executeRawUnsafe(text, ...values);
+  return detectAsync([chunk], postgres ? postgresDetection(query) : sqliteDetection(query));
 }

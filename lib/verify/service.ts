@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Db } from "../db/client";
 import { USAGE_OUTCOMES, type UsageOutcome } from "../usage/outcomes";
 import { schedulePruning } from "../usage/prune";
+import { scheduleDetections } from "../events/detect-expiry";
 import { UsageRecorder, type UsageRecorderOptions, type UsageRecorderStats } from "../usage/recorder";
 import { createVerifyHandler, isVerifyRequest } from "./handler";
 import { KeyCache, type KeyCacheOptions } from "./key-cache";
@@ -21,6 +22,8 @@ export interface VerifyServiceOptions {
   usage?: UsageRecorderOptions;
   /** Delete raw usage events past KEYWARD_USAGE_RETENTION_DAYS in the background (default true). */
   prune?: boolean;
+  /** Look for keys reaching an expiry threshold every KEYWARD_EXPIRY_SCAN_MS (default true). */
+  detect?: boolean;
   clientIp?: (req: IncomingMessage) => string;
   ratelimits?: RateLimiterOptions;
 }
@@ -58,6 +61,7 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const limiter = new RateLimiter(threadCounterStore(url), { shared: !url.startsWith("file:"), ...options.ratelimits });
   limiter.start();
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
+  const stopDetections = options.detect === false ? () => {} : scheduleDetections(options.db);
   let answered = 0;
   const outcomes = Object.fromEntries(USAGE_OUTCOMES.map((o) => [o, 0])) as Record<UsageOutcome, number>;
   // Verifications waiting on the database when the server stops are still answered, and their events written.
@@ -96,6 +100,7 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
       cache.stop();
       canaries.stop();
       stopPruning();
+      stopDetections();
       await recorder.close();
       return stats();
     },

@@ -380,12 +380,14 @@ describe("OpenAPI document", () => {
       "/api/v1/keys/{id}/rotate",
       "/api/v1/keys/{id}/usage",
       "/api/v1/tiers",
+      "/api/v1/whoami",
     ]);
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     for (const ref of refs) expect(doc.components.schemas).toHaveProperty(ref);
     expect(doc.paths["/api/v1/keys"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "expiry", "scopes"]);
     expect(doc.paths["/api/v1/keys/{id}"].patch.requestBody.content["application/json"].schema.properties).not.toHaveProperty("keyId");
     expect(doc.paths["/api/v1/keys/{id}/revoke"].post["x-keyward-scope"]).toEqual({ action: "admin", resource: "keys/{id}" });
+    expect(doc.paths["/api/v1/whoami"].get["x-keyward-scope"]).toEqual({ action: "read", resource: "keys/{the calling key's id}" });
   });
 
   it("lints clean with Redocly's recommended rules and generates a typed client with openapi-typescript", async () => {

@@ -789,6 +789,7 @@ export const ROUTE_MATRIX: Record<
     client: "plain",
     expect: same({ status: 401 }),
   },
+  "app/api/v1/whoami/route.ts": { url: "/api/v1/whoami", methods: ["GET"], client: "plain", expect: same({ status: 401 }) },
   "app/api/demo/echo/route.ts": { url: "/api/demo/echo", methods: ["GET", "POST"], client: "plain", expect: same({ status: 401 }) },
   "app/api/v1/openapi.json/route.ts": {
     url: "/api/v1/openapi.json",

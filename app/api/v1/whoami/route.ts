@@ -1,0 +1,3 @@
+import { whoamiRoute } from "@/lib/api/key-handlers";
+
+export const GET = whoamiRoute;
