@@ -48,31 +48,8 @@ CREATE TABLE "Notification" (
     CONSTRAINT "Notification_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organization" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
--- RedefineTables
-PRAGMA defer_foreign_keys=ON;
-PRAGMA foreign_keys=OFF;
-CREATE TABLE "new_Organization" (
-    "id" TEXT NOT NULL PRIMARY KEY,
-    "name" TEXT NOT NULL,
-    "slug" TEXT NOT NULL,
-    "keyPrefix" TEXT NOT NULL,
-    "signingSecretEnc" TEXT NOT NULL,
-    "bootstrappedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "keysVersion" INTEGER NOT NULL DEFAULT 0,
-    "policyRequireExpiry" BOOLEAN NOT NULL DEFAULT false,
-    "policyMaxLifetimeDays" INTEGER,
-    "policyForbidWildcardCidr" BOOLEAN NOT NULL DEFAULT false,
-    "policyForbidFullAccess" BOOLEAN NOT NULL DEFAULT false,
-    "requireTwoFactor" BOOLEAN NOT NULL DEFAULT false,
-    "webhooksAllowPrivate" BOOLEAN NOT NULL DEFAULT false
-);
-INSERT INTO "new_Organization" ("bootstrappedAt", "createdAt", "id", "keyPrefix", "keysVersion", "name", "policyForbidFullAccess", "policyForbidWildcardCidr", "policyMaxLifetimeDays", "policyRequireExpiry", "requireTwoFactor", "signingSecretEnc", "slug") SELECT "bootstrappedAt", "createdAt", "id", "keyPrefix", "keysVersion", "name", "policyForbidFullAccess", "policyForbidWildcardCidr", "policyMaxLifetimeDays", "policyRequireExpiry", "requireTwoFactor", "signingSecretEnc", "slug" FROM "Organization";
-DROP TABLE "Organization";
-ALTER TABLE "new_Organization" RENAME TO "Organization";
-CREATE UNIQUE INDEX "Organization_slug_key" ON "Organization"("slug");
-PRAGMA foreign_keys=ON;
-PRAGMA defer_foreign_keys=OFF;
+-- AlterTable (a column added in place: rebuilding Organization would drop columns other migrations add)
+ALTER TABLE "Organization" ADD COLUMN "webhooksAllowPrivate" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateIndex
 CREATE INDEX "WebhookEndpoint_orgId_idx" ON "WebhookEndpoint"("orgId");
