@@ -74,6 +74,10 @@ describe("createKeySchema", () => {
       owner: "",
       tags: [],
       meta: "{}",
+      rateLimits: [],
+      tier: "",
+      quota: null,
+      refill: null,
     });
     expect(createKeySchema.safeParse(valid).success).toBe(true);
   });
@@ -213,6 +217,7 @@ describe("normalizeCreateKeyInput", () => {
       owner: null,
       tags: [],
       meta: "{}",
+      limits: { rateLimits: "[]", tier: "", quota: null, refill: null },
       warnings: ["Read all resources is listed twice; it is saved once"],
     });
   });
