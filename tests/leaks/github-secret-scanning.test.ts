@@ -50,7 +50,8 @@ beforeAll(async () => {
   acme = await createOrg(db, { name: "Acme", keyPrefix: "kw" });
   other = await createOrg(db, { name: "Other", keyPrefix: "kw" });
   const url = `http://127.0.0.1:${(keyList.address() as AddressInfo).port}/meta/public_keys/secret_scanning`;
-  server = await startKeyward({ databaseUrl: database.url, env: { KEYWARD_GITHUB_KEYS_URL: url } });
+  // No outbox dispatcher: its background writes (dispatchedAt, notifications) would blur the "nothing changes" snapshots.
+  server = await startKeyward({ databaseUrl: database.url, env: { KEYWARD_GITHUB_KEYS_URL: url, KEYWARD_DISPATCH: "0" } });
   // Next loads a route's module, and Prisma compiles each query, on first use: one report here (another
   // organization's key) warms both, so the timings below are a report's own, not the server's first request's.
   const warmUp = await makeKey(db, other.actor, { name: "Warm-up" });
