@@ -506,9 +506,9 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
   },
   "lib/actions/auth/sign-in-with-passkey.ts#signInWithPasskeyAction": {
     auth: "public",
-    why: "a passkey's signed, user-verified answer to a challenge the server issued, throttled like a password",
+    why: "a passkey's signed, user-verified answer to the challenge the server gave this browser (its cookie); an answer without that cookie, nothing",
     input: () => passwordlessSignInInput(),
-    expect: "ok",
+    expect: { code: "UNAUTHENTICATED" },
   },
   "lib/actions/auth/start-passkey-second-factor.ts#startPasskeySecondFactorAction": {
     auth: "public",
