@@ -41,11 +41,14 @@ export function PolicyNotice({ rules, violations }: { rules: string[]; violation
         ))}
       </ul>
       {violations.length > 0 && (
-        <ul role="alert" className="mt-2 space-y-0.5 font-medium">
-          {violations.map((v) => (
-            <li key={v}>{v}</li>
-          ))}
-        </ul>
+        // The alert is the list's container: a role on the <ul> itself would hide its items' list semantics.
+        <div role="alert" className="mt-2">
+          <ul className="space-y-0.5 font-medium">
+            {violations.map((v) => (
+              <li key={v}>{v}</li>
+            ))}
+          </ul>
+        </div>
       )}
     </div>
   );

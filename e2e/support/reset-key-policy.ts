@@ -1,0 +1,29 @@
+// Run with tsx by e2e/key-policy.spec.ts after it: every organization's key policy back to "no rules", so the specs
+// after it create keys freely whatever its last save left. Prints what it had to reset. Test data only.
+import { createDb } from "../../lib/db/client";
+
+const db = createDb();
+try {
+  const rules = { policyRequireExpiry: false, policyMaxLifetimeDays: null, policyForbidWildcardCidr: false, policyForbidFullAccess: false };
+  const left = await db.organization.findMany({
+    where: {
+      OR: [
+        { policyRequireExpiry: true },
+        { policyMaxLifetimeDays: { not: null } },
+        { policyForbidWildcardCidr: true },
+        { policyForbidFullAccess: true },
+      ],
+    },
+    select: {
+      id: true,
+      policyRequireExpiry: true,
+      policyMaxLifetimeDays: true,
+      policyForbidWildcardCidr: true,
+      policyForbidFullAccess: true,
+    },
+  });
+  await db.organization.updateMany({ data: rules });
+  console.log(JSON.stringify({ reset: left }));
+} finally {
+  await db.$disconnect();
+}
