@@ -8,7 +8,6 @@ import { getDb } from "./lib/db/client";
 import { assertDatabaseReady } from "./lib/db/health";
 import { databaseUrl } from "./lib/db-url";
 import { errorMessage } from "./lib/error-message";
-import { startDispatcherThread } from "./lib/events/dispatcher-thread";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "./lib/http/request-meta";
 import { clientAddress, isSecureRequest } from "./lib/http/client-address";
 import { bodyLimitFor, httpTimeouts } from "./lib/http/limits";
@@ -51,8 +50,6 @@ async function main() {
   const accessLog = log.isLevelEnabled("debug");
   const timeouts = httpTimeouts();
   const nextThread = await startNextThread({ dir: process.cwd(), hostname: hosts[0], port, timeouts });
-  // Webhooks and notifications: fanned out from the outbox and sent on a thread of their own.
-  const dispatcher = startDispatcherThread();
   const handle = createLocalProxy({
     socketPath: nextThread.socketPath,
     beforeResponse: nextThread.takeKeyChanges,
@@ -134,7 +131,6 @@ async function main() {
         clearTimeout(cut);
         return nextThread.close();
       })
-      .then(() => dispatcher.close())
       .then(() => verify.close())
       .then((stats) => {
         log.info(stats, `usage: ${stats.answered} verifications answered, ${stats.written} events written, ${stats.buffered} unwritten`);

@@ -36,10 +36,16 @@ server.listen(workerData.socketPath, () => parentPort.postMessage({ type: "ready
 parentPort.on("message", (message) => {
   if (message.type !== "close") return;
   server.close(() => {
-    // Audit refusals still collapsed in memory (lib/audit-refusals.ts) are written before the thread ends.
-    Promise.resolve(globalThis.keywardFlushRefusals?.())
-      .catch((error) => log.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`))
-      .finally(() => parentPort.postMessage({ type: "closed" }));
+    // Audit refusals still collapsed in memory (lib/audit-refusals.ts) are written before the thread ends, and the
+    // outbox dispatcher (instrumentation.ts) finishes the deliveries it has started.
+    Promise.all([
+      Promise.resolve(globalThis.keywardFlushRefusals?.()).catch((error) =>
+        log.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`),
+      ),
+      Promise.resolve(globalThis.keywardStopDispatcher?.()).catch((error) =>
+        log.error(`webhook dispatcher: stopping failed: ${error?.message ?? error}`),
+      ),
+    ]).finally(() => parentPort.postMessage({ type: "closed" }));
   });
   server.closeIdleConnections();
 });

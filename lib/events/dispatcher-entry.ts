@@ -2,7 +2,7 @@ import { createDb } from "../db/client";
 import { repeatedFailure } from "../log/repeated";
 import { dispatcherOptionsFromEnv, startDispatcher } from "./dispatcher";
 
-/** Runs on the dispatcher's thread, with a database client of its own. */
+/** Runs in the console's thread (instrumentation.ts), with a database client of its own. */
 export function runDispatcher() {
   const db = createDb();
   const failures = repeatedFailure("Webhook and notification dispatch");
