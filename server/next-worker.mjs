@@ -38,7 +38,7 @@ parentPort.on("message", (message) => {
   server.close(() => {
     // Audit refusals still collapsed in memory (lib/audit-refusals.ts) are written before the thread ends, and the
     // outbox dispatcher (instrumentation.ts) finishes the deliveries it has started.
-    Promise.all([
+    void Promise.all([
       Promise.resolve(globalThis.keywardFlushRefusals?.()).catch((error) =>
         log.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`),
       ),
