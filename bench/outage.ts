@@ -216,7 +216,7 @@ const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : String(v));
 
 export async function benchOutage(): Promise<void> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
-  ensureBuild(distDir);
+  const serverFile = ensureBuild(distDir);
   const loadBefore = loadavg()[0];
   const cluster = await startPostgresCluster();
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-outage-"));
@@ -237,7 +237,7 @@ export async function benchOutage(): Promise<void> {
     const metricsToken = randomBytes(24).toString("hex");
     const profileDir = CPU_PROF ? mkdtempSync(path.join(tmpdir(), "keyward-outage-profile-")) : null;
     const keyward = await startChild(
-      [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "server.ts"],
+      [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), serverFile],
       {
         ...process.env,
         DATABASE_URL: cluster.url,

@@ -10,7 +10,7 @@
 // Then SIGTERM: every usage event of an answered verification must be in the database.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -22,6 +22,7 @@ import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
 import { migrateDatabase } from "../lib/db/migrate";
 import { exitOnMiss, expectSize, target } from "./targets";
+import { serverBundlePath } from "../scripts/build-server.mjs";
 
 // `npm run bench -- verify --keys=20000 --duration=3` for a quicker look while developing; targets are for the defaults.
 const option = (name: string, fallback: number) => {
@@ -56,7 +57,9 @@ function freePort(): Promise<number> {
 }
 
 export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  // TypeScript sources (the baselines) run under tsx; Keyward itself runs compiled, as `npm start` runs it.
+  const loader = args.some((a) => a.endsWith(".ts")) ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${output}`)), 120_000);
@@ -120,16 +123,15 @@ function cycle(bodies: string[]) {
   return () => bodies[i++ % bodies.length];
 }
 
-export function ensureBuild(distDir: string) {
-  const route = path.join(root, distDir, "server/app/api/bench/constant/route.js");
-  if (existsSync(path.join(root, distDir, "BUILD_ID")) && existsSync(route)) return;
-  console.log(`verify bench: building the app into ${distDir} (once)…`);
-  const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+/** Builds the app and compiles the server when their sources changed (what `npm start` does); returns the server's file. */
+export function ensureBuild(distDir: string): string {
+  const res = spawnSync(process.execPath, ["scripts/build-if-stale.mjs"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: "inherit",
   });
-  if (res.status !== 0) throw new Error("next build failed");
+  if (res.status !== 0) throw new Error("building Keyward failed");
+  return serverBundlePath(distDir);
 }
 
 interface BackendResult {
@@ -187,7 +189,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
 
     const port = await freePort();
     const keyward = await startChild(
-      ["server.ts"],
+      [serverBundlePath(distDir)],
       { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", KEYWARD_BENCH: "1" },
       /Keyward ready/,
     );

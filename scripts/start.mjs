@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { serverBundlePath } from "./build-server.mjs";
 import { checkWritableDir, dataDirsToCheck } from "./check-data-dir.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,6 +29,5 @@ run("scripts/prisma.mjs", ["migrate"]);
 run("scripts/build-if-stale.mjs");
 
 process.env.NODE_ENV = "production";
-const { register } = await import("tsx/esm/api");
-register();
-await import(path.join(root, "server.ts"));
+// The server compiled by build-if-stale (scripts/build-server.mjs): plain JavaScript, no TypeScript loader at run time.
+await import(pathToFileURL(serverBundlePath()).href);
