@@ -10,7 +10,7 @@ export interface EmailConfig {
 }
 
 /** The SMTP settings from the environment, or null (email off). A malformed setting throws: a typo must not silently turn alerts off. */
-export function emailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmailConfig | null {
+export function emailConfigFromEnv(env: Record<string, string | undefined> = process.env): EmailConfig | null {
   const smtpUrl = env.KEYWARD_SMTP_URL?.trim();
   if (!smtpUrl) return null;
   let parsed: URL;

@@ -6,6 +6,7 @@ import { createDb } from "@/lib/db/client";
 import { dispatchOnce, startDispatcher, type DispatcherOptions } from "@/lib/events/dispatcher";
 import { plantHoneytoken, recordHoneytokenTrigger } from "@/lib/honeytokens/honeytokens";
 import { reportLeak } from "@/lib/leaks/report-leak";
+import { setEmailAlerts } from "@/lib/notifications/email-alerts";
 import { setUpTestDb, testMeta } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 import { addMember, adminActor } from "../support/members";
@@ -104,7 +105,11 @@ describe("alert email (real SMTP server)", () => {
     const lead = await addMember(db, org.orgId, "lead");
     const auditor = await addMember(db, org.orgId, "auditor");
     const quietLead = await addMember(db, org.orgId, "lead");
-    await db.user.update({ where: { id: quietLead.userId }, data: { emailAlerts: false } });
+    // "Email me alerts" turned off on the account page.
+    await setEmailAlerts(db, quietLead.actor, false, testMeta);
+    expect(await db.auditEvent.count({ where: { orgId: org.orgId, action: "user.email_alerts_changed", actorId: quietLead.userId } })).toBe(
+      1,
+    );
     const team = [org.email, lead.email].sort();
 
     const { honeytoken, secret: canarySecret } = await plantHoneytoken(db, adminActor(org), { name: "Old CI config" });
