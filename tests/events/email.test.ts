@@ -9,6 +9,7 @@ import { reportLeak } from "@/lib/leaks/report-leak";
 import { setEmailAlerts } from "@/lib/notifications/email-alerts";
 import { setUpTestDb, testMeta } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
+import { startKeyward } from "../support/keyward-server";
 import { addMember, adminActor } from "../support/members";
 import { startSmtpServer, type ReceivedMail } from "../support/smtp-server";
 
@@ -244,4 +245,32 @@ describe("alert email (real SMTP server)", () => {
     expect(await db.emailDelivery.count({ where: { orgId: org.orgId } })).toBe(0);
     expect(await db.notification.count({ where: { orgId: org.orgId } })).toBe(1);
   });
+
+  it("the running server's dispatcher thread mails a canary alert, configured by KEYWARD_SMTP_URL", async () => {
+    const org = await createOrg(db);
+    const { honeytoken, secret } = await plantHoneytoken(db, adminActor(org), { name: "Server canary" });
+    const server = await startKeyward({
+      databaseUrl: url,
+      env: { KEYWARD_SMTP_URL: smtp.url(), KEYWARD_SMTP_FROM: "Keyward <server@keyward.test>", KEYWARD_WEBHOOK_POLL_MS: "100" },
+    });
+    try {
+      const res = await fetch(`${server.url}/api/v1/keys/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "curl/8.5.0" },
+        body: JSON.stringify({ key: secret, action: "read", resource: "billing/invoices" }),
+      });
+      expect(await res.json()).toEqual({ valid: false, code: "NOT_FOUND" });
+      await until(() => mailsAbout(honeytoken.id).length > 0, 10_000);
+      const [mail] = mailsAbout(honeytoken.id);
+      expect(mail).toMatchObject({
+        to: [org.email],
+        from: "server@keyward.test",
+        subject: '[Keyward] Canary "Server canary" was presented',
+      });
+      expect(mail.text).toContain("User agent:   curl/8.5.0");
+      expect(mail.raw).not.toContain(secret);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
