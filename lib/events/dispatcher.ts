@@ -1,18 +1,22 @@
 import { providerOfDb, type Db, type Prisma } from "../db/client";
-import { Prisma as PrismaRuntime } from "../generated/sqlite/client";
+import type { EmailConfig } from "../email/config";
+import { attemptEmail, claimDueEmails, type EmailSender } from "../email/deliver";
+import { emailsForEvent } from "../email/fan-out";
 import { newId } from "../ids";
 import { openEndpointSecret } from "../webhooks/secret";
 import { sendWebhook } from "../webhooks/send";
 import type { Resolver } from "../webhooks/ssrf";
 import { notificationRecipients } from "./notify";
 import { recordEvent } from "./record";
+import { lockRows, retryDelayMs } from "./retry";
 
-type Tx = Prisma.TransactionClient;
+export { retryDelayMs };
 
 // The background half of the outbox. Two steps, each safe with several instances on one PostgreSQL database:
 // 1. fan-out: events not yet dispatched become one WebhookDelivery per subscribed endpoint (unique per endpoint and
-//    event) and one Notification per recipient, and are marked dispatched — all in one transaction, with the
-//    events' rows locked FOR UPDATE SKIP LOCKED so two instances take different events and never wait on each other;
+//    event), one Notification per recipient and, with SMTP configured, one EmailDelivery per address (lib/email/),
+//    and are marked dispatched — all in one transaction, with the events' rows locked FOR UPDATE SKIP LOCKED so two
+//    instances take different events and never wait on each other;
 // 2. delivery: due deliveries are claimed (locked the same way) by pushing nextAttemptAt past a lease, then sent
 //    outside any transaction. Success or failure is written after; an instance that dies mid-attempt leaves the
 //    delivery to be claimed again when the lease ends — at-least-once, with the same webhook-id.
@@ -31,6 +35,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   resolve?: Resolver;
   now?: () => Date;
+  /** Alert email (off when absent): the SMTP settings, and the sender they make (one per dispatcher). */
+  email?: { config: EmailConfig; sender: EmailSender } | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -56,13 +62,8 @@ function resolved(options: DispatcherOptions) {
     concurrency: options.concurrency ?? 8,
     resolve: options.resolve,
     now: options.now ?? (() => new Date()),
+    email: options.email ?? null,
   };
-}
-
-/** Exponential backoff with "equal jitter": half the delay fixed, half random, so retries of many endpoints spread out. */
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(delay / 2 + random() * (delay / 2));
 }
 
 function parsePayload(text: string): Record<string, unknown> {
@@ -82,15 +83,6 @@ export function endpointWants(eventTypes: string, type: string): boolean {
     return false;
   }
   return Array.isArray(types) && (types.length === 0 || types.includes(type));
-}
-
-/** Row ids among `ids` this transaction now holds, skipping rows another instance holds (PostgreSQL only). */
-async function lockRows(tx: Tx, table: "OutboxEvent" | "WebhookDelivery", ids: string[], postgres: boolean): Promise<string[]> {
-  if (!postgres || ids.length === 0) return ids;
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM ${PrismaRuntime.raw(`"${table}"`)} WHERE "id" IN (${PrismaRuntime.join(
-    ids,
-  )}) FOR UPDATE SKIP LOCKED`;
-  return rows.map((r) => r.id);
 }
 
 /** Step 1. Returns how many events were dispatched. */
@@ -121,6 +113,7 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
     });
     const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = [];
     const notifications: Prisma.NotificationCreateManyInput[] = [];
+    const emails: Prisma.EmailDeliveryCreateManyInput[] = [];
     for (const event of events) {
       const payload = parsePayload(event.payload);
       // A test event goes to the one endpoint it was sent to (its delivery already exists), and notifies nobody.
@@ -148,10 +141,12 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
             createdAt: event.createdAt,
           });
         }
+        if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, { ...event, payload }, now)));
       }
     }
     if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
     if (notifications.length > 0) await tx.notification.createMany({ data: notifications });
+    if (emails.length > 0) await tx.emailDelivery.createMany({ data: emails });
     await tx.outboxEvent.updateMany({ where: { id: { in: events.map((e) => e.id) } }, data: { dispatchedAt: now } });
     return events.length;
   });
@@ -317,7 +312,12 @@ export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Pro
   for (let i = 0; i < claimed.length; i += o.concurrency) {
     await Promise.all(claimed.slice(i, i + o.concurrency).map((c) => attempt(db, c, options)));
   }
-  return done + claimed.length;
+  const email = o.email;
+  const mails = email ? await claimDueEmails(db, o) : [];
+  for (let i = 0; i < mails.length; i += o.concurrency) {
+    await Promise.all(mails.slice(i, i + o.concurrency).map((m) => attemptEmail(db, email!.sender, m, o)));
+  }
+  return done + claimed.length + mails.length;
 }
 
 export interface Dispatcher {

@@ -12,7 +12,8 @@ export function notificationSentence(type: string, payload: Data): string {
     case "leak.revoked":
       return `${key} was revoked after a leak report`;
     case "honeytoken.triggered":
-      return `Canary ${key} was presented${str(payload.ip) ? ` from ${str(payload.ip)}` : ""}`;
+      // The canary's own name (honeytoken payloads have no key).
+      return `Canary ${str(payload.name) ?? key} was presented${str(payload.ip) ? ` from ${str(payload.ip)}` : ""}`;
     case "webhook.disabled":
       return `Webhook ${str(obj(payload.endpoint).url) ?? "endpoint"} was disabled after failing`;
     case "key.denial_burst":

@@ -231,6 +231,8 @@ function sentenceFor(action: string, data: Data, label: string): string {
         ? `Signed out everywhere else (${plural(ended, "session")})`
         : `Signed out ${plural(ended, "other session")}`;
     }
+    case "user.email_alerts_changed":
+      return obj(data.after).emailAlerts === false ? "Turned their alert emails off" : "Turned their alert emails on";
     case "user.password_reset": {
       const ended = num(data.sessionsEnded);
       return `Set a new password from a reset link${ended ? `; ${plural(ended, "session")} ended` : ""}`;

@@ -25,6 +25,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "user.step_up_failed": "Identity confirmation failed",
   "user.step_up_throttled": "Identity confirmation throttled",
   "user.sessions_ended": "Sessions signed out",
+  "user.email_alerts_changed": "Alert emails turned on or off",
   "user.password_reset": "Password reset",
   "user.password_reset_failed": "Password reset refused",
   "member.password_reset_issued": "Password reset link issued",

@@ -403,6 +403,14 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     input: async () => ({}),
     otherOrg: "own-org",
   },
+  // Every member chooses whether they get alert emails.
+  "lib/actions/account/set-email-alerts.ts#setEmailAlertsAction": {
+    auth: "session",
+    permission: "account:manage",
+    allow: ALL,
+    input: async () => ({ enabled: counter++ % 2 === 0 }),
+    otherOrg: "own-org",
+  },
   "lib/actions/members/issue-password-reset.ts#issuePasswordResetAction": {
     auth: "session",
     stepUp: true,

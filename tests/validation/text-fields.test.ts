@@ -78,6 +78,7 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   resendWebhookDeliverySchema: [webhook.resendWebhookDeliverySchema, { deliveryId: "whd_ABCDEFGHIJ0123456789" }],
   webhookSettingsSchema: [webhook.webhookSettingsSchema, { allowPrivateTargets: false }],
   markNotificationsReadSchema: [notification.markNotificationsReadSchema, { ids: ["ntf_ABCDEFGHIJ0123456789"], all: false }],
+  emailAlertsSchema: [notification.emailAlertsSchema, { enabled: false }],
   setupSchema: [auth.setupSchema, { orgName: "Acme", keyPrefix: "kw", email: "ada@example.com", password: "x".repeat(12) }],
   loginSchema: [auth.loginSchema, { email: "ada@example.com", password: "pw" }],
   changePasswordSchema: [auth.changePasswordSchema, { currentPassword: "old", newPassword: "a fresh long passphrase" }],

@@ -6,7 +6,9 @@ import { listPasskeys } from "@/lib/auth/passkeys/registration";
 import { listActiveSessions } from "@/lib/auth/session-list";
 import { factorsOf } from "@/lib/auth/two-factor/status";
 import { db } from "@/lib/db";
+import { emailAlertsOf } from "@/lib/notifications/email-alerts";
 import { ChangePasswordForm } from "./change-password-form";
+import { EmailAlertsSetting } from "./email-alerts-setting";
 import { PasskeysSettings } from "./passkeys-settings";
 import { SessionsList } from "./sessions-list";
 import { TwoFactorSettings } from "./two-factor-settings";
@@ -15,10 +17,11 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const ctx = await requirePageContext("account:manage");
-  const [sessions, factorsByUser, passkeys] = await Promise.all([
+  const [sessions, factorsByUser, passkeys, emailAlerts] = await Promise.all([
     listActiveSessions(db, ctx.user.id, ctx.sessionId),
     factorsOf(db, [ctx.user.id]),
     listPasskeys(db, ctx.user.id),
+    emailAlertsOf(db, ctx.user.id),
   ]);
   const factors = factorsByUser.get(ctx.user.id)!;
   return (
@@ -45,6 +48,13 @@ export default async function AccountPage() {
             Your other sessions (other browsers and devices) are signed out when the password changes; this one stays signed in.
           </p>
           <ChangePasswordForm />
+        </Card>
+        <Card className="p-5">
+          <h2 className="text-base font-semibold text-slate-900">Email me alerts</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Expiry reminders for your keys, and leak and canary alerts, sent to {ctx.user.email}.
+          </p>
+          <EmailAlertsSetting enabled={emailAlerts} smtpConfigured={Boolean(process.env.KEYWARD_SMTP_URL?.trim())} />
         </Card>
         <Card className="p-5 xl:col-span-2">
           <h2 className="text-base font-semibold text-slate-900">Active sessions</h2>
