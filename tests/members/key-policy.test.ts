@@ -13,7 +13,14 @@ import { adminActor } from "../support/members";
 
 const { db } = await setUpTestDb();
 
-const NONE: KeyPolicyInput = { requireExpiry: false, maxLifetimeDays: null, forbidWildcardCidr: false, forbidFullAccess: false };
+const NONE: KeyPolicyInput = {
+  requireExpiry: false,
+  maxLifetimeDays: null,
+  forbidWildcardCidr: false,
+  forbidFullAccess: false,
+  requireOwner: false,
+  requireRateLimit: false,
+};
 const compliant: Partial<CreateKeyInput> = { expiry: { preset: "30d" }, cidrs: ["203.0.113.0/24"] };
 
 const rules: [string, Partial<KeyPolicyInput>, Partial<CreateKeyInput>, string, RegExp][] = [

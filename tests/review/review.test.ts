@@ -16,6 +16,8 @@ const noPolicy: Parameters<typeof riskReasons>[1] = {
   policyMaxLifetimeDays: null,
   policyForbidWildcardCidr: false,
   policyForbidFullAccess: false,
+  policyRequireOwner: false,
+  policyRequireRateLimit: false,
 };
 const NOW = new Date("2026-03-10T12:00:00Z");
 const base: KeyRiskInput = {
@@ -24,6 +26,8 @@ const base: KeyRiskInput = {
   lastUsedAt: NOW,
   scopes: [{ action: "read", resourceFilter: "a/**" }],
   cidrs: ["10.0.0.0/8"],
+  owner: null,
+  rateLimited: false,
   denials24h: 0,
 };
 const codes = (input: Partial<KeyRiskInput>, policy = noPolicy) => riskReasons({ ...base, ...input }, policy, NOW).map((r) => r.code);
