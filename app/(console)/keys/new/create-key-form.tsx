@@ -115,8 +115,8 @@ export function CreateKeyForm({
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
-      <OwnerMetaFields register={form.register} errors={errors} />
-      <LimitFields register={form.register} errors={errors} tiers={tiers} />
+      <OwnerMetaFields register={form.register} errors={errors} ownerRequired={policy.policyRequireOwner} />
+      <LimitFields register={form.register} errors={errors} tiers={tiers} limitRequired={policy.policyRequireRateLimit} />
       <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
