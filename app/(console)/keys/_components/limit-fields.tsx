@@ -39,9 +39,7 @@ export function LimitFields({
   return (
     <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
       <legend className="px-1 text-sm font-medium text-slate-800">
-        {limitRequired
-          ? "Rate limits (a limit or a tier with one is required by your key policy) and quota"
-          : "Rate limits and quota (optional)"}
+        {limitRequired ? "Rate limits (required) and quota" : "Rate limits and quota (optional)"}
       </legend>
       <Field
         id="rateLimits"

@@ -33,7 +33,7 @@ export function OwnerMetaFields({
   return (
     <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
       <legend className="px-1 text-sm font-medium text-slate-800">
-        {ownerRequired ? "Owner (required by your key policy) and metadata" : "Owner and metadata (optional)"}
+        {ownerRequired ? "Owner (required) and metadata" : "Owner and metadata (optional)"}
       </legend>
       <p id="owner-meta-note" className="text-xs text-slate-600">
         {NO_SECRETS_HINT}
