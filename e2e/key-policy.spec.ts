@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { e2eDataDir, e2eDatabaseUrl } from "./support/admin";
 import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible, fillKeyForm, screenshotBoth, takeSecret, verifyKey } from "./support/keys";
 
 // Each key-policy rule, set by the admin in Settings, refuses a violating key in the create form with a
 // message naming the rule. The policy is reset at the end so later specs create keys freely.
@@ -9,6 +10,8 @@ interface Policy {
   maxLifetimeDays?: number | null;
   forbidWildcardCidr?: boolean;
   forbidFullAccess?: boolean;
+  requireOwner?: boolean;
+  requireRateLimit?: boolean;
 }
 
 async function setPolicy(page: Page, policy: Policy) {
@@ -16,6 +19,8 @@ async function setPolicy(page: Page, policy: Policy) {
   await page.getByLabel("Require an expiry date").setChecked(!!policy.requireExpiry);
   await page.getByLabel("Forbid allowing every address").setChecked(!!policy.forbidWildcardCidr);
   await page.getByLabel("Forbid full-access keys").setChecked(!!policy.forbidFullAccess);
+  await page.getByLabel("Require an owner").setChecked(!!policy.requireOwner);
+  await page.getByLabel("Require a rate limit").setChecked(!!policy.requireRateLimit);
   await page.getByLabel("Maximum key lifetime (days)").fill(policy.maxLifetimeDays ? String(policy.maxLifetimeDays) : "");
   const save = page.getByRole("button", { name: "Save policy" });
   // Save is enabled only when the form differs from the saved policy.
@@ -28,6 +33,8 @@ async function setPolicy(page: Page, policy: Policy) {
   await expect(page.getByLabel("Require an expiry date")).toBeChecked({ checked: !!policy.requireExpiry });
   await expect(page.getByLabel("Forbid allowing every address")).toBeChecked({ checked: !!policy.forbidWildcardCidr });
   await expect(page.getByLabel("Forbid full-access keys")).toBeChecked({ checked: !!policy.forbidFullAccess });
+  await expect(page.getByLabel("Require an owner")).toBeChecked({ checked: !!policy.requireOwner });
+  await expect(page.getByLabel("Require a rate limit")).toBeChecked({ checked: !!policy.requireRateLimit });
   await expect(page.getByLabel("Maximum key lifetime (days)")).toHaveValue(policy.maxLifetimeDays ? String(policy.maxLifetimeDays) : "");
 }
 
@@ -73,5 +80,38 @@ test("each key-policy rule refuses a violating key in the create form, naming th
   // Nothing was created along the way.
   await page.goto("/keys?status=all&q=Policy%20probe");
   await expect(page.getByRole("link", { name: "Policy probe", exact: true })).toHaveCount(0);
+  await setPolicy(page, {});
+});
+
+test("require an owner and a rate limit: the create form refuses a key without an owner on its field, then creates one that verifies", async ({
+  page,
+  request,
+}) => {
+  await setPolicy(page, { requireOwner: true, requireRateLimit: true });
+  await screenshotBoth(page, "key-policy-owner-limit-settings");
+  await expectAccessible(page);
+
+  await page.goto("/keys/new");
+  await fillKeyForm(page, { name: "Owned probe", scopes: [["read", "projects/**"]], cidrs: [] });
+  await page.getByLabel("Rate limits").fill("api=100/10s");
+  const notice = page.getByTestId("policy-notice");
+  await expect(notice).toContainText("Keys must name an owner");
+  await expect(notice).toContainText("Keys must have a rate limit");
+  await expect(notice.getByRole("alert")).toHaveText(/key policy requires an owner/);
+  await page.getByRole("button", { name: "Create key" }).click();
+  // The server's refusal lands on the owner field, which takes the focus.
+  const owner = page.getByLabel("Owner", { exact: true });
+  await expect(page.locator("#owner-error")).toHaveText(/key policy requires an owner/);
+  await expect(owner).toHaveAttribute("aria-invalid", "true");
+  await expect(owner).toBeFocused();
+  await screenshotBoth(page, "key-policy-owner-refusal");
+  await expectAccessible(page);
+
+  await owner.fill("team-payments");
+  await expect(notice.getByRole("alert")).toHaveCount(0);
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = await takeSecret(page);
+  const verified = await verifyKey(request, { key: secret, action: "read", resource: "projects/site" });
+  expect(verified).toMatchObject({ valid: true, owner: "team-payments", ratelimits: [{ name: "api", limit: 100 }] });
   await setPolicy(page, {});
 });

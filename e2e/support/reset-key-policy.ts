@@ -4,7 +4,14 @@ import { createDb } from "../../lib/db/client";
 
 const db = createDb();
 try {
-  const rules = { policyRequireExpiry: false, policyMaxLifetimeDays: null, policyForbidWildcardCidr: false, policyForbidFullAccess: false };
+  const rules = {
+    policyRequireExpiry: false,
+    policyMaxLifetimeDays: null,
+    policyForbidWildcardCidr: false,
+    policyForbidFullAccess: false,
+    policyRequireOwner: false,
+    policyRequireRateLimit: false,
+  };
   const left = await db.organization.findMany({
     where: {
       OR: [
@@ -12,6 +19,8 @@ try {
         { policyMaxLifetimeDays: { not: null } },
         { policyForbidWildcardCidr: true },
         { policyForbidFullAccess: true },
+        { policyRequireOwner: true },
+        { policyRequireRateLimit: true },
       ],
     },
     select: {
@@ -20,6 +29,8 @@ try {
       policyMaxLifetimeDays: true,
       policyForbidWildcardCidr: true,
       policyForbidFullAccess: true,
+      policyRequireOwner: true,
+      policyRequireRateLimit: true,
     },
   });
   await db.organization.updateMany({ data: rules });

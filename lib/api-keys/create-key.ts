@@ -6,10 +6,11 @@ import { recordEvent } from "../events/record";
 import { newId } from "../ids";
 import { generateSecret, InvalidExpiryError, newPublicId } from "../keys";
 import { normalizeCreateKeyInput, type CreateKeyValues } from "../validations/key";
-import { limitColumns } from "../ratelimits/key-limits";
+import { hasRateLimit, limitColumns } from "../ratelimits/key-limits";
 import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { policyViolations } from "./policy";
+import { refuseForPolicy } from "./policy-refusal";
 import { searchableName } from "./search-name";
 import { keyDetailInclude, limitsView, parseMeta, toKeyView, type KeyView } from "./serialize";
 import { orgWithSigningSecret, secretHashFor } from "./signing";
@@ -50,12 +51,11 @@ export async function createKey(db: Db, by: KeyActor, input: CreateKeyValues, no
   } catch (error) {
     expiryFieldError(error);
   }
-  const violations = policyViolations(org, values, now);
-  if (Object.keys(violations).length > 0) {
-    throw new DomainError("VALIDATION", Object.values(violations)[0], violations);
-  }
-  await assertNameFree(db, org.id, values.name);
   const limits = await limitColumns(db, org.id, values.limits, now);
+  const rateLimited = await hasRateLimit(db, limits.rateLimits ?? "[]", limits.tierId ?? null);
+  const violations = policyViolations(org, { ...values, rateLimited }, now);
+  if (Object.keys(violations).length > 0) await refuseForPolicy(db, by, "create", undefined, violations);
+  await assertNameFree(db, org.id, values.name);
 
   const generated = generateSecret({ prefix: org.keyPrefix, env: values.environment });
   const keyId = newPublicId("key");

@@ -10,9 +10,10 @@ import { assertNameFree, expiryFieldError, isUniqueViolation, KEY_NAME_TAKEN } f
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
 import { policyViolations } from "./policy";
+import { refuseForPolicy } from "./policy-refusal";
 import { searchableName } from "./search-name";
 import { keyDetailInclude, limitsView, parseMeta, toKeyView, type KeyView } from "./serialize";
-import { limitColumns } from "../ratelimits/key-limits";
+import { hasRateLimit, limitColumns } from "../ratelimits/key-limits";
 
 type Changes = Record<string, unknown>;
 
@@ -82,14 +83,16 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
       expiresAt: next.expiresAt ? new Date(next.expiresAt) : null,
       scopes: next.scopes as KeyView["scopes"],
       cidrs: next.cidrs,
+      owner: next.owner,
+      rateLimited: await hasRateLimit(db, limits.rateLimits ?? key.rateLimits, limits.tierId !== undefined ? limits.tierId : key.tierId),
     },
     now,
   );
   // Only refuse what this edit touches: a key that broke a policy made after it was created can still be renamed.
-  const relevant = Object.fromEntries(
-    Object.entries(violations).filter(([field]) => (field === "expiry" ? "expiresAt" in after : field in after)),
-  );
-  if (Object.keys(relevant).length > 0) throw new DomainError("VALIDATION", Object.values(relevant)[0], relevant);
+  const touched = (field: string) =>
+    field === "expiry" ? "expiresAt" in after : field === "rateLimits" ? "rateLimits" in after || "tier" in after : field in after;
+  const relevant = Object.fromEntries(Object.entries(violations).filter(([field]) => touched(field)));
+  if (Object.keys(relevant).length > 0) await refuseForPolicy(db, by, "update", { type: "key", id: key.id }, relevant);
   if ("name" in after) await assertNameFree(db, by.orgId, next.name, key.id);
 
   try {

@@ -7,12 +7,17 @@ export interface KeyPolicy {
   policyMaxLifetimeDays: number | null;
   policyForbidWildcardCidr: boolean;
   policyForbidFullAccess: boolean;
+  policyRequireOwner: boolean;
+  policyRequireRateLimit: boolean;
 }
 
 export interface KeyConfig {
   expiresAt: Date | null;
   scopes: Scope[];
   cidrs: string[];
+  owner: string | null;
+  /** At least one rate limit applies: the key's own, or its tier's (a quota alone is not a rate limit). */
+  rateLimited: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,6 +40,12 @@ export function policyViolations(policy: KeyPolicy, key: KeyConfig, now: Date): 
   }
   if (policy.policyForbidFullAccess && isFullAccess(key.scopes)) {
     errors.scopes = "Your organization's key policy forbids full-access keys (any action on all resources)";
+  }
+  if (policy.policyRequireOwner && !key.owner?.trim()) {
+    errors.owner = "Your organization's key policy requires an owner: the team, customer or service the key serves";
+  }
+  if (policy.policyRequireRateLimit && !key.rateLimited) {
+    errors.rateLimits = "Your organization's key policy requires a rate limit: set one, or choose a tier that has one";
   }
   return errors;
 }

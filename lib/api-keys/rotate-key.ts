@@ -10,6 +10,8 @@ import type { KeyActor } from "./actor";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
 import { policyViolations } from "./policy";
+import { refuseForPolicy } from "./policy-refusal";
+import { hasRateLimit } from "../ratelimits/key-limits";
 import { keyDetailInclude, toKeyView, type KeyView } from "./serialize";
 import { orgWithSigningSecret, secretHashFor } from "./signing";
 
@@ -36,11 +38,20 @@ export async function rotateKey(
       expiresAt: key.expiresAt,
       scopes: key.scopes.map((s) => ({ action: s.action as "read", resourceFilter: s.resourceFilter })),
       cidrs: key.cidrs.map((c) => c.cidr),
+      owner: key.owner,
+      rateLimited: await hasRateLimit(db, key.rateLimits, key.tierId),
     },
     now,
   );
   if (Object.keys(violations).length > 0) {
-    throw new DomainError("VALIDATION", `${Object.values(violations)[0]}. Edit the key to comply before rotating it.`, violations);
+    await refuseForPolicy(
+      db,
+      by,
+      "rotate",
+      { type: "key", id: key.id },
+      violations,
+      `${Object.values(violations)[0]}. Edit the key to comply before rotating it.`,
+    );
   }
 
   const generated = generateSecret({ prefix: org.keyPrefix, env: isKeyEnvironment(key.environment) ? key.environment : "live" });

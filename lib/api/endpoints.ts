@@ -63,7 +63,8 @@ export const ENDPOINTS = {
     path: "/api/v1/keys",
     operationId: "createKey",
     summary: "Create a key",
-    description: "Returns the secret once. The same schema as the console's create form; the organization's key policy applies.",
+    description:
+      "Returns the secret once. The same schema as the console's create form; the organization's key policy applies (a key that breaks it — no expiry, too long a life, every address, full access, no owner, no rate limit of its own or its tier's — is 422 VALIDATION naming the field in `details`).",
     action: "write",
     source: "body",
     input: createKeySchema,
@@ -89,7 +90,8 @@ export const ENDPOINTS = {
     path: "/api/v1/keys/{id}",
     operationId: "updateKey",
     summary: "Update a key",
-    description: "Send only the fields to change. Changing scopes or allowed IPs takes effect on the next request made with the key.",
+    description:
+      "Send only the fields to change. Changing scopes or allowed IPs takes effect on the next request made with the key. A change that breaks the organization's key policy (see createKey) is 422 VALIDATION naming the field; only the fields sent are checked.",
     action: "write",
     source: "body+id",
     input: editKeySchema,
@@ -103,7 +105,7 @@ export const ENDPOINTS = {
     operationId: "rotateKey",
     summary: "Rotate a key's secret",
     description:
-      "A new secret for the same key (same id, scopes, IPs, expiry), returned once. The old secret stops working at once, or at the end of the grace period.",
+      "A new secret for the same key (same id, scopes, IPs, expiry), returned once. The old secret stops working at once, or at the end of the grace period. A key that breaks the organization's key policy is 422 VALIDATION until it is edited to comply.",
     action: "write",
     source: "body",
     input: rotateBodySchema,
@@ -200,7 +202,7 @@ export const ENDPOINTS = {
     operationId: "saveTier",
     summary: "Create or replace a tier",
     description:
-      "Creates the tier of this name or replaces its limits and quota; every key on it follows on its next verification. A changed quota or refill starts the tier's quota afresh.",
+      "Creates the tier of this name or replaces its limits and quota; every key on it follows on its next verification. A changed quota or refill starts the tier's quota afresh. While the key policy requires a rate limit, removing the last limit of a tier that keys rely on for theirs is 422 VALIDATION.",
     action: "admin",
     source: "body",
     input: tierSchema,

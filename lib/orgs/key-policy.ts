@@ -13,6 +13,8 @@ export function toPolicyInput(policy: KeyPolicy): KeyPolicyInput {
     maxLifetimeDays: policy.policyMaxLifetimeDays,
     forbidWildcardCidr: policy.policyForbidWildcardCidr,
     forbidFullAccess: policy.policyForbidFullAccess,
+    requireOwner: policy.policyRequireOwner,
+    requireRateLimit: policy.policyRequireRateLimit,
   };
 }
 
@@ -42,6 +44,8 @@ export async function updateKeyPolicy(db: Db, by: MemberActor, input: KeyPolicyI
         policyMaxLifetimeDays: input.maxLifetimeDays,
         policyForbidWildcardCidr: input.forbidWildcardCidr,
         policyForbidFullAccess: input.forbidFullAccess,
+        policyRequireOwner: input.requireOwner,
+        policyRequireRateLimit: input.requireRateLimit,
       },
     });
     await recordAudit(tx, {

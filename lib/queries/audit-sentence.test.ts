@@ -53,4 +53,19 @@ describe("describeAuditEvent", () => {
     ]);
     for (const line of lines) expect(line).not.toMatch(/null|[{}[\]"]/);
   });
+
+  it("names the rules of a key-policy refusal and of a policy change", () => {
+    expect(describeAuditEvent("key.policy_refused", { operation: "create", rules: ["owner", "rateLimits"], count: 1 })).toBe(
+      "Refused creating a key: the key policy requires an owner, a rate limit",
+    );
+    expect(describeAuditEvent("key.policy_refused", { operation: "tier", rules: ["rateLimits"], count: 1 })).toBe(
+      "Refused removing a tier's last rate limit: the key policy requires a rate limit",
+    );
+    expect(
+      describeAuditEvent("org.key_policy_updated", {
+        before: { requireOwner: false, requireRateLimit: false },
+        after: { requireOwner: true, requireRateLimit: true },
+      }),
+    ).toBe("Key policy: require an owner no → yes; require a rate limit no → yes");
+  });
 });

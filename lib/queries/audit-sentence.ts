@@ -75,6 +75,24 @@ const POLICY_LABELS: Record<string, string> = {
   maxLifetimeDays: "longest lifetime (days)",
   forbidWildcardCidr: "forbid any-address IP lists",
   forbidFullAccess: "forbid full access",
+  requireOwner: "require an owner",
+  requireRateLimit: "require a rate limit",
+};
+
+// The form field a policy refusal names → what the policy asked of it.
+const POLICY_RULE_FIELDS: Record<string, string> = {
+  expiry: "an allowed expiry",
+  cidrs: "a narrower allowed-IP list",
+  scopes: "narrower scopes",
+  owner: "an owner",
+  rateLimits: "a rate limit",
+};
+
+const POLICY_OPERATIONS: Record<string, string> = {
+  create: "creating a key",
+  update: "editing a key",
+  rotate: "rotating a key",
+  tier: "removing a tier's last rate limit",
 };
 
 function plain(v: unknown): string {
@@ -245,6 +263,13 @@ function sentenceFor(action: string, data: Data, label: string): string {
       const permission = str(data.permission);
       const role = str(data.role);
       return `Refused${permission ? `: needs ${permission}` : ""}${role ? `, which the ${role} role does not have` : ""}`;
+    }
+    case "key.policy_refused": {
+      const rules = list(data.rules)
+        .map((r) => (typeof r === "string" ? (POLICY_RULE_FIELDS[r] ?? r) : null))
+        .filter((r): r is string => r !== null);
+      const what = POLICY_OPERATIONS[str(data.operation) ?? ""] ?? "a key change";
+      return `Refused ${what}: the key policy ${rules.length ? `requires ${rules.join(", ")}` : "was not met"}`;
     }
     case "api.request_refused": {
       const permission = str(data.permission);

@@ -45,6 +45,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.revoked": "Key revoked",
   "key.disabled": "Key disabled",
   "key.enabled": "Key enabled",
+  "key.policy_refused": "Refused by the key policy",
   "tier.created": "Rate-limit tier created",
   "tier.updated": "Rate-limit tier changed",
   "member.invited": "Member invited",

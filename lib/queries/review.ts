@@ -5,6 +5,7 @@ import { HOUR_MS, hourOf } from "../usage/rollup";
 import { ALLOWED_OUTCOME } from "../usage/outcomes";
 import { RISK_CODES, type RiskCode } from "../validations/review";
 import { toKeyView } from "../api-keys/serialize";
+import { parseRateLimits } from "../ratelimits/policy";
 import { statusWhere } from "./keys";
 
 export type { RiskCode };
@@ -58,6 +59,9 @@ export interface KeyRiskInput {
   lastUsedAt: Date | null;
   scopes: Scope[];
   cidrs: string[];
+  owner: string | null;
+  /** At least one rate limit applies, the key's own or its tier's. */
+  rateLimited: boolean;
   denials24h: number;
 }
 
@@ -102,7 +106,7 @@ export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()
   const [keys, denials, deadCalls, accepted] = await Promise.all([
     db.apiKey.findMany({
       where: { orgId, ...statusWhere("active", now) },
-      include: { scopes: { orderBy: { position: "asc" } }, cidrs: true },
+      include: { scopes: { orderBy: { position: "asc" } }, cidrs: true, tier: { select: { rateLimits: true } } },
       orderBy: { createdAt: "asc" },
     }),
     db.usageRollup.groupBy({
@@ -157,6 +161,8 @@ export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()
           lastUsedAt: key.lastUsedAt,
           scopes: key.scopes.map((s) => ({ action: s.action as Scope["action"], resourceFilter: s.resourceFilter })),
           cidrs: key.cidrs.map((c) => c.cidr),
+          owner: key.owner,
+          rateLimited: parseRateLimits(key.rateLimits).length > 0 || parseRateLimits(key.tier?.rateLimits ?? "[]").length > 0,
           denials24h: denialsByKey.get(key.id) ?? 0,
         },
         org,

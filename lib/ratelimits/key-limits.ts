@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { DomainError } from "../errors";
 import type { NormalizedLimits } from "../validations/key";
+import { parseRateLimits } from "./policy";
 
 type Tx = Pick<Db, "rateLimitTier">;
 
@@ -50,4 +51,12 @@ export async function limitColumns(
     data.quotaSetAt = quota === null ? null : now;
   }
   return data;
+}
+
+/** Whether a key with these limits (JSON text) on this tier has at least one rate limit, its own or the tier's. */
+export async function hasRateLimit(db: Tx, rateLimits: string, tierId: string | null): Promise<boolean> {
+  if (parseRateLimits(rateLimits).length > 0) return true;
+  if (tierId === null) return false;
+  const tier = await db.rateLimitTier.findUnique({ where: { id: tierId }, select: { rateLimits: true } });
+  return !!tier && parseRateLimits(tier.rateLimits).length > 0;
 }

@@ -5,6 +5,8 @@ import type { KeyActor } from "../api-keys/actor";
 import { announceKeyChange, bumpKeysVersion } from "../api-keys/key-changes";
 import { limitsView } from "../api-keys/serialize";
 import type { TierValues } from "../validations/ratelimits";
+import { refuseForPolicy } from "../api-keys/policy-refusal";
+import { parseRateLimits } from "./policy";
 
 export type TierView = ReturnType<typeof tierView>;
 
@@ -32,6 +34,9 @@ export async function listTiers(db: Db, orgId: string): Promise<TierView[]> {
  */
 export async function saveTier(db: Db, by: KeyActor, input: TierValues, now = new Date()): Promise<TierView> {
   const existing = await db.rateLimitTier.findUnique({ where: { orgId_name: { orgId: by.orgId, name: input.name } } });
+  if (existing && input.rateLimits.length === 0 && parseRateLimits(existing.rateLimits).length > 0) {
+    await assertKeysKeepALimit(db, by, existing.id);
+  }
   const quotaRefill = input.quota === null ? null : (input.refill?.interval ?? null);
   const quotaRefillAmount = input.quota === null ? null : (input.refill?.amount ?? null);
   const quotaChanged =
@@ -63,4 +68,18 @@ export async function saveTier(db: Db, by: KeyActor, input: TierValues, now = ne
   });
   for (const keyId of keyIds) announceKeyChange({ orgId: by.orgId, keyId });
   return tierView(tier);
+}
+
+/**
+ * Under a policy that requires a rate limit, a tier that some working keys rely on for theirs (they set none of
+ * their own) keeps at least one: emptying it would leave those keys breaking the policy without anyone editing them.
+ */
+async function assertKeysKeepALimit(db: Db, by: KeyActor, tierId: string) {
+  const org = await db.organization.findUniqueOrThrow({ where: { id: by.orgId }, select: { policyRequireRateLimit: true } });
+  if (!org.policyRequireRateLimit) return;
+  const keys = await db.apiKey.findMany({ where: { tierId, revokedAt: null }, select: { rateLimits: true } });
+  const relying = keys.filter((k) => parseRateLimits(k.rateLimits).length === 0).length;
+  if (relying === 0) return;
+  const message = `Your organization's key policy requires a rate limit, and ${relying === 1 ? "1 key relies" : `${relying} keys rely`} on this tier's: keep at least one`;
+  await refuseForPolicy(db, by, "tier", { type: "tier", id: tierId }, { rateLimits: message });
 }

@@ -24,6 +24,8 @@ export const keyPolicySchema = z.object({
     .nullable(),
   forbidWildcardCidr: z.boolean(),
   forbidFullAccess: z.boolean(),
+  requireOwner: z.boolean(),
+  requireRateLimit: z.boolean(),
 });
 export type KeyPolicyInput = z.infer<typeof keyPolicySchema>;
 

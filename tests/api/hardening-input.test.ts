@@ -101,6 +101,8 @@ describe("whole-family CIDR unions (point 4b)", () => {
       maxLifetimeDays: null,
       forbidWildcardCidr: true,
       forbidFullAccess: false,
+      requireOwner: false,
+      requireRateLimit: false,
     });
     try {
       for (const cidrs of [
@@ -121,6 +123,8 @@ describe("whole-family CIDR unions (point 4b)", () => {
         maxLifetimeDays: null,
         forbidWildcardCidr: false,
         forbidFullAccess: false,
+        requireOwner: false,
+        requireRateLimit: false,
       });
     }
     const padded = await api(acme.admin.secret, "POST", "/api/v1/keys", createBody({ cidrs: [`${" ".repeat(4_000)}10.0.0.0/8`] }));

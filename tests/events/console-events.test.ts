@@ -83,7 +83,14 @@ describe("console changes record their events in the outbox", () => {
     const member = await db.membership.findFirstOrThrow({ where: { orgId: org.orgId, userId: joined.id } });
     await changeMemberRole(db, admin, member.id, "auditor");
     await removeMember(db, admin, member.id);
-    await updateKeyPolicy(db, admin, { requireExpiry: true, maxLifetimeDays: 90, forbidWildcardCidr: false, forbidFullAccess: false });
+    await updateKeyPolicy(db, admin, {
+      requireExpiry: true,
+      maxLifetimeDays: 90,
+      forbidWildcardCidr: false,
+      forbidFullAccess: false,
+      requireOwner: false,
+      requireRateLimit: false,
+    });
     await updateTwoFactorPolicy(db, admin, { requireTwoFactor: true });
 
     const events = await outbox(org.orgId);

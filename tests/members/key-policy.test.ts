@@ -13,8 +13,20 @@ import { adminActor } from "../support/members";
 
 const { db } = await setUpTestDb();
 
-const NONE: KeyPolicyInput = { requireExpiry: false, maxLifetimeDays: null, forbidWildcardCidr: false, forbidFullAccess: false };
-const compliant: Partial<CreateKeyInput> = { expiry: { preset: "30d" }, cidrs: ["203.0.113.0/24"] };
+const NONE: KeyPolicyInput = {
+  requireExpiry: false,
+  maxLifetimeDays: null,
+  forbidWildcardCidr: false,
+  forbidFullAccess: false,
+  requireOwner: false,
+  requireRateLimit: false,
+};
+const compliant: Partial<CreateKeyInput> = {
+  expiry: { preset: "30d" },
+  cidrs: ["203.0.113.0/24"],
+  owner: "team-a",
+  rateLimits: "api=10/1s",
+};
 
 const rules: [string, Partial<KeyPolicyInput>, Partial<CreateKeyInput>, string, RegExp][] = [
   ["require expiry", { requireExpiry: true }, { expiry: { preset: "never" } }, "expiry", /requires an expiry date/],
@@ -44,6 +56,9 @@ const rules: [string, Partial<KeyPolicyInput>, Partial<CreateKeyInput>, string, 
     "scopes",
     /forbids full-access keys/,
   ],
+  ["require owner", { requireOwner: true }, { owner: "" }, "owner", /requires an owner/],
+  ["require rate limit", { requireRateLimit: true }, { rateLimits: "" }, "rateLimits", /requires a rate limit/],
+  ["require rate limit (quota only)", { requireRateLimit: true }, { rateLimits: "", quota: 100 }, "rateLimits", /requires a rate limit/],
 ];
 
 describe("key policy", () => {

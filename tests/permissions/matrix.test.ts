@@ -322,7 +322,14 @@ export const ACTION_MATRIX: Record<string, ActionEntry> = {
     permission: "settings:manage",
     allow: ADMIN,
     // A policy every other entry's key still satisfies; a new lifetime each time, so each call changes something.
-    input: async () => ({ requireExpiry: false, maxLifetimeDays: 1000 + counter++, forbidWildcardCidr: false, forbidFullAccess: false }),
+    input: async () => ({
+      requireExpiry: false,
+      maxLifetimeDays: 1000 + counter++,
+      forbidWildcardCidr: false,
+      forbidFullAccess: false,
+      requireOwner: false,
+      requireRateLimit: false,
+    }),
     otherOrg: "own-org",
   },
   "lib/actions/settings/save-tier.ts#saveTierAction": {

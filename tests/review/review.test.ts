@@ -5,6 +5,8 @@ import { runAction } from "@/lib/actions/run-action";
 import { generateSecret } from "@/lib/keys";
 import { DENIALS_24H_THRESHOLD, getRiskyKeys, riskReasons, type KeyRiskInput } from "@/lib/queries/review";
 import { hourOf } from "@/lib/usage/rollup";
+import { saveTier } from "@/lib/ratelimits/tiers";
+import { tierSchema } from "@/lib/validations/ratelimits";
 import { LEAK_TEXT_MAX, scanLeakedTextSchema } from "@/lib/validations/review";
 import { setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
@@ -16,6 +18,8 @@ const noPolicy: Parameters<typeof riskReasons>[1] = {
   policyMaxLifetimeDays: null,
   policyForbidWildcardCidr: false,
   policyForbidFullAccess: false,
+  policyRequireOwner: false,
+  policyRequireRateLimit: false,
 };
 const NOW = new Date("2026-03-10T12:00:00Z");
 const base: KeyRiskInput = {
@@ -24,6 +28,8 @@ const base: KeyRiskInput = {
   lastUsedAt: NOW,
   scopes: [{ action: "read", resourceFilter: "a/**" }],
   cidrs: ["10.0.0.0/8"],
+  owner: null,
+  rateLimited: false,
   denials24h: 0,
 };
 const codes = (input: Partial<KeyRiskInput>, policy = noPolicy) => riskReasons({ ...base, ...input }, policy, NOW).map((r) => r.code);
@@ -91,6 +97,30 @@ describe("getRiskyKeys", () => {
     ]);
     expect(risky[0].reasons[0].detail).toContain("21 denied requests");
     expect(risky.some((k) => k.id === open.key.id)).toBe(true);
+  });
+
+  it("lists keys without an owner or without a rate limit under those policy rules; a tier's limit counts", async () => {
+    const org = await createOrg(db, { name: "Owned" });
+    await saveTier(db, org.actor, tierSchema.parse({ name: "pro", rateLimits: "api=100/1m" }));
+    await saveTier(db, org.actor, tierSchema.parse({ name: "credits", quota: 10 }));
+    const now = new Date();
+    const tidy = { cidrs: ["10.0.0.0/8"] };
+    for (const [name, extra] of [
+      ["Own limit", { owner: "team-a", rateLimits: "api=5/1s" }],
+      ["On pro", { owner: "team-a", tier: "pro" }],
+      ["Nobody's", { rateLimits: "api=5/1s" }],
+      ["Unlimited", { owner: "team-a", tier: "credits", quota: 5 }],
+    ] as const) {
+      const made = await makeKey(db, org.actor, { name, ...tidy, ...extra });
+      await db.apiKey.update({ where: { id: made.key.id }, data: { lastUsedAt: now } });
+    }
+    expect(await getRiskyKeys(db, org.orgId, now)).toEqual([]);
+    await db.organization.update({ where: { id: org.orgId }, data: { policyRequireOwner: true, policyRequireRateLimit: true } });
+    const risky = await getRiskyKeys(db, org.orgId, now);
+    expect(risky.map((k) => [k.name, k.reasons.map((r) => r.detail)])).toEqual([
+      ["Nobody's", [expect.stringMatching(/requires an owner/)]],
+      ["Unlimited", [expect.stringMatching(/requires a rate limit/)]],
+    ]);
   });
 });
 

@@ -136,7 +136,14 @@ const SCHEMAS: Record<string, [z.ZodType, unknown]> = {
   createOrganizationSchema: [orgAdmin.createOrganizationSchema, { name: "Acme", keyPrefix: "kw" }],
   keyPolicySchema: [
     orgAdmin.keyPolicySchema,
-    { requireExpiry: true, maxLifetimeDays: 30, forbidWildcardCidr: true, forbidFullAccess: true },
+    {
+      requireExpiry: true,
+      maxLifetimeDays: 30,
+      forbidWildcardCidr: true,
+      forbidFullAccess: true,
+      requireOwner: true,
+      requireRateLimit: true,
+    },
   ],
   switchOrganizationSchema: [orgAdmin.switchOrganizationSchema, { orgId: "org_ABCDEFGHIJ0123456789" }],
   renameOrganizationSchema: [org.renameOrganizationSchema, { name: "Acme" }],

@@ -21,6 +21,12 @@ const RULES = [
     hint: "0.0.0.0/0 and ::/0 (and an empty allowed-IP list) are refused.",
   },
   { name: "forbidFullAccess", label: "Forbid full-access keys", hint: "A key must not allow any action on all resources." },
+  { name: "requireOwner", label: "Require an owner", hint: "Every key names the team, customer or service it serves." },
+  {
+    name: "requireRateLimit",
+    label: "Require a rate limit",
+    hint: "Every key has a rate limit of its own or is on a tier that has one (a quota alone is not enough).",
+  },
 ] as const;
 
 export function KeyPolicySummary({ policy }: { policy: KeyPolicyInput }) {

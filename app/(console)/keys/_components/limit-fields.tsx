@@ -22,12 +22,15 @@ export function LimitFields({
   errors,
   tiers,
   quotaNote,
+  limitRequired = false,
 }: {
   register: UseFormRegister<KeyFormValues>;
   errors: FieldErrors<KeyFormValues>;
   tiers: string[];
   /** Shown under the quota (the edit form says that changing it starts it afresh). */
   quotaNote?: string;
+  /** The organization's key policy requires a rate limit (the key's own or its tier's). */
+  limitRequired?: boolean;
 }) {
   const limits = messageOf(errors.rateLimits);
   const tier = errors.tier?.message;
@@ -35,7 +38,9 @@ export function LimitFields({
   const refill = messageOf(errors.refill);
   return (
     <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
-      <legend className="px-1 text-sm font-medium text-slate-800">Rate limits and quota (optional)</legend>
+      <legend className="px-1 text-sm font-medium text-slate-800">
+        {limitRequired ? "Rate limits (required) and quota" : "Rate limits and quota (optional)"}
+      </legend>
       <Field
         id="rateLimits"
         label="Rate limits"

@@ -17,13 +17,24 @@ function messageOf(error: unknown): string | undefined {
 }
 
 /** Owner, tags and meta: returned to every service that verifies the key, so labels only, never secrets. */
-export function OwnerMetaFields({ register, errors }: { register: UseFormRegister<KeyFormValues>; errors: FieldErrors<KeyFormValues> }) {
+export function OwnerMetaFields({
+  register,
+  errors,
+  ownerRequired = false,
+}: {
+  register: UseFormRegister<KeyFormValues>;
+  errors: FieldErrors<KeyFormValues>;
+  /** The organization's key policy requires an owner. */
+  ownerRequired?: boolean;
+}) {
   const owner = errors.owner?.message;
   const tags = messageOf(errors.tags);
   const meta = errors.meta?.message;
   return (
     <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
-      <legend className="px-1 text-sm font-medium text-slate-800">Owner and metadata (optional)</legend>
+      <legend className="px-1 text-sm font-medium text-slate-800">
+        {ownerRequired ? "Owner (required) and metadata" : "Owner and metadata (optional)"}
+      </legend>
       <p id="owner-meta-note" className="text-xs text-slate-600">
         {NO_SECRETS_HINT}
       </p>

@@ -1,5 +1,6 @@
 import { ALLOW_ALL_CIDRS, parseCustomExpiry, parseExpiry, parseCidrList, type Scope } from "@/lib/keys/universal";
 import { policyViolations, type KeyPolicy } from "@/lib/api-keys/policy";
+import { rateLimitsSchema } from "@/lib/validations/ratelimits";
 
 export function activePolicyRules(policy: KeyPolicy): string[] {
   const rules: string[] = [];
@@ -7,20 +8,29 @@ export function activePolicyRules(policy: KeyPolicy): string[] {
   if (policy.policyMaxLifetimeDays !== null) rules.push(`Keys live at most ${policy.policyMaxLifetimeDays} days`);
   if (policy.policyForbidWildcardCidr) rules.push("Keys can't allow every address (0.0.0.0/0 or ::/0)");
   if (policy.policyForbidFullAccess) rules.push("Keys can't have full access");
+  if (policy.policyRequireOwner) rules.push("Keys must name an owner");
+  if (policy.policyRequireRateLimit) rules.push("Keys must have a rate limit (their own, or their tier's)");
   return rules;
 }
 
 /** The form's current values checked against the organization's policy, as the server will check them. */
 export function formPolicyViolations(
   policy: KeyPolicy,
-  values: { preset?: string; customAt?: string; scopes: Scope[]; cidrs: string[] },
+  values: { preset?: string; customAt?: string; scopes: Scope[]; cidrs: string[]; owner: string; rateLimits: string; tier: string },
+  /** The organization's tiers that have at least one rate limit. */
+  limitedTiers: readonly string[],
   now = new Date(),
 ): string[] {
   const expiry = values.preset === "custom" ? parseCustomExpiry(values.customAt, now) : parseExpiry(values.preset, now);
   if (!expiry.ok) return [];
   const lines = values.cidrs.filter((line) => line.trim() !== "");
   const cidrs = lines.length === 0 ? [...ALLOW_ALL_CIDRS] : parseCidrList(lines).cidrs;
-  return Object.values(policyViolations(policy, { expiresAt: expiry.expiresAt, scopes: values.scopes, cidrs }, now));
+  // Limits the schema refuses have their own field error: counted as set here, so the notice doesn't repeat it.
+  const limits = rateLimitsSchema.safeParse(values.rateLimits);
+  const rateLimited = (limits.success ? limits.data.length > 0 : true) || limitedTiers.includes(values.tier);
+  return Object.values(
+    policyViolations(policy, { expiresAt: expiry.expiresAt, scopes: values.scopes, cidrs, owner: values.owner, rateLimited }, now),
+  );
 }
 
 export function PolicyNotice({ rules, violations }: { rules: string[]; violations: string[] }) {

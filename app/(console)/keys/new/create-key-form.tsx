@@ -40,7 +40,18 @@ const DEFAULTS: KeyFormValues = {
   environment: "live",
 };
 
-export function CreateKeyForm({ policy, keyPrefix, tiers }: { policy: KeyPolicy; keyPrefix: string; tiers: string[] }) {
+export function CreateKeyForm({
+  policy,
+  keyPrefix,
+  tiers,
+  limitedTiers,
+}: {
+  policy: KeyPolicy;
+  keyPrefix: string;
+  tiers: string[];
+  /** The tiers with at least one rate limit (they satisfy a policy that requires one). */
+  limitedTiers: string[];
+}) {
   const router = useRouter();
   const withStepUp = useStepUp();
   const [formError, setFormError] = useState<string | null>(null);
@@ -51,12 +62,16 @@ export function CreateKeyForm({ policy, keyPrefix, tiers }: { policy: KeyPolicy;
     defaultValues: DEFAULTS,
   });
   const { errors, isSubmitting } = form.formState;
-  const [preset, customAt, scopes, cidrs] = useWatch({
+  const [preset, customAt, scopes, cidrs, owner, rateLimits, tier] = useWatch({
     control: form.control,
-    name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs"],
+    name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs", "owner", "rateLimits", "tier"],
   });
   const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
-  const violations = formPolicyViolations(policy, { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [] });
+  const violations = formPolicyViolations(
+    policy,
+    { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [], owner: owner ?? "", rateLimits: rateLimits ?? "", tier: tier ?? "" },
+    limitedTiers,
+  );
   // The list loads fresh after the secret is gone: navigating away is the refresh.
   const secretModal = useSecretModal(() => router.push("/keys"));
 
@@ -100,8 +115,8 @@ export function CreateKeyForm({ policy, keyPrefix, tiers }: { policy: KeyPolicy;
       <ExpiryField control={form.control} register={form.register} errors={errors} preset={preset} />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
-      <OwnerMetaFields register={form.register} errors={errors} />
-      <LimitFields register={form.register} errors={errors} tiers={tiers} />
+      <OwnerMetaFields register={form.register} errors={errors} ownerRequired={policy.policyRequireOwner} />
+      <LimitFields register={form.register} errors={errors} tiers={tiers} limitRequired={policy.policyRequireRateLimit} />
       <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">

@@ -17,7 +17,10 @@ export default async function NewKeyPage() {
     policyMaxLifetimeDays: org.policyMaxLifetimeDays,
     policyForbidWildcardCidr: org.policyForbidWildcardCidr,
     policyForbidFullAccess: org.policyForbidFullAccess,
+    policyRequireOwner: org.policyRequireOwner,
+    policyRequireRateLimit: org.policyRequireRateLimit,
   };
+  const tiers = await listTiers(db, ctx.org.id);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -36,7 +39,12 @@ export default async function NewKeyPage() {
         }
       />
       <Card className="max-w-3xl p-5 sm:p-6">
-        <CreateKeyForm policy={policy} keyPrefix={ctx.org.keyPrefix} tiers={(await listTiers(db, ctx.org.id)).map((t) => t.name)} />
+        <CreateKeyForm
+          policy={policy}
+          keyPrefix={ctx.org.keyPrefix}
+          tiers={tiers.map((t) => t.name)}
+          limitedTiers={tiers.filter((t) => t.rateLimits.length > 0).map((t) => t.name)}
+        />
       </Card>
     </>
   );
