@@ -153,7 +153,9 @@ export async function recordHoneytokenTrigger(db: Db, seen: HoneytokenPresentati
       at: seen.at,
       data: details,
     });
-    await recordEvent(tx, { orgId: seen.orgId, type: "honeytoken.triggered", payload: details, at: seen.at });
+    // Events leave Keyward (webhooks, email): they name the canary, never any part of its secret (the audit row may).
+    const { secret: _display, ...payload } = details;
+    await recordEvent(tx, { orgId: seen.orgId, type: "honeytoken.triggered", payload, at: seen.at });
     return true;
   });
 }

@@ -64,9 +64,11 @@ export async function reportLeak(
       at: now,
       data: details,
     });
-    await recordEvent(tx, { orgId: hit.orgId, type: "leak.reported", payload: details, at: now });
+    // Events leave Keyward (webhooks, email): they name the key, never any part of the secret (the audit row may).
+    const { secret: _display, ...payload } = details;
+    await recordEvent(tx, { orgId: hit.orgId, type: "leak.reported", payload, at: now });
     if (action === "revoked" || action === "rotated" || action === "grace_ended")
-      await recordEvent(tx, { orgId: hit.orgId, type: "leak.revoked", payload: details, at: now });
+      await recordEvent(tx, { orgId: hit.orgId, type: "leak.revoked", payload, at: now });
   };
   const reportOnly = async (action: LeakAction) => {
     await db.$transaction(record(action));

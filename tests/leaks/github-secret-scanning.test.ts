@@ -182,7 +182,10 @@ describe("POST /api/v1/secret-scanning/github", () => {
         expect.objectContaining({ keyId: revoked.key.id, url: match(revoked.secret, 2).url, action: "already_dead" }),
       ]),
     );
-    expect((await outbox(live.key.id)).map((e) => e.type)).toEqual(["leak.reported", "leak.revoked"]);
+    const events = await outbox(live.key.id);
+    expect(events.map((e) => e.type)).toEqual(["leak.reported", "leak.revoked"]);
+    // Events leave Keyward (webhooks, email): no part of the secret, not even its display form's last characters.
+    expect(JSON.stringify(events)).not.toContain(live.secret.slice(-4));
     expect((await outbox(revoked.key.id)).map((e) => e.type)).toEqual(["leak.reported"]);
     // Nothing the server stored or said holds a secret.
     const stored = JSON.stringify(await snapshot(db));

@@ -77,6 +77,8 @@ describe("honeytokens (canaries)", () => {
       resource: "billing/invoices",
     });
     expect(event.payload).not.toContain(canary.secret);
+    // Not even its display form: events leave Keyward.
+    expect(event.payload).not.toContain(canary.honeytoken.display);
     const row = await db.honeytoken.findUniqueOrThrow({ where: { id: canary.honeytoken.id } });
     expect(row).toMatchObject({ triggerCount: 1, lastTriggeredIp: "127.0.0.1", lastTriggeredUserAgent: "curl/8.5.0" });
     const audit = await db.auditEvent.findFirstOrThrow({ where: { orgId: acme.orgId, action: "honeytoken.triggered" } });
