@@ -3,6 +3,8 @@
 //   a1  the same constant from a Next.js route handler (what a naive build gets: `next start`); then the
 //       same route through Keyward's server for 5 s, so the verify cases run on a server whose console is in use
 //   b   verify, valid keys spread over 10,000 of the 100,000 keys
+//   b'  b again with events on: a webhook endpoint subscribed to key.new_address and key.denial_burst, and a few
+//       hundred requests beside the load that raise those events (bench/verify/events.ts); every one delivered
 //   c   verify, a fresh random (well-formed, checksum-valid) unknown key on every request
 //   d   verify, valid keys that only allow 10.0.0.0/8, from 127.0.0.1
 //   e   verify, 100 valid keys under generous rate limits (1 s and 1 day) and a quota: every request spends
@@ -20,6 +22,8 @@ import { createDb } from "../lib/db/client";
 import { generateSecret } from "../lib/keys";
 import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
+import { raiseEvents, startReceiver, subscribe, SUBSCRIBED } from "./verify/events";
+import { loadMasterKey } from "../lib/crypto/master-key";
 import { migrateDatabase } from "../lib/db/migrate";
 import { exitOnMiss, expectSize, target } from "./targets";
 import { serverBundlePath } from "../scripts/build-server.mjs";
@@ -39,6 +43,7 @@ const EXHAUSTED_KEYS = LIMITED_KEYS;
 const CONNECTIONS = 50;
 const DURATION_S = option("duration", 10);
 const VERIFY_PATH = "/api/v1/keys/verify";
+const EVENTS_ON = "b' verify, valid keys, events on";
 // At 50 connections flat out, latency is mostly queueing (Little's law: 50 in flight / N req/s), the
 // ceiling's own included. One client sending one request at a time sees the work per request instead.
 // (autocannon's rate limit sends each second's quota in a burst, so it cannot pace requests evenly.)
@@ -104,7 +109,8 @@ async function load(
 ): Promise<Run> {
   const result = await autocannon({
     url,
-    connections: opts.connections ?? CONNECTIONS,
+    // autocannon refuses more connections than requests (a warm-up of a small --keys run).
+    connections: Math.min(opts.connections ?? CONNECTIONS, opts.amount ?? Infinity),
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? DURATION_S }),
     requests: [{ method: "POST", headers: { "content-type": "application/json" }, setupRequest: (req) => ({ ...req, body: next() }) }],
   });
@@ -140,6 +146,8 @@ interface BackendResult {
   /** The same cases from a single connection: latency without queueing. */
   single: Run[];
   events: { written: number; answered: number; acknowledged: number; rollups: number };
+  /** Case b': the events raised during it (and how many were expected), and what the receiver got. */
+  webhooks: { expected: number; raised: number; received: number; verified: number; byType: Record<string, number> };
   rss: { idle: number; peak: number };
 }
 
@@ -150,7 +158,8 @@ interface BackendResult {
  */
 async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgAdmin?: string): Promise<BackendResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyward-bench-verify-"));
-  const masterKey = randomBytes(32);
+  // One master key for the run: the bench process seals the b' endpoint's secret with it too (lib/webhooks).
+  const masterKey = loadMasterKey();
   const pgName = `keyward_bench_verify_${process.pid}`;
   let databaseUrl = `file:${path.join(dir, "bench.db")}`;
   if (backend === "postgres") {
@@ -242,6 +251,26 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     ];
     const verifyRunsFrom = runs.length;
     await measured(load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies)));
+    // b' right after b: the same load, with an endpoint subscribed and the events it wants raised meanwhile.
+    const receiver = await startReceiver();
+    const since = new Date();
+    const subscription = await subscribe(db, seeded.orgId, receiver.url);
+    receiver.setSecret(subscription.secret);
+    const [, raising] = await Promise.all([
+      measured(load(EVENTS_ON, `${base}${VERIFY_PATH}`, cycle(validBodies))),
+      raiseEvents(base, seeded.open, DURATION_S),
+    ]);
+    // Detection runs off the usage batches and the dispatcher polls every second: wait for the last deliveries.
+    const raisedNow = () =>
+      db.outboxEvent.count({ where: { orgId: seeded.orgId, type: { in: [...SUBSCRIBED] }, createdAt: { gte: since } } });
+    let raised = await raisedNow();
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; raised = await raisedNow()) {
+      if (raised >= raising.expected && receiver.received().events >= raised) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const received = receiver.received();
+    await subscription.unsubscribe();
+    await receiver.close();
     await measured(load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown));
     await measured(load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies)));
     await measured(load("e verify, under rate limits + quota", `${base}${VERIFY_PATH}`, cycle(limitedBodies)));
@@ -266,12 +295,12 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
       events: {
         written,
         answered: Number(summary?.[1] ?? NaN),
-        acknowledged: [...warm, ...runs.slice(verifyRunsFrom), ...single.filter((r) => !r.label.startsWith("a0"))].reduce(
-          (sum, r) => sum + r.ok,
-          0,
-        ),
+        acknowledged:
+          raising.ok +
+          [...warm, ...runs.slice(verifyRunsFrom), ...single.filter((r) => !r.label.startsWith("a0"))].reduce((sum, r) => sum + r.ok, 0),
         rollups,
       },
+      webhooks: { expected: raising.expected, raised, received: received.events, verified: received.verified, byType: received.byType },
       rss: { idle: idleRss, peak: Math.max(peakRss, hwm) },
     };
   } finally {
@@ -284,6 +313,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
 /** SQLite, and PostgreSQL too when BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) is set; each with its own baselines. */
 export async function benchVerify(): Promise<void> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
+  process.env.KEYWARD_MASTER_KEY ??= randomBytes(32).toString("hex");
   ensureBuild(distDir);
   const load1 = loadavg()[0];
   const results = [await benchBackend("sqlite", distDir)];
@@ -324,6 +354,8 @@ export async function benchVerify(): Promise<void> {
     const ratioA0 = b.rps / a0.rps;
     const ratioA1 = b.rps / a1.rps;
     const { written, answered, acknowledged, rollups } = r.events;
+    const withEvents = run(r.runs, EVENTS_ON);
+    const hooks = r.webhooks;
     console.log(`${r.backend}:`);
     console.log(
       `  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check("b/a0 >= 0.5", ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check("b/a1 >= 10", ratioA1 >= 10)})`,
@@ -339,6 +371,13 @@ export async function benchVerify(): Promise<void> {
     console.log(
       `  e/b = ${(e.rps / b.rps).toFixed(2)} (target ≥ 0.9: ${check("e >= 0.9 x b", e.rps >= 0.9 * b.rps)}); ` +
         `f/b = ${(f.rps / b.rps).toFixed(2)} (target ≥ 0.9: ${check("f >= 0.9 x b", f.rps >= 0.9 * b.rps)}); p99 of e, f flat out = ${e.p99} / ${f.p99} ms (b: ${b.p99} ms)`,
+    );
+    const types = SUBSCRIBED.map((type) => `${hooks.byType[type] ?? 0} ${type}`).join(", ");
+    const allDelivered = hooks.raised === hooks.expected && hooks.received === hooks.raised && hooks.verified >= hooks.received;
+    console.log(
+      `  b' (events on)/b = ${(withEvents.rps / b.rps).toFixed(2)} (target ≥ 0.95: ${check("b with events on >= 0.95 x b", withEvents.rps >= 0.95 * b.rps)}); ` +
+        `webhook deliveries during it: ${hooks.received} events received (${types}), ${hooks.verified} signatures verified, of ${hooks.raised} raised ` +
+        `(${hooks.expected} expected; target all delivered: ${check("b' events raised and delivered", allDelivered)})`,
     );
     console.log(
       `  usage events: ${written.toLocaleString("en")} written, ${answered.toLocaleString("en")} answered, ${acknowledged.toLocaleString("en")} acknowledged, ` +

@@ -20,6 +20,11 @@ export interface KeywardServer {
   pid: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
+  /**
+   * SIGTERM, then the same server again: same port, data directory and environment (a restart of one instance). It
+   * runs server.ts at once, without the migrate and build steps start.mjs takes first (both are current).
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,11 +75,12 @@ export async function withStartLock<T>(distDir: string, fn: () => Promise<T>): P
   }
 }
 
-function waitForReady(child: ChildProcess, output: () => string): Promise<void> {
+/** Resolves once the server prints that it is ready; `from`: where this start's output begins (after a restart). */
+function waitForReady(child: ChildProcess, output: () => string, from: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Keyward did not start in time:\n${output()}`)), START_TIMEOUT_MS);
     const check = () => {
-      if (output().includes("Keyward ready on")) {
+      if (output().includes("Keyward ready on", from)) {
         clearTimeout(timer);
         resolve();
       }
@@ -116,10 +122,11 @@ export async function startKeyward({
   const port = await freePort();
   let log = "";
   const output = () => log;
-  const child = await withStartLock(distDir, async () => {
+  const launch = async (args: string[]) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
     delete childEnv.DATABASE_URL;
-    const started = spawn(process.execPath, ["scripts/start.mjs"], {
+    const from = log.length;
+    const started = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
         ...childEnv,
@@ -135,20 +142,30 @@ export async function startKeyward({
     });
     started.stdout.on("data", (chunk) => (log += chunk));
     started.stderr.on("data", (chunk) => (log += chunk));
-    await waitForReady(started, output);
+    await waitForReady(started, output, from);
     return started;
-  });
+  };
+  // The first start may build the app: one test file at a time (see withStartLock).
+  let child = await withStartLock(distDir, () => launch(["scripts/start.mjs"]));
+  const terminate = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
-    pid: child.pid!,
+    get pid() {
+      return child.pid!;
+    },
     output,
+    restart: async () => {
+      await terminate();
+      child = await launch(["--import", "tsx", "server.ts"]);
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await terminate();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
