@@ -1,3 +1,4 @@
+import { serverBundlePath } from "../../scripts/build-server.mjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,13 +17,13 @@ export interface KeywardServer {
   url: string;
   /** KEYWARD_DATA_DIR of the server: its master key, and its database when started without DATABASE_URL. */
   dataDir: string;
-  /** The server process (scripts/start.mjs imports server.ts into itself), e.g. to read its memory. */
+  /** The server process (scripts/start.mjs imports the compiled server into itself), e.g. to read its memory. */
   pid: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
   /**
    * SIGTERM, then the same server again: same port, data directory and environment (a restart of one instance). It
-   * runs server.ts at once, without the migrate and build steps start.mjs takes first (both are current).
+   * runs the compiled server at once, without the migrate and build steps start.mjs takes first (both are current).
    */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -162,7 +163,7 @@ export async function startKeyward({
     output,
     restart: async () => {
       await terminate();
-      child = await launch(["--import", "tsx", "server.ts"]);
+      child = await launch([serverBundlePath(distDir)]);
     },
     stop: async () => {
       await terminate();
