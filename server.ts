@@ -39,7 +39,9 @@ async function main() {
   process.env.KEYWARD_VERIFY_URL ||= `http://${hosts[0].includes(":") ? `[${hosts[0]}]` : hosts[0]}:${port}/api/v1/keys/verify`;
   // Usage events the database cannot take (an outage) wait in memory, then in files under the data directory.
   const spillDir = path.join(process.env.KEYWARD_DATA_DIR?.trim() || "./data", "usage-spill");
-  const verify = await createVerifyService({ db: getDb(), url: databaseUrl(), usage: { spillDir } });
+  // The periodic jobs that write (expiry scan, usage pruning) run in the console's thread (instrumentation.ts): on
+  // SQLite a write that meets another connection's lock waits synchronously, and here that would stop verification.
+  const verify = await createVerifyService({ db: getDb(), url: databaseUrl(), usage: { spillDir }, detect: false, prune: false });
   const usage = () => verify.recorder.getStats();
   const http = new HttpStats();
   const registry = createMetricsRegistry({ http, outcomes: verify.outcomes, usage, cache: verify.cache });

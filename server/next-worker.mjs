@@ -37,12 +37,12 @@ parentPort.on("message", (message) => {
   if (message.type !== "close") return;
   server.close(() => {
     // Audit refusals still collapsed in memory (lib/audit-refusals.ts) are written before the thread ends, and the
-    // outbox dispatcher (instrumentation.ts) finishes the deliveries it has started.
+    // background jobs (instrumentation.ts) stop, the dispatcher after the deliveries it has started.
     void Promise.all([
       Promise.resolve(globalThis.keywardFlushRefusals?.()).catch((error) =>
         log.error(`audit: writing collapsed refusals failed: ${error?.message ?? error}`),
       ),
-      Promise.resolve(globalThis.keywardStopDispatcher?.()).catch((error) =>
+      Promise.resolve(globalThis.keywardStopBackgroundJobs?.()).catch((error) =>
         log.error(`webhook dispatcher: stopping failed: ${error?.message ?? error}`),
       ),
     ]).finally(() => parentPort.postMessage({ type: "closed" }));
