@@ -16,6 +16,8 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     env: { KEYWARD_MASTER_KEY: randomBytes(32).toString("hex") },
     testTimeout: 30_000,
+    // CI (2 shared cores, real servers and databases) retries a failed test once; a pass on the retry is reported.
+    retry: process.env.CI ? 1 : 0,
     hookTimeout: 180_000,
     coverage: {
       provider: "v8",

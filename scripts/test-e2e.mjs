@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The e2e suite on SQLite (the default), then once more on PostgreSQL when TEST_POSTGRES_URL is set.
+// The e2e suite on SQLite (the default), then once more on PostgreSQL when TEST_POSTGRES_URL is set: every journey,
+// without the browser-only specs (see playwright.config.ts).
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 
@@ -30,7 +31,7 @@ if (status === 0 && pgUrl) {
   await admin(pgUrl, `CREATE DATABASE "${name}"`);
   console.log(`\ne2e again on PostgreSQL (${name})`);
   try {
-    status = playwright({ E2E_DATABASE_URL: url.toString(), E2E_DATA_DIR: ".e2e-data-postgres" });
+    status = playwright({ E2E_DATABASE_URL: url.toString(), E2E_DATA_DIR: ".e2e-data-postgres", E2E_BROWSER_ONLY: "skip" });
   } finally {
     await admin(pgUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }

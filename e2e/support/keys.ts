@@ -22,9 +22,30 @@ export async function expectAccessible(page: Page, include?: string) {
   // The <title> arrives with the streamed metadata, and a router refresh re-inserts it: wait for it rather than
   // letting axe catch the moment between (a CI run failed "document-title" right after a refresh).
   await expect(page).toHaveTitle(/\S/);
-  let builder = new AxeBuilder({ page });
-  if (include) builder = builder.include(include);
-  const { violations } = await builder.analyze();
+  // Toasts fade in and, seconds later, out: mid-fade their colours are not the ones people read, and axe scores
+  // them as low contrast (two CI runs failed on a toast). A result counts only if no animation or transition ran
+  // while axe read the page; otherwise it reads again once they have ended (spinners, which loop, do not count).
+  await page.evaluate(() => {
+    const w = window as unknown as { keywardMotion?: number };
+    if (w.keywardMotion !== undefined) return;
+    w.keywardMotion = 0;
+    for (const type of ["transitionstart", "animationstart", "transitionrun"])
+      document.addEventListener(type, () => (w.keywardMotion! += 1), true);
+  });
+  const settled = () =>
+    page.waitForFunction(() =>
+      document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity),
+    );
+  const motion = () => page.evaluate(() => (window as unknown as { keywardMotion: number }).keywardMotion);
+  let violations: Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"] = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await settled();
+    const before = await motion();
+    let builder = new AxeBuilder({ page });
+    if (include) builder = builder.include(include);
+    violations = (await builder.analyze()).violations;
+    if ((await motion()) === before) break;
+  }
   const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }

@@ -1,8 +1,8 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "../generated/postgres/client";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
 import { databaseUrl, providerOf, sqliteFilePath, type DatabaseProvider } from "../db-url";
+import { SqliteAdapter } from "./sqlite-adapter";
 export type { DatabaseProvider } from "../db-url";
 
 // Both generated clients have the same API (one schema renders both); the SQLite one names the type.
@@ -18,7 +18,7 @@ export function createDb(url: string = databaseUrl()): Db {
   const provider = providerOf(url);
   let db: Db;
   if (provider === "sqlite") {
-    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFilePath(url) }) });
+    db = new SqliteClient({ adapter: new SqliteAdapter({ url: sqliteFilePath(url) }) });
   } else {
     const pool = {
       connectionString: url,

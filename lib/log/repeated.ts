@@ -1,4 +1,4 @@
-import { errorMessage } from "../error-message";
+import { oneLine } from "./one-line";
 import { log } from "./logger.mjs";
 
 export interface RepeatedFailure {
@@ -25,7 +25,7 @@ export function repeatedFailure(what: string, intervalMs = Number(process.env.KE
   return {
     fail(error) {
       total += 1;
-      lastMessage = errorMessage(error).split("\n")[0];
+      lastMessage = oneLine(error);
       if (!failing) {
         failing = true;
         log.error(`${what} failed: ${lastMessage} (repeats are counted, one line per ${intervalMs / 1000} s)`);
