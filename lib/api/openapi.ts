@@ -11,6 +11,13 @@ import {
   verifyRequestSchema,
   verifyResponseSchema,
 } from "./verify-document";
+import {
+  GITHUB_SCANNING_DESCRIPTION,
+  GITHUB_SCANNING_ERRORS,
+  GITHUB_SCANNING_PATH,
+  githubBatchSchema,
+  githubLabelSchema,
+} from "../leaks/github-document";
 
 // The OpenAPI 3.1 document, generated from the zod schemas the handlers parse with (ENDPOINTS), so the
 // description and the behaviour cannot drift. JSON Schema 2020-12 is OpenAPI 3.1's schema dialect.
@@ -196,6 +203,35 @@ function verifyOperation(components: Components) {
   };
 }
 
+function githubScanningOperation(components: Components) {
+  const error = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+  const responses: Record<string, unknown> = {
+    200: {
+      description: "Each match labelled, in the order sent",
+      content: { "application/json": { schema: schemaOf(z.array(githubLabelSchema), "output", components) } },
+    },
+  };
+  for (const [status, description] of Object.entries(GITHUB_SCANNING_ERRORS)) responses[status] = { description, content: error };
+  return {
+    operationId: "reportGithubSecretScanning",
+    summary: "Report secrets found by GitHub",
+    description: GITHUB_SCANNING_DESCRIPTION,
+    tags: ["Secret scanning"],
+    "x-keyward-auth": "No API key: GitHub's signature of the body (the two headers below) is the credential.",
+    // Checked by the handler against GitHub's published keys (not an HTTP auth scheme OpenAPI could name).
+    security: [{}],
+    parameters: [
+      ["GitHub-Public-Key-Identifier", "Which of GitHub's published keys signed the body"],
+      ["GitHub-Public-Key-Signature", "Base64 ECDSA signature of the raw body"],
+    ].map(([name, description]) => ({ name, in: "header", required: true, description, schema: { type: "string", description } })),
+    requestBody: {
+      required: true,
+      content: { "application/json": { schema: schemaOf(githubBatchSchema, "input", components) } },
+    },
+    responses,
+  };
+}
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Components = {};
@@ -204,6 +240,7 @@ export function openApiDocument() {
     paths[endpoint.path][endpoint.method.toLowerCase()] = operation(endpoint, components);
   }
   paths[VERIFY_PATH] = { post: verifyOperation(components) };
+  paths[GITHUB_SCANNING_PATH] = { post: githubScanningOperation(components) };
   schemaOf(errorResponseSchema, "output", components);
   return {
     openapi: "3.1.0",
@@ -218,6 +255,7 @@ export function openApiDocument() {
     tags: [
       { name: "Keys", description: "Manage the organization's keys with one of its own keys" },
       { name: "Verification", description: "Check a secret your service received, as every request to it arrives" },
+      { name: "Secret scanning", description: "Leaked secrets reported by GitHub's secret scanning partner program" },
     ],
     paths,
     components: {

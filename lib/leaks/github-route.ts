@@ -11,27 +11,12 @@ import { isDatabaseUnavailable } from "../db/unavailable";
 import { requestMetaFrom, type RequestMeta } from "../http/request-meta";
 import { API_BODY_MAX_BYTES } from "../http/limits";
 import { log } from "../log";
+import { githubBatchSchema, type GithubLabel } from "./github-document";
 import { verifyGithubSignature } from "./github-keys";
 import { reportLeak } from "./report-leak";
 
 /** GitHub asks partners to take large batches; this is the management API's body limit, counted as it streams. */
 export const GITHUB_REPORT_MAX_BYTES = API_BODY_MAX_BYTES;
-
-// GitHub's partner-program payload: a JSON array of matches. Fields GitHub may add later are ignored; one odd
-// field never costs the batch (the body's size bounds them; what is stored is cut to size).
-const matchSchema = z.object({
-  token: z.string(),
-  type: z.string(),
-  url: z.string(),
-  source: z.string().optional(),
-});
-const batchSchema = z.array(matchSchema).min(1);
-
-export interface GithubLabel {
-  token_hash: string;
-  token_type: string;
-  label: "true_positive" | "false_positive";
-}
 
 const refusalActor = { type: "system", label: "GitHub secret scanning (unverified request)" } as const;
 
@@ -103,7 +88,7 @@ export async function githubSecretScanningRoute(request: Request): Promise<Respo
     } catch {
       return errorResponse("VALIDATION", "The request body is not valid JSON", { body: "Send a JSON array of matches" });
     }
-    const parsed = batchSchema.safeParse(json);
+    const parsed = githubBatchSchema.safeParse(json);
     if (!parsed.success) {
       return errorResponse("VALIDATION", "Send a JSON array of matches { token, type, url, source }");
     }
@@ -120,7 +105,7 @@ function scrub(text: string): string {
   return findSecretsInText(text).reduce((out, secret) => out.split(secret).join("[secret]"), text);
 }
 
-async function handleBatch(db: Db, matches: z.infer<typeof batchSchema>, meta: RequestMeta): Promise<GithubLabel[]> {
+async function handleBatch(db: Db, matches: z.infer<typeof githubBatchSchema>, meta: RequestMeta): Promise<GithubLabel[]> {
   const now = new Date();
   const issued = await findIssuedSecrets(
     db,

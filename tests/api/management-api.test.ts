@@ -379,6 +379,7 @@ describe("OpenAPI document", () => {
       "/api/v1/keys/{id}/revoke",
       "/api/v1/keys/{id}/rotate",
       "/api/v1/keys/{id}/usage",
+      "/api/v1/secret-scanning/github",
       "/api/v1/tiers",
       "/api/v1/whoami",
     ]);
@@ -387,6 +388,10 @@ describe("OpenAPI document", () => {
     expect(doc.paths["/api/v1/keys"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "expiry", "scopes"]);
     expect(doc.paths["/api/v1/keys/{id}"].patch.requestBody.content["application/json"].schema.properties).not.toHaveProperty("keyId");
     expect(doc.paths["/api/v1/keys/{id}/revoke"].post["x-keyward-scope"]).toEqual({ action: "admin", resource: "keys/{id}" });
+    expect(doc.paths["/api/v1/secret-scanning/github"].post.parameters.map((p: { name: string }) => p.name)).toEqual([
+      "GitHub-Public-Key-Identifier",
+      "GitHub-Public-Key-Signature",
+    ]);
     expect(doc.paths["/api/v1/whoami"].get["x-keyward-scope"]).toEqual({ action: "read", resource: "keys/{the calling key's id}" });
   });
 

@@ -14,7 +14,9 @@ type Operation = {
   summary: string;
   description: string;
   "x-keyward-scope"?: { action: string; resource: string };
-  "x-keyward-cli": string;
+  "x-keyward-cli"?: string;
+  /** Who calls it and how it is authenticated, where that is not an API key's scope. */
+  "x-keyward-auth"?: string;
   parameters?: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
   responses: Record<string, { description: string }>;
@@ -106,7 +108,9 @@ function EndpointCard({ method, path, op }: { method: string; path: string; op: 
         <Prose text={op.description.split("\n\n")[0]} />
       </p>
       <p className="mt-2 text-sm">
-        {scope ? (
+        {op["x-keyward-auth"] ? (
+          <Prose text={op["x-keyward-auth"]} />
+        ) : scope ? (
           <>
             Scope: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{scope.action}</code> on{" "}
             <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{scope.resource}</code>
@@ -129,9 +133,11 @@ function EndpointCard({ method, path, op }: { method: string; path: string; op: 
         ))}
       </dl>
       {/* Focusable: a long command scrolls sideways, and keyboard users must be able to scroll it too. */}
-      <pre tabIndex={0} className="mt-4 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
-        <code>{op["x-keyward-cli"]}</code>
-      </pre>
+      {op["x-keyward-cli"] && (
+        <pre tabIndex={0} className="mt-4 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
+          <code>{op["x-keyward-cli"]}</code>
+        </pre>
+      )}
     </Card>
   );
 }

@@ -39,6 +39,10 @@ function notesOf(schema: JsonSchema): string[] {
 
 /** Every field, nested ones with dotted names (scopes[].action), depth-first in declaration order. */
 export function schemaFields(schema: JsonSchema | undefined, prefix = "", parentRequired = true): SchemaField[] {
+  // A body that is itself an array (GitHub's batch of matches): its items' fields, as [].field.
+  if (schema?.type === "array" && (schema.items as JsonSchema | undefined)?.type === "object") {
+    return schemaFields(schema.items as JsonSchema, `${prefix}[].`, parentRequired);
+  }
   if (!schema || typeof schema.properties !== "object") return [];
   const required = new Set((schema.required as string[] | undefined) ?? []);
   const rows: SchemaField[] = [];
