@@ -1,7 +1,8 @@
 import { createTransport } from "nodemailer";
-import { providerOfDb, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { errorMessage } from "../error-message";
-import { lockRows, retryDelayMs } from "../events/retry";
+import { claimDue } from "../events/claim";
+import { retryDelayMs } from "../events/retry";
 import type { EmailConfig } from "./config";
 
 // Sending the EmailDelivery rows the fan-out wrote, by the dispatcher, the way webhooks are sent: due rows are
@@ -47,34 +48,13 @@ interface ClaimedEmail {
   createdAt: Date;
 }
 
-export async function claimDueEmails(db: Db, o: EmailOptions): Promise<ClaimedEmail[]> {
-  const postgres = providerOfDb(db) === "postgres";
-  return db.$transaction(async (tx) => {
-    const now = o.now();
-    const due = { status: "pending", nextAttemptAt: { lte: now } };
-    const candidates = await tx.emailDelivery.findMany({
-      where: due,
-      orderBy: { nextAttemptAt: "asc" },
-      take: o.batchSize,
-      select: { id: true },
-    });
-    const locked = await lockRows(
-      tx,
-      "EmailDelivery",
-      candidates.map((c) => c.id),
-      postgres,
-    );
-    const rows = await tx.emailDelivery.findMany({
-      where: { id: { in: locked }, ...due },
+export function claimDueEmails(db: Db, o: EmailOptions): Promise<ClaimedEmail[]> {
+  return claimDue(db, { name: "EmailDelivery", of: (tx) => tx.emailDelivery }, o, (tx, where) =>
+    tx.emailDelivery.findMany({
+      where,
       select: { id: true, eventId: true, toAddress: true, subject: true, body: true, attempts: true, createdAt: true },
-    });
-    if (rows.length === 0) return [];
-    await tx.emailDelivery.updateMany({
-      where: { id: { in: rows.map((r) => r.id) } },
-      data: { nextAttemptAt: new Date(now.getTime() + o.leaseMs) },
-    });
-    return rows;
-  });
+    }),
+  );
 }
 
 /** Sends one claimed email and writes the outcome. The Message-ID is the row's, the same on every retry. */

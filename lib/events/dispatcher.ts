@@ -8,6 +8,7 @@ import { sendWebhook } from "../webhooks/send";
 import type { Resolver } from "../webhooks/ssrf";
 import { notificationRecipients } from "./notify";
 import { recordEvent } from "./record";
+import { claimDue } from "./claim";
 import { lockRows, retryDelayMs } from "./retry";
 
 export { retryDelayMs };
@@ -163,26 +164,11 @@ interface ClaimedDelivery {
 }
 
 /** Takes up to batchSize due deliveries for this instance: their nextAttemptAt moves a lease ahead. */
-export async function claimDue(db: Db, options: DispatcherOptions = {}): Promise<ClaimedDelivery[]> {
+export function claimDueDeliveries(db: Db, options: DispatcherOptions = {}): Promise<ClaimedDelivery[]> {
   const o = resolved(options);
-  const postgres = providerOfDb(db) === "postgres";
-  return db.$transaction(async (tx) => {
-    const now = o.now();
-    const due = { status: "pending", nextAttemptAt: { lte: now } };
-    const candidates = await tx.webhookDelivery.findMany({
-      where: due,
-      orderBy: { nextAttemptAt: "asc" },
-      take: o.batchSize,
-      select: { id: true },
-    });
-    const locked = await lockRows(
-      tx,
-      "WebhookDelivery",
-      candidates.map((c) => c.id),
-      postgres,
-    );
+  return claimDue(db, { name: "WebhookDelivery", of: (tx) => tx.webhookDelivery }, o, async (tx, where) => {
     const rows = await tx.webhookDelivery.findMany({
-      where: { id: { in: locked }, ...due },
+      where,
       include: {
         endpoint: {
           select: {
@@ -196,11 +182,6 @@ export async function claimDue(db: Db, options: DispatcherOptions = {}): Promise
           },
         },
       },
-    });
-    if (rows.length === 0) return [];
-    await tx.webhookDelivery.updateMany({
-      where: { id: { in: rows.map((r) => r.id) } },
-      data: { nextAttemptAt: new Date(now.getTime() + o.leaseMs) },
     });
     const events = await tx.outboxEvent.findMany({
       where: { id: { in: rows.map((r) => r.eventId) } },
@@ -308,7 +289,7 @@ export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Pro
   const o = resolved(options);
   let done = 0;
   for (let dispatched = await fanOut(db, options); dispatched > 0; dispatched = await fanOut(db, options)) done += dispatched;
-  const claimed = await claimDue(db, options);
+  const claimed = await claimDueDeliveries(db, options);
   for (let i = 0; i < claimed.length; i += o.concurrency) {
     await Promise.all(claimed.slice(i, i + o.concurrency).map((c) => attempt(db, c, options)));
   }

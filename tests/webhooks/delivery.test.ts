@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { revokeKey } from "@/lib/api-keys/revoke-key";
 import { createDb, providerOfDb, type Db } from "@/lib/db/client";
-import { claimDue, dispatchOnce, fanOut, startDispatcher, type DispatcherOptions } from "@/lib/events/dispatcher";
+import { claimDueDeliveries, dispatchOnce, fanOut, startDispatcher, type DispatcherOptions } from "@/lib/events/dispatcher";
 import { recordEvent } from "@/lib/events/record";
 import { EVENT_TYPES, type EventType } from "@/lib/events/types";
 import { createEndpoint, listDeliveries, resendDelivery, sendTestEvent, updateWebhookSettings } from "@/lib/webhooks/endpoints";
@@ -108,7 +108,7 @@ describe("webhook delivery (Standard Webhooks, real receiver)", () => {
     await makeKey(db, org.actor, { name: "Claimed then lost" });
     const lease = { ...fast, leaseMs: 300 };
     await fanOut(dbB, lease);
-    const claimed = await claimDue(dbB, lease);
+    const claimed = await claimDueDeliveries(dbB, lease);
     expect(claimed).toHaveLength(1);
     expect(await dispatchOnce(dbB, lease)).toBe(0);
     await until(async () => (await dispatchOnce(dbB, lease), receiver.received.length === 3));
