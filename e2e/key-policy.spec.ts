@@ -115,3 +115,48 @@ test("require an owner and a rate limit: the create form refuses a key without a
   expect(verified).toMatchObject({ valid: true, owner: "team-payments", ratelimits: [{ name: "api", limit: 100 }] });
   await setPolicy(page, {});
 });
+
+test("the edit form: the policy's rules, a violation only for what the edit changes, refused by the server and changing nothing", async ({
+  page,
+  request,
+}) => {
+  const name = `Edit policy probe ${Date.now()}`;
+  await page.goto("/keys/new");
+  await fillKeyForm(page, { name, scopes: [["read", "projects/**"]], cidrs: [] });
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = await takeSecret(page);
+  await page.goto(`/keys?q=${encodeURIComponent(name)}`);
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const keyPage = page.url();
+
+  // The rule came after the key: renaming it is still allowed, and the notice says the rule without an alarm.
+  await setPolicy(page, { requireOwner: true });
+  await page.goto(`${keyPage}/edit`);
+  // Typing before hydration would be reset by the form's default values.
+  await page.waitForLoadState("networkidle");
+  const notice = page.getByTestId("policy-notice");
+  await expect(notice).toContainText("Keys must name an owner");
+  await page.getByLabel("Name", { exact: true }).fill(`${name} renamed`);
+  await expect(notice.getByRole("alert")).toHaveCount(0);
+  await page.getByLabel("Owner", { exact: true }).fill("team-edge");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `${name} renamed` })).toBeVisible();
+
+  // Clearing the owner breaks the rule: the notice says so before saving, and the server refuses on the field.
+  await page.goto(`${keyPage}/edit`);
+  await page.waitForLoadState("networkidle");
+  const owner = page.getByLabel("Owner", { exact: true });
+  await owner.fill("");
+  await expect(notice.getByRole("alert")).toHaveText(/key policy requires an owner/);
+  await screenshotBoth(page, "key-policy-edit-notice");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.locator("#owner-error")).toHaveText(/key policy requires an owner/);
+  await expect(owner).toBeFocused();
+  expect(await verifyKey(request, { key: secret, action: "read", resource: "projects/site" })).toMatchObject({
+    valid: true,
+    owner: "team-edge",
+  });
+  await setPolicy(page, {});
+});

@@ -22,6 +22,18 @@ export interface KeyConfig {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Only the policy's fields of an organization row: what a form may be sent (the row holds sealed secrets too). */
+export function pickKeyPolicy(org: KeyPolicy): KeyPolicy {
+  return {
+    policyRequireExpiry: org.policyRequireExpiry,
+    policyMaxLifetimeDays: org.policyMaxLifetimeDays,
+    policyForbidWildcardCidr: org.policyForbidWildcardCidr,
+    policyForbidFullAccess: org.policyForbidFullAccess,
+    policyRequireOwner: org.policyRequireOwner,
+    policyRequireRateLimit: org.policyRequireRateLimit,
+  };
+}
+
 /** The organization's key policy, as field errors naming the rule; empty when the key complies. */
 export function policyViolations(policy: KeyPolicy, key: KeyConfig, now: Date): FieldErrors {
   const errors: FieldErrors = {};

@@ -13,24 +13,60 @@ export function activePolicyRules(policy: KeyPolicy): string[] {
   return rules;
 }
 
-/** The form's current values checked against the organization's policy, as the server will check them. */
+interface FormPolicyValues {
+  preset?: string;
+  customAt?: string;
+  scopes: Scope[];
+  cidrs: string[];
+  owner: string;
+  rateLimits: string;
+  tier: string;
+}
+
+/**
+ * The form's current values checked against the organization's policy, as the server will check them. An edit form
+ * passes the key as it is: "keep" is its current expiry, and only the fields the edit changes are refused (the server
+ * lets a key that broke a rule made after it still be renamed).
+ */
 export function formPolicyViolations(
   policy: KeyPolicy,
-  values: { preset?: string; customAt?: string; scopes: Scope[]; cidrs: string[]; owner: string; rateLimits: string; tier: string },
+  values: FormPolicyValues,
   /** The organization's tiers that have at least one rate limit. */
   limitedTiers: readonly string[],
+  editing?: { expiresAt: Date | null; values: Omit<FormPolicyValues, "preset" | "customAt"> },
   now = new Date(),
 ): string[] {
-  const expiry = values.preset === "custom" ? parseCustomExpiry(values.customAt, now) : parseExpiry(values.preset, now);
+  const expiry =
+    editing && values.preset === "keep"
+      ? ({ ok: true, expiresAt: editing.expiresAt } as const)
+      : values.preset === "custom"
+        ? parseCustomExpiry(values.customAt, now)
+        : parseExpiry(values.preset, now);
   if (!expiry.ok) return [];
-  const lines = values.cidrs.filter((line) => line.trim() !== "");
-  const cidrs = lines.length === 0 ? [...ALLOW_ALL_CIDRS] : parseCidrList(lines).cidrs;
+  const cidrsOf = (lines: string[]) => {
+    const filled = lines.filter((line) => line.trim() !== "");
+    return filled.length === 0 ? [...ALLOW_ALL_CIDRS] : parseCidrList(filled).cidrs;
+  };
   // Limits the schema refuses have their own field error: counted as set here, so the notice doesn't repeat it.
   const limits = rateLimitsSchema.safeParse(values.rateLimits);
   const rateLimited = (limits.success ? limits.data.length > 0 : true) || limitedTiers.includes(values.tier);
-  return Object.values(
-    policyViolations(policy, { expiresAt: expiry.expiresAt, scopes: values.scopes, cidrs, owner: values.owner, rateLimited }, now),
+  const violations = policyViolations(
+    policy,
+    { expiresAt: expiry.expiresAt, scopes: values.scopes, cidrs: cidrsOf(values.cidrs), owner: values.owner, rateLimited },
+    now,
   );
+  if (!editing) return Object.values(violations);
+  const was = editing.values;
+  const changed: Record<string, boolean> = {
+    expiry: values.preset !== "keep",
+    scopes: JSON.stringify(values.scopes) !== JSON.stringify(was.scopes),
+    cidrs: JSON.stringify(cidrsOf(values.cidrs)) !== JSON.stringify(cidrsOf(was.cidrs)),
+    owner: values.owner.trim() !== was.owner.trim(),
+    rateLimits: values.rateLimits.trim() !== was.rateLimits.trim() || values.tier !== was.tier,
+  };
+  return Object.entries(violations)
+    .filter(([field]) => changed[field])
+    .map(([, message]) => message);
 }
 
 export function PolicyNotice({ rules, violations }: { rules: string[]; violations: string[] }) {

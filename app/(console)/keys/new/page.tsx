@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { db } from "@/lib/db";
 import { listTiers } from "@/lib/ratelimits/tiers";
+import { pickKeyPolicy } from "@/lib/api-keys/policy";
 import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "Create API key" };
@@ -12,14 +13,7 @@ export const metadata: Metadata = { title: "Create API key" };
 export default async function NewKeyPage() {
   const ctx = await requirePageContext("keys:create");
   const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id } });
-  const policy = {
-    policyRequireExpiry: org.policyRequireExpiry,
-    policyMaxLifetimeDays: org.policyMaxLifetimeDays,
-    policyForbidWildcardCidr: org.policyForbidWildcardCidr,
-    policyForbidFullAccess: org.policyForbidFullAccess,
-    policyRequireOwner: org.policyRequireOwner,
-    policyRequireRateLimit: org.policyRequireRateLimit,
-  };
+  const policy = pickKeyPolicy(org);
   const tiers = await listTiers(db, ctx.org.id);
   return (
     <>

@@ -24,6 +24,8 @@ import { ConfirmChangesDialog } from "./confirm-changes-dialog";
 import type { ImpactState } from "./edit-impact";
 import { toast } from "sonner";
 import { useStepUp } from "@/components/step-up/step-up-provider";
+import type { KeyPolicy } from "@/lib/api-keys/policy";
+import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../../_components/policy-notice";
 
 interface CurrentKey {
   name: string;
@@ -56,12 +58,20 @@ export function EditKeyForm({
   keyId,
   current,
   currentExpiry,
+  currentExpiresAt,
   tiers,
+  limitedTiers,
+  policy,
 }: {
   keyId: string;
   current: CurrentKey;
   currentExpiry: string;
+  /** ISO time, or null for a key that never expires. */
+  currentExpiresAt: string | null;
   tiers: string[];
+  /** The tiers with at least one rate limit (they satisfy a policy that requires one). */
+  limitedTiers: string[];
+  policy: KeyPolicy;
 }) {
   const router = useRouter();
   const withStepUp = useStepUp();
@@ -77,8 +87,17 @@ export function EditKeyForm({
     defaultValues: { ...current, expiry: { preset: "keep" } },
   });
   const { errors, isSubmitting } = form.formState;
-  const [preset, scopes, cidrs] = useWatch({ control: form.control, name: ["expiry.preset", "scopes", "cidrs"] });
+  const [preset, customAt, scopes, cidrs, owner, rateLimits, tier] = useWatch({
+    control: form.control,
+    name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs", "owner", "rateLimits", "tier"],
+  });
   const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
+  const violations = formPolicyViolations(
+    policy,
+    { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [], owner: owner ?? "", rateLimits: rateLimits ?? "", tier: tier ?? "" },
+    limitedTiers,
+    { expiresAt: currentExpiresAt ? new Date(currentExpiresAt) : null, values: current },
+  );
 
   const save = async (values: EditKeyValues) => {
     setFormError(null);
@@ -143,8 +162,15 @@ export function EditKeyForm({
       />
       <ScopeRows control={form.control} register={form.register} errors={errors} />
       <CidrField control={form.control} errors={errors} />
-      <OwnerMetaFields register={form.register} errors={errors} />
-      <LimitFields register={form.register} errors={errors} tiers={tiers} quotaNote="Changing the quota or refill starts it afresh." />
+      <OwnerMetaFields register={form.register} errors={errors} ownerRequired={policy.policyRequireOwner} />
+      <LimitFields
+        register={form.register}
+        errors={errors}
+        tiers={tiers}
+        limitRequired={policy.policyRequireRateLimit}
+        quotaNote="Changing the quota or refill starts it afresh."
+      />
+      <PolicyNotice rules={activePolicyRules(policy)} violations={violations} />
       <KeyWarnings warnings={warnings} />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={isSubmitting || pending !== null}>
