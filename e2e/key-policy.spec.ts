@@ -16,6 +16,9 @@ interface Policy {
 
 async function setPolicy(page: Page, policy: Policy) {
   await page.goto("/settings");
+  // A box ticked before hydration is reset to the saved value by the form's defaults, and saved with the rest: that
+  // left "require an expiry date" on in a CI run.
+  await page.waitForLoadState("networkidle");
   await page.getByLabel("Require an expiry date").setChecked(!!policy.requireExpiry);
   await page.getByLabel("Forbid allowing every address").setChecked(!!policy.forbidWildcardCidr);
   await page.getByLabel("Forbid full-access keys").setChecked(!!policy.forbidFullAccess);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useForm, type Resolver } from "react-hook-form";
 import { Button, buttonClass } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
@@ -14,8 +14,9 @@ import { createKeySchema, DESCRIPTION_MAX, KEY_NAME_MAX, type CreateKeyValues } 
 import { CidrField } from "../_components/cidr-field";
 import { ExpiryField } from "../_components/expiry-field";
 import type { KeyFormValues } from "../_components/key-form-values";
-import { KeyWarnings, keyWarnings } from "../_components/key-warnings";
-import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../_components/policy-notice";
+import { KeyWarnings } from "../_components/key-warnings";
+import { useKeyChecks } from "../_components/use-key-checks";
+import { activePolicyRules, PolicyNotice } from "../_components/policy-notice";
 import type { KeyPolicy } from "@/lib/api-keys/policy";
 import { OwnerMetaFields } from "../_components/owner-meta-fields";
 import { LimitFields } from "../_components/limit-fields";
@@ -62,16 +63,7 @@ export function CreateKeyForm({
     defaultValues: DEFAULTS,
   });
   const { errors, isSubmitting } = form.formState;
-  const [preset, customAt, scopes, cidrs, owner, rateLimits, tier] = useWatch({
-    control: form.control,
-    name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs", "owner", "rateLimits", "tier"],
-  });
-  const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
-  const violations = formPolicyViolations(
-    policy,
-    { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [], owner: owner ?? "", rateLimits: rateLimits ?? "", tier: tier ?? "" },
-    limitedTiers,
-  );
+  const { preset, warnings, violations } = useKeyChecks(form.control, policy, limitedTiers);
   // The list loads fresh after the secret is gone: navigating away is the refresh.
   const secretModal = useSecretModal(() => router.push("/keys"));
 

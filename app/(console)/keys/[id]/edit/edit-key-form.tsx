@@ -3,7 +3,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useForm, type Resolver } from "react-hook-form";
 import { Button, buttonClass } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
@@ -15,7 +15,8 @@ import { DESCRIPTION_MAX, editKeySchema, KEY_NAME_MAX, type EditKeyValues } from
 import { CidrField } from "../../_components/cidr-field";
 import { ExpiryField } from "../../_components/expiry-field";
 import type { KeyFormValues } from "../../_components/key-form-values";
-import { KeyWarnings, keyWarnings } from "../../_components/key-warnings";
+import { KeyWarnings } from "../../_components/key-warnings";
+import { useKeyChecks } from "../../_components/use-key-checks";
 import { OwnerMetaFields } from "../../_components/owner-meta-fields";
 import { LimitFields } from "../../_components/limit-fields";
 import { ScopeRows } from "../../_components/scope-rows";
@@ -25,7 +26,7 @@ import type { ImpactState } from "./edit-impact";
 import { toast } from "sonner";
 import { useStepUp } from "@/components/step-up/step-up-provider";
 import type { KeyPolicy } from "@/lib/api-keys/policy";
-import { activePolicyRules, formPolicyViolations, PolicyNotice } from "../../_components/policy-notice";
+import { activePolicyRules, PolicyNotice } from "../../_components/policy-notice";
 
 interface CurrentKey {
   name: string;
@@ -87,17 +88,10 @@ export function EditKeyForm({
     defaultValues: { ...current, expiry: { preset: "keep" } },
   });
   const { errors, isSubmitting } = form.formState;
-  const [preset, customAt, scopes, cidrs, owner, rateLimits, tier] = useWatch({
-    control: form.control,
-    name: ["expiry.preset", "expiry.customAt", "scopes", "cidrs", "owner", "rateLimits", "tier"],
+  const { preset, warnings, violations } = useKeyChecks(form.control, policy, limitedTiers, {
+    expiresAt: currentExpiresAt ? new Date(currentExpiresAt) : null,
+    values: current,
   });
-  const warnings = keyWarnings({ scopes: scopes ?? [], cidrs: cidrs ?? [], neverExpires: preset === "never" });
-  const violations = formPolicyViolations(
-    policy,
-    { preset, customAt, scopes: scopes ?? [], cidrs: cidrs ?? [], owner: owner ?? "", rateLimits: rateLimits ?? "", tier: tier ?? "" },
-    limitedTiers,
-    { expiresAt: currentExpiresAt ? new Date(currentExpiresAt) : null, values: current },
-  );
 
   const save = async (values: EditKeyValues) => {
     setFormError(null);
