@@ -16,7 +16,7 @@
 // Then SIGTERM: every usage event of an answered verification must be in the database.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -48,7 +48,7 @@ const EXHAUSTED_KEYS = LIMITED_KEYS;
 const CONNECTIONS = 50;
 const DURATION_S = option("duration", 10);
 // b, b', e, f: ROUNDS rounds of DURATION_S / ROUNDS seconds each (10 s per case in all, as the other cases).
-const ROUNDS = option("rounds", 5);
+const ROUNDS = option("rounds", 10);
 const ROUND_S = Math.max(1, Math.round(DURATION_S / ROUNDS));
 // `--profile=DIR`: the Keyward server runs with --cpu-prof, one .cpuprofile per thread written there at exit.
 const PROFILE_DIR = process.argv.find((a) => a.startsWith("--profile="))?.slice("--profile=".length);
@@ -94,6 +94,27 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp
   });
 }
 
+/** CPU time (user + system) the process, or one of its threads, has used so far, in ms. */
+function cpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
+  const fields = stat.split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** `--threads`: per thread (by id, in creation order: the main thread is the process id), CPU ms so far. */
+function threadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) {
+    try {
+      out.set(tid, cpuMs(pid, tid));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+const THREADS = process.argv.includes("--threads");
+
 function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -104,6 +125,10 @@ interface Run {
   label: string;
   /** Interleaved cases: each round's req/s, in round order. */
   rounds?: number[];
+  /** CPU time the Keyward process (all its threads) spent per answered request, µs: not skewed by other work as req/s is. */
+  cpuUs?: number;
+  /** `--threads`: the same per thread id. */
+  threadUs?: Map<number, number>;
   rssAfter?: number;
   rps: number;
   p50: number;
@@ -151,6 +176,10 @@ function combine(rounds: Run[]): Run {
     rps: Math.round(median(rounds.map((r) => r.rps))),
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
+    cpuUs: median(rounds.map((r) => r.cpuUs!)),
+    threadUs: rounds[0].threadUs
+      ? new Map([...rounds[0].threadUs.keys()].map((tid) => [tid, median(rounds.map((r) => r.threadUs?.get(tid) ?? 0))]))
+      : undefined,
     ok: rounds.reduce((sum, r) => sum + r.ok, 0),
     other: rounds.reduce((sum, r) => sum + r.other, 0),
   };
@@ -329,7 +358,16 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     for (let round = 0; round < ROUNDS; round++)
       for (let i = 0; i < cases.length; i++) {
         const c = cases[(round + i) % cases.length];
-        byCase.get(c.label)!.push(await c.run(round));
+        const cpuBefore = cpuMs(keyward.child.pid!);
+        const threadsBefore = THREADS ? threadCpu(keyward.child.pid!) : null;
+        const r = await c.run(round);
+        r.cpuUs = ((cpuMs(keyward.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.ok + r.other);
+        if (threadsBefore) {
+          r.threadUs = new Map();
+          for (const [tid, ms] of threadCpu(keyward.child.pid!))
+            r.threadUs.set(tid, ((ms - (threadsBefore.get(tid) ?? 0)) * 1000) / Math.max(1, r.ok + r.other));
+        }
+        byCase.get(c.label)!.push(r);
       }
     for (const c of cases) runs.push(combine(byCase.get(c.label)!));
     runs[runs.length - 1].rssAfter = rssMb(keyward.child.pid!, "VmRSS");
@@ -433,6 +471,18 @@ export async function benchVerify(): Promise<void> {
     const hooks = r.webhooks;
     const [eb, fb, b1b] = [e, f, withEvents].map((x) => roundRatio(x, b));
     console.log(`${r.backend}:`);
+    console.log(
+      `  Keyward's CPU time per request (all threads, median of rounds): ` +
+        [b, withEvents, e, f].map((x) => `${x.label.split(" ")[0]} ${Math.round(x.cpuUs!)} µs`).join(", "),
+    );
+    for (const x of THREADS ? [b, withEvents, e, f] : [])
+      console.log(
+        `    ${x.label.split(" ")[0]} by thread: ` +
+          [...x.threadUs!]
+            .filter(([, us]) => us >= 0.5)
+            .map(([tid, us]) => `${tid} ${us.toFixed(1)}`)
+            .join(", "),
+      );
     console.log(
       `  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check("b/a0 >= 0.5", ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check("b/a1 >= 10", ratioA1 >= 10)})`,
     );
