@@ -16,7 +16,7 @@
 // Then SIGTERM: every usage event of an answered verification must be in the database.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -265,6 +265,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     );
 
     const port = await freePort();
+    if (PROFILE_DIR) mkdirSync(path.resolve(PROFILE_DIR, backend), { recursive: true });
     const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR, backend)}`] : [];
     const keyward = await startChild(
       [...profile, serverBundlePath(distDir)],
@@ -327,6 +328,11 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     for (const deadline = Date.now() + 15_000; Date.now() < deadline && (await bursts()) < EXHAUSTED_KEYS;)
       await new Promise((resolve) => setTimeout(resolve, 250));
     expectSize(`verify (${backend}): key.denial_burst of f's keys raised in the warm-up`, await bursts(), EXHAUSTED_KEYS);
+    // …and fanned out, else the dispatcher would deliver them to the endpoint subscribed next.
+    const undispatched = () => db.outboxEvent.count({ where: { orgId: seeded.orgId, dispatchedAt: null } });
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && (await undispatched()) > 0;)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    expectSize(`verify (${backend}): events of the warm-up not yet dispatched`, await undispatched(), 0);
     const verifyRunsFrom = runs.length;
     // b, b', e, f interleaved (see the top of this file), the endpoint subscribed throughout: nothing raises an
     // event outside b', so b, e and f do the work they would without it.
@@ -355,12 +361,16 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
       },
     ];
     const byCase = new Map<string, Run[]>(cases.map((c) => [c.label, []]));
+    // With --profile: when each round ran, on the monotonic clock the .cpuprofile files' timestamps use (µs).
+    const roundTimes: { label: string; start: number; end: number; requests: number }[] = [];
     for (let round = 0; round < ROUNDS; round++)
       for (let i = 0; i < cases.length; i++) {
         const c = cases[(round + i) % cases.length];
         const cpuBefore = cpuMs(keyward.child.pid!);
         const threadsBefore = THREADS ? threadCpu(keyward.child.pid!) : null;
+        const start = Number(process.hrtime.bigint() / 1000n);
         const r = await c.run(round);
+        roundTimes.push({ label: c.label, start, end: Number(process.hrtime.bigint() / 1000n), requests: r.ok + r.other });
         r.cpuUs = ((cpuMs(keyward.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.ok + r.other);
         if (threadsBefore) {
           r.threadUs = new Map();
@@ -370,6 +380,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
         byCase.get(c.label)!.push(r);
       }
     for (const c of cases) runs.push(combine(byCase.get(c.label)!));
+    if (PROFILE_DIR) writeFileSync(path.resolve(PROFILE_DIR, backend, "rounds.json"), JSON.stringify(roundTimes));
     runs[runs.length - 1].rssAfter = rssMb(keyward.child.pid!, "VmRSS");
     // Detection runs off the usage batches and the dispatcher polls every second: wait for the last deliveries.
     const raisedNow = () =>
