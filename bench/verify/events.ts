@@ -93,8 +93,8 @@ export function planEvents(secrets: readonly string[], seconds: number, parts: n
   const newAddress = secrets.slice(0, Math.min(200, Math.floor(secrets.length / 2)));
   const bursting = secrets.slice(newAddress.length, newAddress.length + 2);
   const denials = denialBurstThreshold() + 10;
-  // The last second of each part stays quiet, so its requests are answered within it.
-  const perPart = Math.max(1, Math.floor((seconds * 1000) / parts / 200) - 5);
+  // Spread over the first 60% of each part, so its requests are answered within it.
+  const perPart = Math.max(1, Math.floor((seconds * 1000 * 0.6) / parts / 200));
   const ticks = perPart * parts;
   const plan: { localAddress: string; body: object }[][] = [];
   for (let tick = 0; tick < ticks; tick++) {
