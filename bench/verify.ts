@@ -9,10 +9,15 @@
 //   d   verify, valid keys that only allow 10.0.0.0/8, from 127.0.0.1
 //   e   verify, 100 valid keys under generous rate limits (1 s and 1 day) and a quota: every request spends
 //   f   verify, 100 keys whose limit (1 a day) the warm-up used up: every request answers RATE_LIMITED
+// b, b', e and f are compared with each other: they run interleaved, in ROUNDS short rounds whose orders form
+// Williams squares (b b' f e, b' e b f, e f b' b, f b e b': each case follows each other one equally often, so
+// what one leaves behind — b''s deliveries, a sync — lands on each of the others alike), and each ratio is taken
+// per round, its median checked against the target and its spread printed. Run one after the other, minutes
+// apart, a slow patch of the machine landed on one case (b'/b 0.99 in one run and 0.75 in the next on identical code).
 // Then SIGTERM: every usage event of an answered verification must be in the database.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -22,7 +27,8 @@ import { createDb } from "../lib/db/client";
 import { generateSecret } from "../lib/keys";
 import { postgresAdminQuery } from "../lib/db/postgres-admin";
 import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
-import { raiseEvents, startReceiver, subscribe, SUBSCRIBED } from "./verify/events";
+import { planEvents, startReceiver, subscribe, SUBSCRIBED } from "./verify/events";
+import { denialBurstThreshold } from "../lib/usage/detect-worker.mjs";
 import { loadMasterKey } from "../lib/crypto/master-key";
 import { migrateDatabase } from "../lib/db/migrate";
 import { exitOnMiss, expectSize, target } from "./targets";
@@ -42,6 +48,18 @@ const LIMITED_KEYS = Math.min(100, Math.floor(KEY_COUNT / 100));
 const EXHAUSTED_KEYS = LIMITED_KEYS;
 const CONNECTIONS = 50;
 const DURATION_S = option("duration", 10);
+// b, b', e, f: ROUNDS rounds of DURATION_S / ROUNDS seconds each (10 s per case in all, as the other cases).
+const ROUNDS = option("rounds", 8);
+const ROUND_S = Math.max(1, DURATION_S / ROUNDS);
+// A Williams square of the 4 cases: row r is the order of round r (mod 4); each ordered pair is adjacent once.
+const ORDERS = [
+  [0, 1, 3, 2],
+  [1, 2, 0, 3],
+  [2, 3, 1, 0],
+  [3, 0, 2, 1],
+];
+// `--profile=DIR`: the Keyward server runs with --cpu-prof, one .cpuprofile per thread written there at exit.
+const PROFILE_DIR = process.argv.find((a) => a.startsWith("--profile="))?.slice("--profile=".length);
 const VERIFY_PATH = "/api/v1/keys/verify";
 const EVENTS_ON = "b' verify, valid keys, events on";
 // At 50 connections flat out, latency is mostly queueing (Little's law: 50 in flight / N req/s), the
@@ -84,6 +102,27 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp
   });
 }
 
+/** CPU time (user + system) the process, or one of its threads, has used so far, in ms. */
+function cpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
+  const fields = stat.split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** `--threads`: per thread (by id, in creation order: the main thread is the process id), CPU ms so far. */
+function threadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) {
+    try {
+      out.set(tid, cpuMs(pid, tid));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+const THREADS = process.argv.includes("--threads");
+
 function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -92,6 +131,12 @@ function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
 
 interface Run {
   label: string;
+  /** Interleaved cases: each round's req/s, in round order. */
+  rounds?: number[];
+  /** CPU time the Keyward process (all its threads) spent per answered request, µs: not skewed by other work as req/s is. */
+  cpuUs?: number;
+  /** `--threads`: the same per thread id. */
+  threadUs?: Map<number, number>;
   rssAfter?: number;
   rps: number;
   p50: number;
@@ -116,12 +161,44 @@ async function load(
   });
   return {
     label,
-    rps: Math.round(result.requests.average),
+    // Answers over the run's own duration: a short round's partial last second counts as much as the others.
+    rps: Math.round(result.requests.total / result.duration),
     p50: result.latency.p50,
     p99: result.latency.p99,
     ok: result["2xx"],
     other: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** One row for a case run in rounds: median req/s, p50 and p99 of its rounds, answers summed. */
+function combine(rounds: Run[]): Run {
+  return {
+    label: rounds[0].label,
+    rounds: rounds.map((r) => r.rps),
+    rps: Math.round(median(rounds.map((r) => r.rps))),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    cpuUs: median(rounds.map((r) => r.cpuUs!)),
+    threadUs: rounds[0].threadUs
+      ? new Map([...rounds[0].threadUs.keys()].map((tid) => [tid, median(rounds.map((r) => r.threadUs?.get(tid) ?? 0))]))
+      : undefined,
+    ok: rounds.reduce((sum, r) => sum + r.ok, 0),
+    other: rounds.reduce((sum, r) => sum + r.other, 0),
+  };
+}
+
+/** Per round, `x`'s req/s over `y`'s: the median (what the target checks) and the spread. */
+function roundRatio(x: Run, y: Run) {
+  // A round in which b answered nothing (the server stalled) gives no ratio.
+  const ratios = x.rounds!.map((rps, i) => rps / y.rounds![i]).filter((r) => Number.isFinite(r));
+  const text = `${median(ratios).toFixed(2)} [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over ${ratios.length} rounds]`;
+  return { value: median(ratios), text };
 }
 
 function cycle(bodies: string[]) {
@@ -197,8 +274,10 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     );
 
     const port = await freePort();
+    if (PROFILE_DIR) mkdirSync(path.resolve(PROFILE_DIR, backend), { recursive: true });
+    const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR, backend)}`] : [];
     const keyward = await startChild(
-      [serverBundlePath(distDir)],
+      [...profile, serverBundlePath(distDir)],
       { ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", KEYWARD_BENCH: "1" },
       /Keyward ready/,
     );
@@ -248,18 +327,70 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
       await load("warm-up e", `${base}${VERIFY_PATH}`, cycle(limitedBodies), { amount: limitedBodies.length }),
       // Each key's one request of the day: from here on every request for it is RATE_LIMITED.
       await load("warm-up f", `${base}${VERIFY_PATH}`, cycle(exhaustedBodies), { amount: exhaustedBodies.length }),
+      // Then past the denial-burst threshold, so f's keys raise their key.denial_burst (once an hour each) here,
+      // before b''s endpoint is subscribed: in the rounds the only events raised are b''s own.
+      await load("warm-up f bursts", `${base}${VERIFY_PATH}`, cycle(exhaustedBodies), {
+        amount: exhaustedBodies.length * (denialBurstThreshold() + 1),
+      }),
     ];
+    const bursts = () => db.outboxEvent.count({ where: { orgId: seeded.orgId, type: "key.denial_burst" } });
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && (await bursts()) < EXHAUSTED_KEYS;)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    expectSize(`verify (${backend}): key.denial_burst of f's keys raised in the warm-up`, await bursts(), EXHAUSTED_KEYS);
+    // …and fanned out, else the dispatcher would deliver them to the endpoint subscribed next.
+    const undispatched = () => db.outboxEvent.count({ where: { orgId: seeded.orgId, dispatchedAt: null } });
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && (await undispatched()) > 0;)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    expectSize(`verify (${backend}): events of the warm-up not yet dispatched`, await undispatched(), 0);
     const verifyRunsFrom = runs.length;
-    await measured(load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies)));
-    // b' right after b: the same load, with an endpoint subscribed and the events it wants raised meanwhile.
+    // b, b', e, f interleaved (see the top of this file), the endpoint subscribed throughout: nothing raises an
+    // event outside b', so b, e and f do the work they would without it.
     const receiver = await startReceiver();
     const since = new Date();
     const subscription = await subscribe(db, seeded.orgId, receiver.url);
     receiver.setSecret(subscription.secret);
-    const [, raising] = await Promise.all([
-      measured(load(EVENTS_ON, `${base}${VERIFY_PATH}`, cycle(validBodies))),
-      raiseEvents(base, seeded.open, DURATION_S),
-    ]);
+    const raising = planEvents(seeded.open, ROUND_S * ROUNDS, ROUNDS);
+    const url = `${base}${VERIFY_PATH}`;
+    const cases: { label: string; run: (round: number) => Promise<Run> }[] = [
+      { label: "b verify, valid keys", run: () => load("b verify, valid keys", url, cycle(validBodies), { duration: ROUND_S }) },
+      {
+        label: EVENTS_ON,
+        run: async (round) => {
+          const [r] = await Promise.all([load(EVENTS_ON, url, cycle(validBodies), { duration: ROUND_S }), raising.raise(base, round)]);
+          return r;
+        },
+      },
+      {
+        label: "e verify, under rate limits + quota",
+        run: () => load("e verify, under rate limits + quota", url, cycle(limitedBodies), { duration: ROUND_S }),
+      },
+      {
+        label: "f verify, limit exhausted",
+        run: () => load("f verify, limit exhausted", url, cycle(exhaustedBodies), { duration: ROUND_S }),
+      },
+    ];
+    const byCase = new Map<string, Run[]>(cases.map((c) => [c.label, []]));
+    // With --profile: when each round ran, on the monotonic clock the .cpuprofile files' timestamps use (µs).
+    const roundTimes: { label: string; start: number; end: number; requests: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++)
+      for (let i = 0; i < cases.length; i++) {
+        const c = cases[ORDERS[round % ORDERS.length][i]];
+        const cpuBefore = cpuMs(keyward.child.pid!);
+        const threadsBefore = THREADS ? threadCpu(keyward.child.pid!) : null;
+        const start = Number(process.hrtime.bigint() / 1000n);
+        const r = await c.run(round);
+        roundTimes.push({ label: c.label, start, end: Number(process.hrtime.bigint() / 1000n), requests: r.ok + r.other });
+        r.cpuUs = ((cpuMs(keyward.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.ok + r.other);
+        if (threadsBefore) {
+          r.threadUs = new Map();
+          for (const [tid, ms] of threadCpu(keyward.child.pid!))
+            r.threadUs.set(tid, ((ms - (threadsBefore.get(tid) ?? 0)) * 1000) / Math.max(1, r.ok + r.other));
+        }
+        byCase.get(c.label)!.push(r);
+      }
+    for (const c of cases) runs.push(combine(byCase.get(c.label)!));
+    if (PROFILE_DIR) writeFileSync(path.resolve(PROFILE_DIR, backend, "rounds.json"), JSON.stringify(roundTimes));
+    runs[runs.length - 1].rssAfter = rssMb(keyward.child.pid!, "VmRSS");
     // Detection runs off the usage batches and the dispatcher polls every second: wait for the last deliveries.
     const raisedNow = () =>
       db.outboxEvent.count({ where: { orgId: seeded.orgId, type: { in: [...SUBSCRIBED] }, createdAt: { gte: since } } });
@@ -273,8 +404,6 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
     await receiver.close();
     await measured(load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown));
     await measured(load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies)));
-    await measured(load("e verify, under rate limits + quota", `${base}${VERIFY_PATH}`, cycle(limitedBodies)));
-    await measured(load("f verify, limit exhausted", `${base}${VERIFY_PATH}`, cycle(exhaustedBodies)));
     single.push(await load("b verify, valid keys", `${base}${VERIFY_PATH}`, cycle(validBodies), SINGLE));
     single.push(await load("c verify, unknown keys", `${base}${VERIFY_PATH}`, unknown, SINGLE));
     single.push(await load("d verify, disallowed IP", `${base}${VERIFY_PATH}`, cycle(walledBodies), SINGLE));
@@ -296,7 +425,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
         written,
         answered: Number(summary?.[1] ?? NaN),
         acknowledged:
-          raising.ok +
+          raising.sent().ok +
           [...warm, ...runs.slice(verifyRunsFrom), ...single.filter((r) => !r.label.startsWith("a0"))].reduce((sum, r) => sum + r.ok, 0),
         rollups,
       },
@@ -343,6 +472,10 @@ export async function benchVerify(): Promise<void> {
   for (const r of results)
     for (const run of r.single)
       singleTable.push([run.label, r.backend, run.rps.toLocaleString("en"), run.p50, run.p99, run.ok.toLocaleString("en"), run.other]);
+  console.log(
+    `b, b', e, f: ${ROUNDS} interleaved rounds of ${ROUND_S} s each; their row is the median round (2xx and other: summed), ` +
+      `each ratio of them the median of its rounds' ratios [lowest–highest]`,
+  );
   console.log(`\nThe same from one connection (${SINGLE.duration} s each): latency without queueing`);
   console.log(singleTable.toString());
   const run = (runs: Run[], prefix: string) => runs.find((x) => x.label.startsWith(prefix))!;
@@ -356,7 +489,20 @@ export async function benchVerify(): Promise<void> {
     const { written, answered, acknowledged, rollups } = r.events;
     const withEvents = run(r.runs, EVENTS_ON);
     const hooks = r.webhooks;
+    const [eb, fb, b1b] = [e, f, withEvents].map((x) => roundRatio(x, b));
     console.log(`${r.backend}:`);
+    console.log(
+      `  Keyward's CPU time per request (all threads, median of rounds): ` +
+        [b, withEvents, e, f].map((x) => `${x.label.split(" ")[0]} ${Math.round(x.cpuUs!)} µs`).join(", "),
+    );
+    for (const x of THREADS ? [b, withEvents, e, f] : [])
+      console.log(
+        `    ${x.label.split(" ")[0]} by thread: ` +
+          [...x.threadUs!]
+            .filter(([, us]) => us >= 0.5)
+            .map(([tid, us]) => `${tid} ${us.toFixed(1)}`)
+            .join(", "),
+      );
     console.log(
       `  b/a0 = ${ratioA0.toFixed(2)} (target ≥ 0.5: ${check("b/a0 >= 0.5", ratioA0 >= 0.5)}); b/a1 = ${ratioA1.toFixed(1)} (target ≥ 10: ${check("b/a1 >= 10", ratioA1 >= 10)})`,
     );
@@ -369,13 +515,13 @@ export async function benchVerify(): Promise<void> {
       `  p99 of b, c, d from one connection = ${pb.p99} / ${pc.p99} / ${pd.p99} ms (target ≤ 5: ${check("p99 from one connection <= 5 ms", Math.max(pb.p99, pc.p99, pd.p99) <= 5)})`,
     );
     console.log(
-      `  e/b = ${(e.rps / b.rps).toFixed(2)} (target ≥ 0.9: ${check("e >= 0.9 x b", e.rps >= 0.9 * b.rps)}); ` +
-        `f/b = ${(f.rps / b.rps).toFixed(2)} (target ≥ 0.9: ${check("f >= 0.9 x b", f.rps >= 0.9 * b.rps)}); p99 of e, f flat out = ${e.p99} / ${f.p99} ms (b: ${b.p99} ms)`,
+      `  e/b = ${eb.text} (target ≥ 0.9: ${check("e >= 0.9 x b", eb.value >= 0.9)}); ` +
+        `f/b = ${fb.text} (target ≥ 0.9: ${check("f >= 0.9 x b", fb.value >= 0.9)}); p99 of e, f flat out = ${e.p99} / ${f.p99} ms (b: ${b.p99} ms)`,
     );
     const types = SUBSCRIBED.map((type) => `${hooks.byType[type] ?? 0} ${type}`).join(", ");
     const allDelivered = hooks.raised === hooks.expected && hooks.received === hooks.raised && hooks.verified >= hooks.received;
     console.log(
-      `  b' (events on)/b = ${(withEvents.rps / b.rps).toFixed(2)} (target ≥ 0.95: ${check("b with events on >= 0.95 x b", withEvents.rps >= 0.95 * b.rps)}); ` +
+      `  b' (events on)/b = ${b1b.text} (target ≥ 0.95: ${check("b with events on >= 0.95 x b", b1b.value >= 0.95)}); ` +
         `webhook deliveries during it: ${hooks.received} events received (${types}), ${hooks.verified} signatures verified, of ${hooks.raised} raised ` +
         `(${hooks.expected} expected; target all delivered: ${check("b' events raised and delivered", allDelivered)})`,
     );

@@ -82,40 +82,56 @@ function verifyFrom(base: string, localAddress: string, body: string): Promise<n
 }
 
 /**
- * What raises the events while case b runs, spread over `seconds`: `newAddress` keys (already used from 127.0.0.1,
- * their baseline network) each verified once from 127.0.1.1, a network they have not used (key.new_address); and
- * two other keys each refused for a scope they lack (admin) more than KEYWARD_DENIAL_BURST_THRESHOLD times
- * (key.denial_burst). A few hundred requests beside b's tens of thousands a second. Returns how many were sent,
- * how many got a 2xx, and how many events they should raise.
+ * What raises the events while case b' runs: `newAddress` keys (already used from 127.0.0.1, their baseline
+ * network) each verified once from 127.0.1.1, a network they have not used (key.new_address); and two other keys
+ * each refused for a scope they lack (admin) more than KEYWARD_DENIAL_BURST_THRESHOLD times (key.denial_burst).
+ * Planned as ticks 200 ms apart over `seconds`, sent `parts` pieces at a time (one per round of b'): a few hundred
+ * requests in all beside b's tens of thousands a second. The denials of a key land within the 5-minute burst window
+ * whatever the rounds. `expected`: how many events they raise.
  */
-export async function raiseEvents(base: string, secrets: readonly string[], seconds: number) {
+export function planEvents(secrets: readonly string[], seconds: number, parts: number) {
   const newAddress = secrets.slice(0, Math.min(200, Math.floor(secrets.length / 2)));
   const bursting = secrets.slice(newAddress.length, newAddress.length + 2);
   const denials = denialBurstThreshold() + 10;
-  const ticks = Math.max(1, Math.floor((seconds * 1000) / 200) - 5);
-  let ok = 0;
-  let sent = 0;
-  const send = async (localAddress: string, body: object) => {
-    sent += 1;
-    const status = await verifyFrom(base, localAddress, JSON.stringify(body));
-    if (status >= 200 && status < 300) ok += 1;
-  };
+  // Spread over the first 60% of each part, so its requests are answered within it.
+  const perPart = Math.max(1, Math.floor((seconds * 1000 * 0.6) / parts / 200));
+  const ticks = perPart * parts;
+  const plan: { localAddress: string; body: object }[][] = [];
   for (let tick = 0; tick < ticks; tick++) {
-    const started = Date.now();
     const share = (total: number) => Math.ceil(((tick + 1) * total) / ticks) - Math.ceil((tick * total) / ticks);
     const from = Math.ceil((tick * newAddress.length) / ticks);
     const dFrom = Math.ceil((tick * denials) / ticks);
-    await Promise.all([
+    plan.push([
       ...newAddress
         .slice(from, from + share(newAddress.length))
-        .map((key) => send("127.0.1.1", { key, action: "read", resource: "projects/web/deploys" })),
+        .map((key) => ({ localAddress: "127.0.1.1", body: { key, action: "read", resource: "projects/web/deploys" } })),
       ...bursting.flatMap((key) =>
-        Array.from({ length: share(denials) }, (_, i) =>
-          send("127.0.0.1", { key, action: "admin", resource: `projects/web/${dFrom + i}` }),
-        ),
+        Array.from({ length: share(denials) }, (_, i) => ({
+          localAddress: "127.0.0.1",
+          body: { key, action: "admin", resource: `projects/web/${dFrom + i}` },
+        })),
       ),
     ]);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 200 - (Date.now() - started))));
   }
-  return { sent, ok, expected: newAddress.length + bursting.length };
+  let ok = 0;
+  let sent = 0;
+  return {
+    expected: newAddress.length + bursting.length,
+    /** Sends part `part` (0 … parts-1) of the plan, one tick every 200 ms. */
+    async raise(base: string, part: number) {
+      for (const requests of plan.slice(part * perPart, (part + 1) * perPart)) {
+        const started = Date.now();
+        await Promise.all(
+          requests.map(async ({ localAddress, body }) => {
+            sent += 1;
+            const status = await verifyFrom(base, localAddress, JSON.stringify(body));
+            if (status >= 200 && status < 300) ok += 1;
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 200 - (Date.now() - started))));
+      }
+    },
+    /** Requests sent so far, and how many got a 2xx. */
+    sent: () => ({ sent, ok }),
+  };
 }

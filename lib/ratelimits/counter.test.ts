@@ -260,6 +260,20 @@ describe("the counter under reconciliation", () => {
     counter.applyFlushed(sent[0].bucket, 2, 2, T0 + 100);
     expect(counter.collect(T0 + 200)).toEqual([]);
   });
+
+  it("alone: a counter dropped while idle is read again at the key's next request, and what it spends then is sent", () => {
+    const counter = new LimitCounter({ syncMs: 100 });
+    const quotaOnly: KeyPolicy = { rateLimits: [], quota: { limit: 100, refill: null, setAt: T0 } };
+    decide(counter, quotaOnly, 1, T0 + 10);
+    const sent = counter.collect(T0 + 100);
+    counter.applyFlushed(sent[0].bucket, 1, 1, T0 + 100);
+    // Idle past the eviction (10 min): dropped, in a period that has not ended (the quota never refills).
+    expect(counter.collect(T0 + 11 * 60_000)).toEqual([]);
+    const again = counter.decide("key_a", quotaOnly, 1, T0 + 11 * 60_000 + 1);
+    expect("load" in again).toBe(true);
+    expect(decide(counter, quotaOnly, 1, T0 + 11 * 60_000 + 1).quota).toEqual({ remaining: 99, refillAt: null });
+    expect(counter.collect(T0 + 11 * 60_000 + 100).map((s) => s.delta)).toEqual([1]);
+  });
 });
 
 describe("resolvePolicy", () => {

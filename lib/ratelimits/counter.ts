@@ -34,6 +34,32 @@ export interface Bucket {
   readAt: number;
   loading: Promise<void> | null;
   lastUsed: number;
+  /** Dropped from the map (collect): a plan holding it is stale. */
+  evicted?: boolean;
+}
+
+interface Track {
+  keyId: string;
+  period: (now: number) => Period;
+  lastUsed: number;
+  dropped?: boolean;
+}
+
+/** One limit (or the quota) of a key as counted now: its period, and the counter of that period. */
+interface Counted {
+  track: Track;
+  period: Period;
+  bucket: Bucket;
+}
+
+/**
+ * A key's counters for its current periods, kept between requests: a request within the same periods reaches
+ * its counters without building a period, its names and two Map lookups per limit again.
+ */
+interface Plan {
+  policy: KeyPolicy;
+  quota: Counted | null;
+  limits: Counted[];
 }
 
 export interface LimitCounterOptions {
@@ -66,7 +92,8 @@ function used(b: Bucket): number {
 export class LimitCounter {
   readonly buckets = new Map<string, Bucket>();
   /** Key limits counted here; shared, those used recently have their current window created (and read) at each sync. */
-  private readonly tracks = new Map<string, { keyId: string; period: (now: number) => Period; lastUsed: number }>();
+  private readonly tracks = new Map<string, Track>();
+  private readonly plans = new Map<string, Plan>();
   private readonly shared: boolean;
   private readonly syncMs: number;
 
@@ -101,15 +128,45 @@ export class LimitCounter {
     return b;
   }
 
-  private counted(keyId: string, what: RateLimit | Quota, period: Period, now: number): Bucket {
+  private counted(keyId: string, what: RateLimit | Quota, period: Period, now: number): Counted {
     const id = "name" in what ? `${keyId}|r:${what.name}:${what.duration}` : `${keyId}|q:${what.setAt}`;
-    const track = this.tracks.get(id);
+    let track = this.tracks.get(id);
+    const known = track !== undefined;
     if (track) track.lastUsed = now;
-    else
-      this.tracks.set(id, { keyId, period: "name" in what ? (at) => rateWindow(what, at) : (at) => quotaPeriod(what, at), lastUsed: now });
-    const b = this.bucketFor(keyId, period, now, track !== undefined);
-    b.lastUsed = now;
-    return b;
+    else {
+      track = { keyId, period: "name" in what ? (at) => rateWindow(what, at) : (at) => quotaPeriod(what, at), lastUsed: now };
+      this.tracks.set(id, track);
+    }
+    const bucket = this.bucketFor(keyId, period, now, known);
+    bucket.lastUsed = now;
+    return { track, period, bucket };
+  }
+
+  /** Still the counter for `now`: the same period (periods are [start, reset)), neither it nor its track dropped. */
+  private static holds(c: Counted, now: number): boolean {
+    return !c.bucket.evicted && !c.track.dropped && now >= c.period.start && (c.period.reset === null || now < c.period.reset);
+  }
+
+  /** The key's counters for `now`, as counted() finds them; the kept plan when it still holds. */
+  private planFor(keyId: string, policy: KeyPolicy, now: number): Plan {
+    const kept = this.plans.get(keyId);
+    if (
+      kept !== undefined &&
+      kept.policy === policy &&
+      (kept.quota === null || LimitCounter.holds(kept.quota, now)) &&
+      kept.limits.every((c) => LimitCounter.holds(c, now))
+    ) {
+      if (kept.quota) kept.quota.track.lastUsed = kept.quota.bucket.lastUsed = now;
+      for (const c of kept.limits) c.track.lastUsed = c.bucket.lastUsed = now;
+      return kept;
+    }
+    const plan: Plan = {
+      policy,
+      quota: policy.quota ? this.counted(keyId, policy.quota, quotaPeriod(policy.quota, now), now) : null,
+      limits: policy.rateLimits.map((limit) => this.counted(keyId, limit, rateWindow(limit, now), now)),
+    };
+    this.plans.set(keyId, plan);
+    return plan;
   }
 
   /** Whether a counter's count can be decided on without reading the database first. */
@@ -124,35 +181,38 @@ export class LimitCounter {
    * Returns the counters that must be read first when their count is unknown here (or, shared, too old).
    */
   decide(keyId: string, policy: KeyPolicy, cost: number, now: number): LimitDecision | { load: Bucket[] } {
-    const quotaPeriodNow = policy.quota ? quotaPeriod(policy.quota, now) : null;
-    const windows = policy.rateLimits.map((limit) => rateWindow(limit, now));
-    const quotaBucket = quotaPeriodNow ? this.counted(keyId, policy.quota!, quotaPeriodNow, now) : null;
-    const buckets = windows.map((w, i) => this.counted(keyId, policy.rateLimits[i], w, now));
-    const load = [...(quotaBucket ? [quotaBucket] : []), ...buckets].filter((b) => !this.current(b, now));
-    if (load.length > 0) return { load };
+    const { quota, limits } = this.planFor(keyId, policy, now);
+    // Plain loops over the kept plan: this runs on every request of a limited key.
+    let stale = quota !== null && !this.current(quota.bucket, now);
+    for (let i = 0; i < limits.length && !stale; i++) stale = !this.current(limits[i].bucket, now);
+    if (stale) return { load: [...(quota ? [quota] : []), ...limits].map((c) => c.bucket).filter((b) => !this.current(b, now)) };
 
-    const denies = (b: Bucket, allowance: number) => {
-      const remaining = allowance - used(b);
+    const denies = (c: Counted) => {
+      const remaining = c.period.allowance - used(c.bucket);
       return remaining <= 0 || remaining < cost;
     };
     let outcome: LimitOutcome = "OK";
-    if (quotaBucket && denies(quotaBucket, quotaPeriodNow!.allowance)) outcome = "USAGE_EXCEEDED";
-    else if (buckets.some((b, i) => denies(b, windows[i].allowance))) outcome = "RATE_LIMITED";
+    if (quota && denies(quota)) outcome = "USAGE_EXCEEDED";
+    else if (limits.some(denies)) outcome = "RATE_LIMITED";
     if (outcome === "OK" && cost > 0) {
-      if (quotaBucket) quotaBucket.pending += cost;
-      for (const b of buckets) b.pending += cost;
+      if (quota) quota.bucket.pending += cost;
+      for (const c of limits) c.bucket.pending += cost;
+    }
+    const ratelimits = new Array<RateLimitState>(limits.length);
+    for (let i = 0; i < limits.length; i++) {
+      const { period, bucket } = limits[i];
+      const limit = policy.rateLimits[i];
+      ratelimits[i] = {
+        name: limit.name,
+        limit: limit.limit,
+        remaining: Math.max(0, period.allowance - used(bucket)),
+        reset: period.reset!,
+      };
     }
     return {
       outcome,
-      ratelimits: policy.rateLimits.map((limit, i) => ({
-        name: limit.name,
-        limit: limit.limit,
-        remaining: Math.max(0, windows[i].allowance - used(buckets[i])),
-        reset: windows[i].reset!,
-      })),
-      quota: quotaBucket
-        ? { remaining: Math.max(0, quotaPeriodNow!.allowance - used(quotaBucket)), refillAt: quotaPeriodNow!.reset }
-        : null,
+      ratelimits,
+      quota: quota ? { remaining: Math.max(0, quota.period.allowance - used(quota.bucket)), refillAt: quota.period.reset } : null,
     };
   }
 
@@ -165,6 +225,8 @@ export class LimitCounter {
     for (const [id, t] of this.tracks) {
       if (now - t.lastUsed > (this.shared ? KEEP_READING_MS : IDLE_EVICT_MS)) {
         this.tracks.delete(id);
+        t.dropped = true;
+        this.plans.delete(t.keyId);
         continue;
       }
       // The window that follows one in use here is read at its start, before its first request needs it.
@@ -173,7 +235,10 @@ export class LimitCounter {
     for (const [id, b] of this.buckets) {
       const reading = this.shared && now - b.lastUsed <= KEEP_READING_MS;
       if (b.pending === 0 && !reading) {
-        if (b.loading === null && (b.expiresAt < now || now - b.lastUsed > IDLE_EVICT_MS)) this.buckets.delete(id);
+        if (b.loading === null && (b.expiresAt < now || now - b.lastUsed > IDLE_EVICT_MS)) {
+          this.buckets.delete(id);
+          b.evicted = true;
+        }
         continue;
       }
       if (b.readAt === -Infinity && b.pending === 0 && b.loading !== null) continue;

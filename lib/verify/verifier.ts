@@ -57,8 +57,18 @@ export function decide(entry: CachedSecret, input: VerifyInput, now: Date): Veri
   return { outcome: "OK", orgId: entry.orgId, keyId: entry.keyId, body: entry.validBody };
 }
 
+/** `"ratelimits":[…],"quota":…}` as JSON.stringify writes them, built as one string (this runs on every limited request). */
+function limitsJson({ ratelimits, quota }: LimitDecision): string {
+  let out = '"ratelimits":[';
+  for (let i = 0; i < ratelimits.length; i++) {
+    const r = ratelimits[i];
+    out += `${i === 0 ? "" : ","}{"name":${JSON.stringify(r.name)},"limit":${r.limit},"remaining":${r.remaining},"reset":${r.reset}}`;
+  }
+  return `${out}],"quota":${quota === null ? "null" : `{"remaining":${quota.remaining},"refillAt":${quota.refillAt}}`}}`;
+}
+
 function limitedAnswer(entry: CachedSecret, decision: LimitDecision): VerifyResult {
-  const limits = `"ratelimits":${JSON.stringify(decision.ratelimits)},"quota":${JSON.stringify(decision.quota)}}`;
+  const limits = limitsJson(decision);
   if (decision.outcome === "OK")
     return { outcome: "OK", orgId: entry.orgId, keyId: entry.keyId, body: `${entry.validBody.slice(0, -1)},${limits}` };
   return {
