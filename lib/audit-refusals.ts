@@ -2,18 +2,21 @@ import type { Db } from "./db/client";
 import { recordAudit, type AuditInput } from "./audit";
 
 // Refusals and failed sign-ins are audited without letting a script flood the log: identical events (same
-// organization, actor, action, outcome, target and details) within one clock minute are collapsed in memory.
-// The first is inserted at once (count 1), so it is visible immediately; the repeats of that minute are
-// inserted as one more row with their count when the minute is over. Rows are only ever inserted, never
-// updated (the audit table is append-only). Repeats still pending are written when the server stops (SIGTERM);
-// on a crash they are lost, the first of each minute never is.
+// organization, actor, action, outcome, target and details) within a minute of the first of them are collapsed
+// in memory. The first is inserted at once (count 1), so it is visible immediately; the repeats of its minute
+// are inserted as one more row with their count when the minute is over, and the next one after that starts a
+// new minute. The minute runs from the first event, not the clock's, so a burst is never split in two by a
+// clock minute turning over. Rows are only ever inserted, never updated (the audit table is append-only).
+// Repeats still pending are written when the server stops (SIGTERM); on a crash they are lost, the first of
+// each minute never is.
 
 const MINUTE_MS = 60_000;
 
 interface Pending {
   db: Pick<Db, "auditEvent">;
   event: AuditInput;
-  minute: number;
+  /** When the first event of the group was recorded (ms); the group collects repeats for a minute from then. */
+  since: number;
   repeats: number;
 }
 
@@ -27,10 +30,9 @@ const refusalGlobal = globalThis as { keywardRefusals?: RefusalState };
 const shared: RefusalState = (refusalGlobal.keywardRefusals ??= { pending: new Map<string, Pending>(), timer: null });
 const pending = shared.pending;
 
-function identity(event: AuditInput, minute: number): string {
+function identity(event: AuditInput): string {
   const { actor, target } = event;
   return JSON.stringify([
-    minute,
     event.orgId,
     actor.type,
     actor.id ?? actor.label,
@@ -42,9 +44,10 @@ function identity(event: AuditInput, minute: number): string {
   ]);
 }
 
-function schedule(now: number) {
+// One timer, for the oldest group's minute: groups are added in time order, and each flush schedules the next.
+function schedule(since: number, now: number) {
   if (shared.timer) return;
-  const wait = MINUTE_MS - (now % MINUTE_MS) + 50;
+  const wait = Math.max(0, since + MINUTE_MS - now) + 50;
   shared.timer = setTimeout(() => {
     shared.timer = null;
     void flushCollapsedRefusals().catch(() => {});
@@ -54,36 +57,42 @@ function schedule(now: number) {
 
 /** Records a refusal or failure, collapsing identical ones per minute per actor. Returns whether a row was inserted now. */
 export async function recordRefusal(db: Pick<Db, "auditEvent">, event: AuditInput, now = new Date()): Promise<boolean> {
-  const minute = Math.floor(now.getTime() / MINUTE_MS);
-  const key = identity(event, minute);
+  const at = now.getTime();
+  const key = identity(event);
   const seen = pending.get(key);
-  if (seen) {
+  if (seen && at < seen.since + MINUTE_MS) {
     seen.repeats++;
-    schedule(now.getTime());
     return false;
   }
-  pending.set(key, { db, event, minute, repeats: 0 });
-  schedule(now.getTime());
+  if (seen) {
+    pending.delete(key);
+    await writeRepeats(seen, now);
+  }
+  pending.set(key, { db, event, since: at, repeats: 0 });
+  schedule(at, at);
   await recordAudit(db, { ...event, at: now, data: { ...event.data, count: 1 } });
   return true;
 }
 
-/**
- * Inserts one row per collapsed group of minutes that are over (all of them with `all`), with the number of
- * repeats as its count, stamped at the end of its minute.
- */
+/** Inserts a group's repeats as one row with their count, stamped at the end of its minute (or now, if earlier). */
+async function writeRepeats(group: Pending, now: Date): Promise<boolean> {
+  if (group.repeats === 0) return false;
+  const at = new Date(Math.min(group.since + MINUTE_MS - 1, now.getTime()));
+  await recordAudit(group.db, { ...group.event, at, data: { ...group.event.data, count: group.repeats, repeated: true } });
+  return true;
+}
+
+/** Inserts one row per collapsed group whose minute is over (every group with `all`). Returns the rows written. */
 export async function flushCollapsedRefusals({ now = new Date(), all = false } = {}): Promise<number> {
-  const current = Math.floor(now.getTime() / MINUTE_MS);
+  const at = now.getTime();
   let written = 0;
   for (const [key, group] of [...pending]) {
-    if (!all && group.minute >= current) continue;
+    if (!all && at < group.since + MINUTE_MS) continue;
     pending.delete(key);
-    if (group.repeats === 0) continue;
-    const at = new Date(Math.min((group.minute + 1) * MINUTE_MS - 1, now.getTime()));
-    await recordAudit(group.db, { ...group.event, at, data: { ...group.event.data, count: group.repeats, repeated: true } });
-    written++;
+    if (await writeRepeats(group, now)) written++;
   }
-  if (pending.size > 0) schedule(now.getTime());
+  const oldest = pending.values().next();
+  if (!oldest.done) schedule(oldest.value.since, at);
   return written;
 }
 

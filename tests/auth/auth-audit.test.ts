@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flushCollapsedRefusals } from "@/lib/audit-refusals";
+import { flushCollapsedRefusals, recordRefusal } from "@/lib/audit-refusals";
 import { auditActionRefusal } from "@/lib/actions/refusal-audit";
 import { runAction } from "@/lib/actions/run-action";
 import { changePassword, WRONG_CURRENT_PASSWORD } from "@/lib/auth/change-password";
@@ -88,6 +88,31 @@ describe("refusals are collapsed per minute, only ever inserted", () => {
     expect(await flushCollapsedRefusals({ now: new Date(Date.now() + 60_000) })).toBeGreaterThanOrEqual(1);
     refused = await rows(org.orgId, { action: "action.refused" });
     expect(refused.map((e) => JSON.parse(e.data).count)).toEqual([1, 1, 4]);
+  });
+
+  it("collapses a burst that crosses a clock minute into one group, and starts a new one a minute after its first", async () => {
+    const org = await createOrg(db, { name: "Burst" });
+    const event = {
+      orgId: org.orgId,
+      actor: { type: "key" as const, id: "key_burst", label: "Burst key" },
+      action: "api.request_refused",
+      outcome: "denied" as const,
+      data: { reason: "INSUFFICIENT_SCOPE" },
+    };
+    const first = Date.UTC(2026, 11, 2, 12, 0, 59, 900);
+    const at = (ms: number) => new Date(first + ms);
+    expect(await recordRefusal(db, event, at(0))).toBe(true);
+    expect(await recordRefusal(db, event, at(200))).toBe(false); // 12:01:00.100, past the clock minute
+    expect(await recordRefusal(db, event, at(59_000))).toBe(false);
+    expect(await flushCollapsedRefusals({ now: at(59_999) })).toBe(0);
+    expect(await recordRefusal(db, event, at(60_000))).toBe(true); // a minute after the first: a new group
+    const counts = (await rows(org.orgId)).map((e) => [e.at.getTime() - first, JSON.parse(e.data).count]);
+    expect(counts).toEqual([
+      [0, 1],
+      [59_999, 2],
+      [60_000, 1],
+    ]);
+    await flushCollapsedRefusals({ now: at(120_000) });
   });
 });
 
