@@ -9,7 +9,8 @@ import type { KeyActor } from "./actor";
 import { assertNameFree, expiryFieldError, isUniqueViolation, KEY_NAME_TAKEN } from "./create-key";
 import { announceKeyChange, bumpKeysVersion } from "./key-changes";
 import { assertNotRevoked, loadOrgKey } from "./load-key";
-import { policyViolations } from "./policy";
+import { readKeyPolicy } from "../orgs/key-policy";
+import { policyViolations, violationsOfEdit } from "./policy";
 import { refuseForPolicy } from "./policy-refusal";
 import { searchableName } from "./search-name";
 import { keyDetailInclude, limitsView, parseMeta, toKeyView, type KeyView } from "./serialize";
@@ -76,9 +77,8 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
   }
   if (Object.keys(after).length === 0) return { key: toKeyView(key, now), warnings };
 
-  const org = await db.organization.findUniqueOrThrow({ where: { id: by.orgId } });
   const violations = policyViolations(
-    org,
+    await readKeyPolicy(db, by.orgId),
     {
       expiresAt: next.expiresAt ? new Date(next.expiresAt) : null,
       scopes: next.scopes as KeyView["scopes"],
@@ -88,10 +88,7 @@ export async function editKey(db: Db, by: KeyActor, input: EditKeyValues, now = 
     },
     now,
   );
-  // Only refuse what this edit touches: a key that broke a policy made after it was created can still be renamed.
-  const touched = (field: string) =>
-    field === "expiry" ? "expiresAt" in after : field === "rateLimits" ? "rateLimits" in after || "tier" in after : field in after;
-  const relevant = Object.fromEntries(Object.entries(violations).filter(([field]) => touched(field)));
+  const relevant = violationsOfEdit(violations, (field) => field in after);
   if (Object.keys(relevant).length > 0) await refuseForPolicy(db, by, "update", { type: "key", id: key.id }, relevant);
   if ("name" in after) await assertNameFree(db, by.orgId, next.name, key.id);
 

@@ -22,17 +22,15 @@ export interface KeyConfig {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Only the policy's fields of an organization row: what a form may be sent (the row holds sealed secrets too). */
-export function pickKeyPolicy(org: KeyPolicy): KeyPolicy {
-  return {
-    policyRequireExpiry: org.policyRequireExpiry,
-    policyMaxLifetimeDays: org.policyMaxLifetimeDays,
-    policyForbidWildcardCidr: org.policyForbidWildcardCidr,
-    policyForbidFullAccess: org.policyForbidFullAccess,
-    policyRequireOwner: org.policyRequireOwner,
-    policyRequireRateLimit: org.policyRequireRateLimit,
-  };
-}
+/** The organization row's columns that hold the key policy (lib/orgs/key-policy.ts readKeyPolicy selects them). */
+export const KEY_POLICY_COLUMNS = {
+  policyRequireExpiry: true,
+  policyMaxLifetimeDays: true,
+  policyForbidWildcardCidr: true,
+  policyForbidFullAccess: true,
+  policyRequireOwner: true,
+  policyRequireRateLimit: true,
+} as const satisfies Record<keyof KeyPolicy, true>;
 
 /** The organization's key policy, as field errors naming the rule; empty when the key complies. */
 export function policyViolations(policy: KeyPolicy, key: KeyConfig, now: Date): FieldErrors {
@@ -60,4 +58,21 @@ export function policyViolations(policy: KeyPolicy, key: KeyConfig, now: Date): 
     errors.rateLimits = "Your organization's key policy requires a rate limit: set one, or choose a tier that has one";
   }
   return errors;
+}
+
+// The key fields each rule's field error is about.
+const RULE_READS: Record<string, readonly string[]> = {
+  expiry: ["expiresAt"],
+  scopes: ["scopes"],
+  cidrs: ["cidrs"],
+  owner: ["owner"],
+  rateLimits: ["rateLimits", "tier"],
+};
+
+/**
+ * What an edit is refused for: the violations of the rules that read a field it changes, so a key that broke a
+ * rule made after it was created can still be renamed. The edit service and the edit form both decide with this.
+ */
+export function violationsOfEdit(violations: FieldErrors, changed: (keyField: string) => boolean): FieldErrors {
+  return Object.fromEntries(Object.entries(violations).filter(([rule]) => (RULE_READS[rule] ?? [rule]).some(changed)));
 }

@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit";
 import { DomainError } from "../errors";
-import type { KeyPolicy } from "../api-keys/policy";
+import { KEY_POLICY_COLUMNS, type KeyPolicy } from "../api-keys/policy";
 import type { Db } from "../db/client";
 import { memberEventActor } from "../events/payloads";
 import { recordEvent } from "../events/record";
@@ -18,10 +18,19 @@ export function toPolicyInput(policy: KeyPolicy): KeyPolicyInput {
   };
 }
 
+/**
+ * The organization's key policy, and only it: what the key forms are sent (the organization row holds sealed
+ * secrets too) and what the create, edit and rotate services check.
+ */
+export async function readKeyPolicy(db: Pick<Db, "organization">, orgId: string): Promise<KeyPolicy> {
+  const policy = await db.organization.findUnique({ where: { id: orgId }, select: KEY_POLICY_COLUMNS });
+  if (!policy) throw new DomainError("NOT_FOUND", "Organization not found");
+  return policy;
+}
+
+/** The same in the settings form's shape. */
 export async function getKeyPolicy(db: Db, orgId: string): Promise<KeyPolicyInput> {
-  const org = await db.organization.findUnique({ where: { id: orgId } });
-  if (!org) throw new DomainError("NOT_FOUND", "Organization not found");
-  return toPolicyInput(org);
+  return toPolicyInput(await readKeyPolicy(db, orgId));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { policyViolations } from "../api-keys/policy";
+import { KEY_POLICY_COLUMNS, policyViolations } from "../api-keys/policy";
 import { isFullAccess, wildcardFamilies, type Scope } from "../keys";
 import { HOUR_MS, hourOf } from "../usage/rollup";
 import { ALLOWED_OUTCOME } from "../usage/outcomes";
@@ -100,8 +100,8 @@ export function riskReasons(key: KeyRiskInput, policy: Policy, now: Date): RiskR
 
 /** Active keys with at least one risk, and dead keys still being called, most urgent first; accepted findings left out. */
 export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()): Promise<RiskyKey[]> {
-  const org = await db.organization.findUnique({ where: { id: orgId } });
-  if (!org) return [];
+  const policy = await db.organization.findUnique({ where: { id: orgId }, select: KEY_POLICY_COLUMNS });
+  if (!policy) return [];
   const since = new Date(hourOf(now).getTime() - 23 * HOUR_MS);
   const [keys, denials, deadCalls, accepted] = await Promise.all([
     db.apiKey.findMany({
@@ -165,7 +165,7 @@ export async function getRiskyKeys(db: Db, orgId: string, now: Date = new Date()
           rateLimited: parseRateLimits(key.rateLimits).length > 0 || parseRateLimits(key.tier?.rateLimits ?? "[]").length > 0,
           denials24h: denialsByKey.get(key.id) ?? 0,
         },
-        org,
+        policy,
         now,
       ),
     );

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createKey } from "@/lib/api-keys/create-key";
 import { editKey } from "@/lib/api-keys/edit-key";
 import { runAction } from "@/lib/actions/run-action";
-import { getKeyPolicy, updateKeyPolicy } from "@/lib/orgs/key-policy";
+import { getKeyPolicy, readKeyPolicy, updateKeyPolicy } from "@/lib/orgs/key-policy";
 import { createKeySchema, editKeySchema, type CreateKeyInput } from "@/lib/validations/key";
 import { keyPolicySchema, type KeyPolicyInput } from "@/lib/validations/org-admin";
 import { setUpTestDb } from "../support/db";
@@ -108,6 +108,34 @@ describe("key policy", () => {
       before: { requireExpiry: false, maxLifetimeDays: null },
       after: { requireExpiry: true, maxLifetimeDays: 90 },
     });
+  });
+
+  it("is read alone for the key forms: no other column of the organization row (it holds sealed secrets)", async () => {
+    const org = await createOrg(db);
+    await updateKeyPolicy(db, adminActor(org), { ...NONE, requireOwner: true, maxLifetimeDays: 30 });
+    expect(await readKeyPolicy(db, org.orgId)).toEqual({
+      policyRequireExpiry: false,
+      policyMaxLifetimeDays: 30,
+      policyForbidWildcardCidr: false,
+      policyForbidFullAccess: false,
+      policyRequireOwner: true,
+      policyRequireRateLimit: false,
+    });
+  });
+
+  it("refuses an edit only for the rules whose fields it changes: a key made before a rule can still be renamed", async () => {
+    const org = await createOrg(db);
+    const made = await runAction(createKeySchema, { ...baseKeyInput, ...compliant, expiry: { preset: "never" }, name: "Old key" }, (i) =>
+      createKey(db, org.actor, i),
+    );
+    if (!made.ok) throw new Error(made.error);
+    await updateKeyPolicy(db, adminActor(org), { ...NONE, maxLifetimeDays: 30 });
+    const renamed = await runAction(editKeySchema, { keyId: made.data.key.id, name: "Renamed key" }, (i) => editKey(db, org.actor, i));
+    expect(renamed.ok).toBe(true);
+    const widened = await runAction(editKeySchema, { keyId: made.data.key.id, expiry: { preset: "90d" } }, (i) =>
+      editKey(db, org.actor, i),
+    );
+    expect(widened.ok ? "saved" : widened.fieldErrors).toEqual({ expiry: expect.stringMatching(/limits keys to 30 days/) });
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { ALLOW_ALL_CIDRS, parseCustomExpiry, parseExpiry, parseCidrList, type Scope } from "@/lib/keys/universal";
-import { policyViolations, type KeyPolicy } from "@/lib/api-keys/policy";
+import { policyViolations, violationsOfEdit, type KeyPolicy } from "@/lib/api-keys/policy";
 import { rateLimitsSchema } from "@/lib/validations/ratelimits";
 
 export function activePolicyRules(policy: KeyPolicy): string[] {
@@ -58,15 +58,14 @@ export function formPolicyViolations(
   if (!editing) return Object.values(violations);
   const was = editing.values;
   const changed: Record<string, boolean> = {
-    expiry: values.preset !== "keep",
+    expiresAt: values.preset !== "keep",
     scopes: JSON.stringify(values.scopes) !== JSON.stringify(was.scopes),
     cidrs: JSON.stringify(cidrsOf(values.cidrs)) !== JSON.stringify(cidrsOf(was.cidrs)),
     owner: values.owner.trim() !== was.owner.trim(),
-    rateLimits: values.rateLimits.trim() !== was.rateLimits.trim() || values.tier !== was.tier,
+    rateLimits: values.rateLimits.trim() !== was.rateLimits.trim(),
+    tier: values.tier !== was.tier,
   };
-  return Object.entries(violations)
-    .filter(([field]) => changed[field])
-    .map(([, message]) => message);
+  return Object.values(violationsOfEdit(violations, (field) => changed[field] === true));
 }
 
 export function PolicyNotice({ rules, violations }: { rules: string[]; violations: string[] }) {

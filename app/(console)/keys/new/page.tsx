@@ -5,16 +5,14 @@ import { Card } from "@/components/ui/card";
 import { requirePageContext } from "@/lib/auth/current";
 import { db } from "@/lib/db";
 import { listTiers } from "@/lib/ratelimits/tiers";
-import { pickKeyPolicy } from "@/lib/api-keys/policy";
+import { readKeyPolicy } from "@/lib/orgs/key-policy";
 import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "Create API key" };
 
 export default async function NewKeyPage() {
   const ctx = await requirePageContext("keys:create");
-  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id } });
-  const policy = pickKeyPolicy(org);
-  const tiers = await listTiers(db, ctx.org.id);
+  const [policy, tiers] = await Promise.all([readKeyPolicy(db, ctx.org.id), listTiers(db, ctx.org.id)]);
   return (
     <>
       <p className="mb-2 text-sm">

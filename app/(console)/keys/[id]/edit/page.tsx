@@ -9,7 +9,7 @@ import { getKeyDetail } from "@/lib/queries/keys";
 import { exactTime } from "../../_components/format";
 import { formatDuration } from "@/lib/ratelimits/policy";
 import { listTiers } from "@/lib/ratelimits/tiers";
-import { pickKeyPolicy } from "@/lib/api-keys/policy";
+import { readKeyPolicy } from "@/lib/orgs/key-policy";
 import { EditKeyForm } from "./edit-key-form";
 
 export const metadata: Metadata = { title: "Edit API key" };
@@ -20,8 +20,7 @@ export default async function EditKeyPage({ params }: { params: Promise<{ id: st
   const key = await getKeyDetail(db, ctx.org.id, id);
   if (!key) notFound();
   if (key.status === "revoked") redirect(`/keys/${key.id}`);
-  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.org.id } });
-  const tiers = await listTiers(db, ctx.org.id);
+  const [policy, tiers] = await Promise.all([readKeyPolicy(db, ctx.org.id), listTiers(db, ctx.org.id)]);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -47,7 +46,7 @@ export default async function EditKeyPage({ params }: { params: Promise<{ id: st
             refill: key.refill ? { interval: key.refill.interval, amount: String(key.refill.amount) } : { interval: "", amount: "" },
           }}
           tiers={tiers.map((t) => t.name)}
-          policy={pickKeyPolicy(org)}
+          policy={policy}
           limitedTiers={tiers.filter((t) => t.rateLimits.length > 0).map((t) => t.name)}
           currentExpiresAt={key.expiresAt}
           currentExpiry={key.expiresAt ? `Keep current expiry (${exactTime(key.expiresAt)})` : "Keep: never expires"}
