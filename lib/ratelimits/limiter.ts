@@ -9,6 +9,8 @@ export interface RateLimiterOptions {
   /** Several instances count into the database (PostgreSQL); false on SQLite, where one instance serves. */
   shared?: boolean;
   onError?: (error: unknown) => void;
+  /** Epoch ms now (default Date.now): the verify path's clock, so that syncs and decisions agree on the periods. */
+  clock?: () => number;
 }
 
 export const DEFAULT_SYNC_MS = 100;
@@ -27,12 +29,14 @@ export class RateLimiter {
   private lastPrune = 0;
   private readonly failure = repeatedFailure("rate limits: syncing counters");
   readonly syncMs: number;
+  private readonly clock: () => number;
 
   constructor(
     private readonly store: CounterStore,
     private readonly options: RateLimiterOptions = {},
   ) {
     this.syncMs = options.syncMs ?? (Number(process.env.KEYWARD_RATELIMIT_SYNC_MS) || DEFAULT_SYNC_MS);
+    this.clock = options.clock ?? Date.now;
     this.counter = new LimitCounter({ shared: options.shared ?? false, syncMs: this.syncMs });
   }
 
@@ -57,14 +61,14 @@ export class RateLimiter {
   }
 
   private load(b: Bucket): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = this.clock();
     b.loading ??= this.store
       .read(b.keyId, [b.bucket])
       .then(
         (counts) => this.counter.applyLoaded(b, counts.get(b.bucket) ?? 0, startedAt),
         (error: unknown) => {
           // Limits keep working on what this instance knows; the database is retried at the next sync.
-          this.counter.loadFailed(b, Date.now());
+          this.counter.loadFailed(b, this.clock());
           this.report(error);
         },
       )
@@ -87,7 +91,7 @@ export class RateLimiter {
   }
 
   private async syncOnce() {
-    const now = Date.now();
+    const now = this.clock();
     const batch = this.counter.collect(now);
     try {
       if (batch.length > 0) {

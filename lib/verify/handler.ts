@@ -68,6 +68,8 @@ export interface VerifyHandlerDeps {
   verifier: Verifier;
   recorder: UsageRecorder;
   clientIp?: (req: IncomingMessage) => string;
+  /** The clock each verification is decided at (default: the current time); tests pass one they control. */
+  clock?: () => Date;
   /** Called with each answered verification (after its usage event is buffered). */
   onAnswered?: (result: VerifyResult) => void;
   /** Called with each verification that waits on the database, settled once it was answered (or failed). */
@@ -89,6 +91,7 @@ export interface VerifyHandlerDeps {
  */
 export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clientIp = deps.clientIp ?? clientAddress;
+  const clock = deps.clock ?? currentTime;
   // During an outage every verification that needs a read fails alike: one line per interval, not per request.
   const unavailable = repeatedFailure("verify: confirming a key (database unavailable)");
 
@@ -126,7 +129,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
     const userAgent = req.headers["user-agent"]?.slice(0, USAGE_USER_AGENT_MAX) ?? null;
     if (body.ip !== undefined) return pending(answerFor(req, res, body, userAgent).catch((error) => fail(res, error)));
     const ip = clientIp(req);
-    const now = currentTime();
+    const now = clock();
     const result = deps.verifier.verify({ key: body.key, action: body.action, resource: body.resource, ip, cost: body.cost }, now);
     if (result instanceof Promise)
       return pending(
@@ -151,7 +154,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): (req: IncomingMess
         "www-authenticate": 'Bearer realm="keyward"',
       });
     }
-    const now = currentTime();
+    const now = clock();
     const caller = await deps.verifier.verify({ key: secret, action: "admin", resource: "keys/verify", ip: socketIp }, now);
     record(caller, { key: "", action: "admin", resource: "keys/verify" }, socketIp, userAgent, now);
     if (caller.outcome !== "OK") {

@@ -26,6 +26,12 @@ export interface VerifyServiceOptions {
   detect?: boolean;
   clientIp?: (req: IncomingMessage) => string;
   ratelimits?: RateLimiterOptions;
+  /**
+   * The clock verifications are decided at, rate-limit windows and quota periods counted in and usage events
+   * stamped with (default: the current time). Tests pass one they control, so that an assertion never depends
+   * on two requests falling in the same window of the real clock.
+   */
+  clock?: () => Date;
 }
 
 export interface VerifyStats extends UsageRecorderStats {
@@ -58,7 +64,12 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
   const backlogPause = pause !== undefined && pause !== "" && Number(pause) >= 0 ? Number(pause) : undefined;
   const recorder = new UsageRecorder(options.db, { url, backlogPause, ...options.usage });
   // Several instances share a PostgreSQL database; SQLite is served by one, whose counts are exact.
-  const limiter = new RateLimiter(threadCounterStore(url), { shared: !url.startsWith("file:"), ...options.ratelimits });
+  const clock = options.clock;
+  const limiter = new RateLimiter(threadCounterStore(url), {
+    shared: !url.startsWith("file:"),
+    ...(clock ? { clock: () => clock().getTime() } : {}),
+    ...options.ratelimits,
+  });
   limiter.start();
   const stopPruning = options.prune === false ? () => {} : schedulePruning(options.db);
   const stopDetections = options.detect === false ? () => {} : scheduleDetections(options.db);
@@ -70,6 +81,7 @@ export async function createVerifyService(options: VerifyServiceOptions): Promis
     verifier: new Verifier(cache, limiter),
     recorder,
     clientIp: options.clientIp,
+    clock,
     onAnswered: (result) => {
       answered += 1;
       outcomes[result.outcome] += 1;

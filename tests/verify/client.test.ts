@@ -3,16 +3,20 @@ import { requireKey, verifyKey, VerifyKeyError, withKey } from "@/lib/client";
 import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
 import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
+import { TestClock } from "./support/clock";
 import { newKey } from "./support/keys";
 
 const { db, url } = await setUpTestDb();
+// The server's clock (the client's is the real one, as in production): a test that counts in a window moves it
+// to a fresh minute first, so the real clock turning an hour cannot split its requests between two windows.
+const clock = new TestClock();
 let server: VerifyServer;
 let endpoint: string;
 let org: Awaited<ReturnType<typeof createOrg>>;
 
 beforeAll(async () => {
   org = await createOrg(db, { keyPrefix: "cl" });
-  server = await startVerifyServer({ db, url, prune: false });
+  server = await startVerifyServer({ db, url, prune: false, clock: clock.now });
   endpoint = `${server.urls[0]}/api/v1/keys/verify`;
 });
 afterAll(async () => {
@@ -70,7 +74,8 @@ describe("lib/client", () => {
     });
     const handler = withKey({ action: "read", resource: "demo/echo", url: endpoint }, (_req, key) => Response.json({ id: key.keyId }));
     const call = () => handler(new Request("http://app.test/x", { headers: { authorization: `Bearer ${secret}` } }), {});
-    const windowEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;
+    clock.startOfNextMinute();
+    const windowEnd = Math.floor(clock.ms() / 3_600_000) * 3_600_000 + 3_600_000;
     const first = await call();
     expect(first.status).toBe(200);
     expect([first.headers.get("ratelimit-limit"), first.headers.get("ratelimit-remaining")]).toEqual(["2", "1"]);
@@ -79,6 +84,7 @@ describe("lib/client", () => {
     expect(limited.status).toBe(429);
     expect(await limited.json()).toEqual({ error: { code: "RATE_LIMITED", message: expect.any(String) } });
     expect([limited.headers.get("ratelimit-limit"), limited.headers.get("ratelimit-remaining")]).toEqual(["2", "0"]);
+    // The server says when the window ends by its clock; the client counts the seconds to that by its own.
     const seconds = Math.ceil((windowEnd - Date.now()) / 1000);
     for (const name of ["ratelimit-reset", "retry-after"])
       expect(Math.abs(Number(limited.headers.get(name)) - seconds)).toBeLessThanOrEqual(2);

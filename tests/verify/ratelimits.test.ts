@@ -1,5 +1,5 @@
 // Rate limits, quotas, tiers and `cost` on the verification path, over real HTTP on a real database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { editKey } from "@/lib/api-keys/edit-key";
 import { announceKeyChange } from "@/lib/api-keys/key-changes";
 import { setKeyEnabled } from "@/lib/api-keys/set-key-enabled";
@@ -9,15 +9,19 @@ import { editKeySchema } from "@/lib/validations/key";
 import { tierSchema } from "@/lib/validations/ratelimits";
 import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
+import { TestClock } from "./support/clock";
 import { post, verify } from "./support/http";
-import { newKey, sleep } from "./support/keys";
+import { newKey } from "./support/keys";
 
 const { db, url } = await setUpTestDb();
 let server: VerifyServer;
 let base: string;
 let org: Awaited<ReturnType<typeof createOrg>>;
 
-const start = () => startVerifyServer({ db, url, hosts: ["127.0.0.1"], prune: false });
+// The server decides at this clock: each test starts 1 s into a fresh minute of it, so no test's requests are
+// split between two windows (of a minute, an hour or a day) by the real clock turning while they run.
+const clock = new TestClock();
+const start = () => startVerifyServer({ db, url, hosts: ["127.0.0.1"], prune: false, clock: clock.now });
 
 beforeAll(async () => {
   org = await createOrg(db, { keyPrefix: "rl" });
@@ -27,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
+beforeEach(() => clock.startOfNextMinute());
 
 const code = async (body: Record<string, unknown>) => {
   const res = await verify(base, body);
@@ -46,7 +51,7 @@ describe("rate limits", () => {
     }
     expect(remaining).toEqual([2, 1, 0]);
     const denied = await verify(base, { key: secret });
-    const windowEnd = Math.floor(Date.now() / 60_000) * 60_000 + 60_000;
+    const windowEnd = Math.floor(clock.ms() / 60_000) * 60_000 + 60_000;
     expect(denied.json).toEqual({
       valid: false,
       code: "RATE_LIMITED",
@@ -57,7 +62,7 @@ describe("rate limits", () => {
       ],
       quota: null,
     });
-    expect([windowEnd, windowEnd - 60_000]).toContain(denied.json.ratelimits[0].reset);
+    expect(denied.json.ratelimits[0].reset).toBe(windowEnd);
   });
 
   it("a key without limits still says so: ratelimits [] and quota null", async () => {
@@ -81,7 +86,7 @@ describe("rate limits", () => {
     // On PostgreSQL a period that began within one sync (100 ms) is taken as empty without a read: what another
     // instance counted in it is inside README's overshoot bound. A quota's period begins when it was set, so the
     // key must be older than that for the restart to be read back exactly (it failed ~1 run in 3 when quicker).
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    clock.advance(1000);
     expect([await code({ key: secret }), await code({ key: secret })]).toEqual(["OK", "OK"]);
     await server.close();
     server = await start();
@@ -112,14 +117,15 @@ describe("quota", () => {
 
   it("refills once the clock passes the refill time", async () => {
     const { key, secret } = await newKey(db, org.actor, { quota: 1, refill: { interval: "daily", amount: 3 } });
-    // The quota was set a day ago, less 1.5 s: its first period ends 1.5 s from now.
-    const refillAt = Date.now() + 1500;
+    // The quota was set a day ago, less a minute: its first period ends a minute from now by the server's clock,
+    // which only the test moves past it (a real 1.5 s left the two requests below racing a loaded machine).
+    const refillAt = clock.ms() + 60_000;
     await db.apiKey.update({ where: { id: key.id }, data: { quotaSetAt: new Date(refillAt - 24 * 60 * 60 * 1000) } });
     announceKeyChange({ orgId: org.orgId, keyId: key.id });
     expect(await code({ key: secret })).toBe("OK");
     const empty = await verify(base, { key: secret });
     expect(empty.json).toMatchObject({ code: "USAGE_EXCEEDED", quota: { remaining: 0, refillAt } });
-    await sleep(refillAt - Date.now() + 50);
+    clock.advance(refillAt - clock.ms() + 50);
     expect((await verify(base, { key: secret })).json).toMatchObject({
       valid: true,
       quota: { remaining: 2, refillAt: refillAt + 24 * 60 * 60 * 1000 },

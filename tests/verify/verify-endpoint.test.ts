@@ -7,10 +7,14 @@ import { startVerifyServer, type VerifyServer } from "@/lib/verify/service";
 import { editKeySchema, revokeKeySchema, rotateKeySchema } from "@/lib/validations/key";
 import { setUpTestDb } from "../support/db";
 import { createOrg } from "../support/fixtures";
+import { TestClock } from "./support/clock";
 import { post, verify } from "./support/http";
 import { newKey, sleep } from "./support/keys";
 
 const { db, url } = await setUpTestDb();
+// The server decides expiry and grace at this clock, which the test moves past an instant instead of sleeping
+// until it: nothing then races the real clock on a loaded machine.
+const clock = new TestClock();
 let server: VerifyServer;
 let v4: string;
 let v6: string;
@@ -19,7 +23,7 @@ let org: Awaited<ReturnType<typeof createOrg>>;
 beforeAll(async () => {
   org = await createOrg(db, { keyPrefix: "kw" });
   // Bound to both loopback families so the client address is 127.0.0.1 or ::1 depending on the URL used.
-  server = await startVerifyServer({ db, url, hosts: ["127.0.0.1", "::1"], prune: false });
+  server = await startVerifyServer({ db, url, hosts: ["127.0.0.1", "::1"], prune: false, clock: clock.now });
   [v4, v6] = server.urls;
 });
 afterAll(async () => {
@@ -104,14 +108,17 @@ describe("POST /api/v1/keys/verify", () => {
 
   it("expires a cached key at its expiry instant (the clock is checked per request)", async () => {
     const { key, secret } = await newKey(db, org.actor);
-    const expiresAt = new Date(Date.now() + 2000);
+    const expiresAt = new Date(clock.ms() + 60_000);
     await db.apiKey.update({ where: { id: key.id }, data: { expiresAt } });
-    // Creating the key bumped the organization's keysVersion: let the cache's poll (250 ms) see that before
-    // caching, or the poll can drop the entry between the verification and the check below.
-    await sleep(600);
+    // Creating the key bumped the organization's keysVersion: the cache must have read that before caching, or a
+    // later poll drops the entry between the verification and the check below. Two reads, the second started
+    // after the bump for certain (the first may be a poll already under way), rather than waiting for a poll
+    // (250 ms) that a loaded machine may run late.
+    await server.service.cache.refreshOrgs();
+    await server.service.cache.refreshOrgs();
     expect((await verify(v4, { key: secret })).json.valid).toBe(true);
     expect(server.service.cache.entryCount).toBeGreaterThan(0);
-    await sleep(expiresAt.getTime() - Date.now() + 20);
+    clock.advance(expiresAt.getTime() - clock.ms());
     expect((await verify(v4, { key: secret })).json).toEqual({ valid: false, code: "EXPIRED", keyId: key.id });
   });
 
@@ -134,13 +141,13 @@ describe("POST /api/v1/keys/verify", () => {
   it("keeps the old and new secrets valid through a rotation's grace period, and only the new one after", async () => {
     const { key, secret: oldSecret } = await newKey(db, org.actor);
     expect((await verify(v4, { key: oldSecret })).json.valid).toBe(true);
-    // Rotated "an hour ago minus 1.5 s" with a 1 h grace: the grace ends 1.5 s from now.
-    const rotatedAt = new Date(Date.now() - 60 * 60 * 1000 + 1500);
+    // Rotated "an hour ago less a minute" with a 1 h grace: the grace ends a minute from now, by the server's clock.
+    const rotatedAt = new Date(clock.ms() - 60 * 60 * 1000 + 60_000);
     const { secret: newSecret } = await rotateKey(db, org.actor, rotateKeySchema.parse({ keyId: key.id, grace: "1h" }), rotatedAt);
     const graceEnds = rotatedAt.getTime() + 60 * 60 * 1000;
     expect((await verify(v4, { key: oldSecret })).json).toMatchObject({ valid: true, keyId: key.id });
     expect((await verify(v4, { key: newSecret })).json).toMatchObject({ valid: true, keyId: key.id });
-    await sleep(graceEnds - Date.now() + 20);
+    clock.advance(graceEnds - clock.ms());
     expect((await verify(v4, { key: oldSecret })).json).toEqual({ valid: false, code: "EXPIRED", keyId: key.id });
     expect((await verify(v4, { key: newSecret })).json.valid).toBe(true);
   });
