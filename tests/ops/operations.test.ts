@@ -35,11 +35,18 @@ beforeAll(async () => {
   await db.apiKey.update({ where: { id: disabled.key.id }, data: { disabledAt: new Date() } });
   secrets.DISABLED = disabled.secret;
   secrets.USAGE_EXCEEDED = (await key({ name: "No credits", quota: 0 })).secret;
-  // One request a day, already made today (as another instance would have counted it).
+  // One request a day, already made today (as another instance would have counted it), and tomorrow too: the
+  // key is first used minutes from now, after the server's build, and UTC midnight in between gave it a fresh
+  // window (its first RATE_LIMITED request came back OK). Its counter is first read when it is first used.
   const limited = await key({ name: "Limited", rateLimits: [{ name: "api", limit: 1, duration: "1d" }] });
-  const day = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-  await db.rateLimitCounter.create({
-    data: { keyId: limited.key.id, bucket: `r:api:86400000:${day}`, count: 1, expiresAt: day + 86_400_000 },
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  await db.rateLimitCounter.createMany({
+    data: [today, today + 86_400_000].map((day) => ({
+      keyId: limited.key.id,
+      bucket: `r:api:86400000:${day}`,
+      count: 1,
+      expiresAt: day + 86_400_000,
+    })),
   });
   secrets.RATE_LIMITED = limited.secret;
   server = await startKeyward({ databaseUrl: database.url, env: { KEYWARD_METRICS_TOKEN: TOKEN } });
