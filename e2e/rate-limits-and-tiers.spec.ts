@@ -11,6 +11,23 @@ const tier = `pro-${run}`;
 const name = `Partner API ${run}`;
 let secret = "";
 
+const HOUR_MS = 3_600_000;
+// From the create test's first verification to the key page test's last, the key must stay in one window of
+// its hourly limits ("0 left in this window", then RATE_LIMITED again): the two tests, within their timeouts.
+const ROOM_MS = 2 * 60_000 + 30_000;
+
+/**
+ * Waits for the next hour when less than ROOM_MS is left in this one (the server runs on the real clock: no
+ * earlier instant can be given to it), adding the wait to this test's timeout rather than taking it out of it.
+ * Without it, an hour turning in the ~30 s between the two tests gave the key page a fresh window ("3 left").
+ */
+async function roomInHour() {
+  const left = HOUR_MS - (Date.now() % HOUR_MS);
+  if (left >= ROOM_MS) return;
+  test.setTimeout(test.info().timeout + left);
+  await new Promise((resolve) => setTimeout(resolve, left + 20));
+}
+
 async function bothWidthsAccessible(page: Page) {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
@@ -33,6 +50,7 @@ test("settings: save a rate-limit tier", async ({ page }) => {
 });
 
 test("create form: a bad limit is a field error; a limit and a tier are set, and verify rate-limits the key", async ({ page }) => {
+  await roomInHour();
   await page.goto("/keys/new");
   await fillKeyForm(page, { name, scopes: [["read", "partner/**"]], cidrs: [] });
   const limits = page.getByLabel("Rate limits");
