@@ -1,9 +1,10 @@
 // Rate limits, tiers and quotas through the management API, the CLI and the verify endpoint of one running
 // server (the custom server in front of the built Next app), on a real database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startKeyward, type KeywardServer } from "../support/keyward-server";
+import { HOUR_MS, roomInWindow } from "../support/windows";
 import { runCli } from "../cli/run-cli";
 import { request, seedApiOrg, seedKey } from "./helpers";
 
@@ -40,7 +41,13 @@ const create = (extra: Record<string, unknown>) =>
     ...extra,
   });
 
+// Tests count a key's requests in windows of an hour or a day: none may start with less than its timeout
+// (vitest.config.ts: 30 s) left in the hour, or a window turning between two requests gives a fresh allowance.
+const TEST_TIMEOUT_MS = 30_000;
+
 describe("the management API", () => {
+  beforeEach(() => roomInWindow(HOUR_MS, TEST_TIMEOUT_MS), TEST_TIMEOUT_MS + 5000);
+
   it("creates a key with limits and a quota, shows them, and the verify endpoint enforces them", async () => {
     const created = await create({ rateLimits: [{ name: "api", limit: 2, duration: "1h" }], quota: 100, refill: { interval: "daily" } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

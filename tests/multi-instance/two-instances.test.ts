@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBackend, setUpTestDb } from "../support/db";
 import { createOrg, makeKey } from "../support/fixtures";
 import { startKeyward, type KeywardServer } from "../support/keyward-server";
+import { HOUR_MS, roomInWindow } from "../support/windows";
 import { verify } from "../verify/support/http";
 import { sleep } from "../verify/support/keys";
 
@@ -33,19 +34,9 @@ async function msUntil(server: KeywardServer, secret: string, wanted: string): P
 }
 let org: Awaited<ReturnType<typeof createOrg>>;
 
-const HOUR_MS = 3_600_000;
-// The timeout of a test that counts in one hourly window: it cannot outlive the window it starts in (below).
+// The timeout of a test that counts in one hourly window: roomInWindow keeps it from outliving that window.
+// (Waiting for the next hour inside the test took up to a minute out of its own 60 s.)
 const WINDOW_TEST_MS = 60_000;
-
-/**
- * Before such a test (in a hook, whose timeout is its own): when the current hour has less than the test's
- * whole timeout left, waits for the next hour. The test then ends, one way or the other, before its window
- * turns, however slow the machine. (Waiting inside the test took up to a minute out of its own 60 s.)
- */
-async function roomInHour(): Promise<void> {
-  const left = HOUR_MS - (Date.now() % HOUR_MS);
-  if (left <= WINDOW_TEST_MS + 1000) await sleep(left + 20);
-}
 
 // Both instances would share one SQLite file too, but PostgreSQL is the backend for running several.
 describe.runIf(testBackend === "postgres")("two instances on one PostgreSQL database", () => {
@@ -139,7 +130,7 @@ describe.runIf(testBackend === "postgres")("two instances on one PostgreSQL data
     }, 30_000);
 
     describe("in an hour's window", () => {
-      beforeEach(roomInHour, WINDOW_TEST_MS + 5000);
+      beforeEach(() => roomInWindow(HOUR_MS, WINDOW_TEST_MS), WINDOW_TEST_MS + 5000);
 
       // The load takes ~3 s here, more on a loaded machine: a 10 s window started with 6 s left could turn under it
       // (answers in two windows). The bound holds in any window; an hour's cannot turn within the test.
@@ -167,7 +158,7 @@ describe.runIf(testBackend === "postgres")("two instances on one PostgreSQL data
         "the limit survives a restart of one instance: it reads the window's count back and refuses past the limit",
         async () => {
           const [a, b] = servers;
-          // An hour's window, so the restart happens inside it (roomInHour: never near its end).
+          // An hour's window, so the restart happens inside it (roomInWindow: never near its end).
           const { secret } = await makeKey(db, limits.actor, {
             name: "Restarted",
             rateLimits: [{ name: "hourly", limit: 20, duration: "1h" }],
