@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import { verifyDeniedSchema, verifyErrorSchema, verifyResponseSchema, verifyValidSchema } from "@/lib/api/verify-document";
 import type { Db } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startKeyward, type KeywardServer } from "../support/keyward-server";
+import { HOUR_MS, roomInWindow } from "../support/windows";
 import { request, seedApiOrg, seedKey } from "./helpers";
 
 // The management API over real HTTP: the custom server in front of the built Next app, on a real database.
@@ -240,6 +241,10 @@ describe("rate limit (429) and internal errors (500)", () => {
 });
 
 describe("the key lifecycle through the API", () => {
+  // "reports usage per day" seeds this UTC day's hour and expects it as the server's last day: the day must not
+  // turn between the two (the server runs on the real clock, so no instant can be given to it).
+  beforeEach(() => roomInWindow(24 * HOUR_MS, 30_000), 35_000);
+
   it("creates (secret once), lists with a cursor, shows, updates, rotates with grace, revokes — all audited as the key", async () => {
     const created = await api(acme.admin.secret, "POST", "/api/v1/keys", {
       name: "Deploy bot",
