@@ -115,8 +115,12 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
     const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = [];
     const notifications: Prisma.NotificationCreateManyInput[] = [];
     const emails: Prisma.EmailDeliveryCreateManyInput[] = [];
-    for (const event of events) {
-      const payload = parsePayload(event.payload);
+    const parsed = events.map((event) => ({ ...event, payload: parsePayload(event.payload), text: event.payload }));
+    const recipients = await notificationRecipients(
+      tx,
+      parsed.filter((e) => e.type !== "webhook.test"),
+    );
+    for (const { text, ...event } of parsed) {
       // A test event goes to the one endpoint it was sent to (its delivery already exists), and notifies nobody.
       if (event.type !== "webhook.test") {
         for (const endpoint of endpoints) {
@@ -131,18 +135,18 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
             createdAt: now,
           });
         }
-        for (const userId of await notificationRecipients(tx, { orgId: event.orgId, type: event.type, payload })) {
+        for (const userId of recipients.get(event.id) ?? []) {
           notifications.push({
             id: newId("ntf"),
             orgId: event.orgId,
             userId,
             eventId: event.id,
             type: event.type,
-            payload: event.payload,
+            payload: text,
             createdAt: event.createdAt,
           });
         }
-        if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, { ...event, payload }, now)));
+        if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, event, now)));
       }
     }
     if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
