@@ -9,6 +9,7 @@ import type { Resolver } from "../webhooks/ssrf";
 import { notificationRecipients } from "./notify";
 import { recordEvent } from "./record";
 import { claimDue } from "./claim";
+import { recordSucceeded, type Succeeded } from "./succeeded";
 import { lockRows, retryDelayMs } from "./retry";
 
 export { retryDelayMs };
@@ -232,15 +233,24 @@ async function disableEndpoint(db: Db, endpoint: ClaimedDelivery["endpoint"], re
   });
 }
 
-/** Sends one claimed delivery and writes its outcome. */
-export async function attempt(db: Db, claimed: ClaimedDelivery, options: DispatcherOptions = {}): Promise<void> {
+/** Sends claimed deliveries side by side and writes their outcomes: the successes in one statement. */
+export async function attempt(db: Db, claimed: readonly ClaimedDelivery[], options: DispatcherOptions = {}): Promise<void> {
+  const results = await Promise.all(claimed.map((c) => sendOne(db, c, options)));
+  const succeeded = results.filter((r) => r !== null);
+  await recordSucceeded(db, succeeded);
+  const recovered = [...new Set(claimed.filter((c, i) => results[i] && c.endpoint.failingSince).map((c) => c.endpoint.id))];
+  if (recovered.length > 0) await db.webhookEndpoint.updateMany({ where: { id: { in: recovered } }, data: { failingSince: null } });
+}
+
+/** Sends one claimed delivery; writes the outcome of a failure, and returns a success for the caller to write. */
+async function sendOne(db: Db, claimed: ClaimedDelivery, options: DispatcherOptions): Promise<Succeeded | null> {
   const o = resolved(options);
   if (!claimed.event || !claimed.endpoint.enabled) {
     await db.webhookDelivery.update({
       where: { id: claimed.id },
       data: { status: "failed", nextAttemptAt: null, lastError: claimed.event ? "Endpoint disabled" : "Event no longer exists" },
     });
-    return;
+    return null;
   }
   const startedAt = o.now();
   const firstAttemptAt = claimed.firstAttemptAt ?? startedAt;
@@ -261,10 +271,14 @@ export async function attempt(db: Db, claimed: ClaimedDelivery, options: Dispatc
     lastError: result.error,
   };
   if (result.ok) {
-    await db.webhookDelivery.update({ where: { id: claimed.id }, data: { ...common, status: "succeeded", nextAttemptAt: null } });
-    if (claimed.endpoint.failingSince)
-      await db.webhookEndpoint.update({ where: { id: claimed.endpoint.id }, data: { failingSince: null } });
-    return;
+    return {
+      id: claimed.id,
+      attempts,
+      firstAttemptAt,
+      lastAttemptAt: startedAt,
+      lastStatusCode: result.statusCode,
+      lastDurationMs: result.durationMs,
+    };
   }
   // Retried until the window after the event ends; the last retry falls on its end.
   const windowEnd = claimed.event.createdAt.getTime() + o.retryWindowMs;
@@ -286,6 +300,7 @@ export async function attempt(db: Db, claimed: ClaimedDelivery, options: Dispatc
     const reason = `No successful delivery for ${hours >= 1 ? `${Math.round(hours)} hours` : `${o.retryWindowMs} ms`}`;
     await disableEndpoint(db, { ...claimed.endpoint, failingSince }, reason, now);
   }
+  return null;
 }
 
 /** One round: fan out what is new, then send what is due. Returns how much it did (0: idle). */
@@ -295,7 +310,7 @@ export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Pro
   for (let dispatched = await fanOut(db, options); dispatched > 0; dispatched = await fanOut(db, options)) done += dispatched;
   const claimed = await claimDueDeliveries(db, options);
   for (let i = 0; i < claimed.length; i += o.concurrency) {
-    await Promise.all(claimed.slice(i, i + o.concurrency).map((c) => attempt(db, c, options)));
+    await attempt(db, claimed.slice(i, i + o.concurrency), options);
   }
   const email = o.email;
   const mails = email ? await claimDueEmails(db, o) : [];
