@@ -305,9 +305,22 @@ async function sendOne(db: Db, claimed: ClaimedDelivery, options: DispatcherOpti
 
 /** One round: fan out what is new, then send what is due. Returns how much it did (0: idle). */
 export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Promise<number> {
+  return (await dispatchRound(db, options)).done;
+}
+
+/**
+ * A round, and whether more may be waiting now: a batch came back full. Only then does the next round start at
+ * once; events raised a few at a time while the round ran wait for the next poll, with whatever else arrives by
+ * then, instead of each costing a round of its own.
+ */
+async function dispatchRound(db: Db, options: DispatcherOptions): Promise<{ done: number; more: boolean }> {
   const o = resolved(options);
   let done = 0;
-  for (let dispatched = await fanOut(db, options); dispatched > 0; dispatched = await fanOut(db, options)) done += dispatched;
+  let dispatched: number;
+  do {
+    dispatched = await fanOut(db, options);
+    done += dispatched;
+  } while (dispatched === o.batchSize);
   const claimed = await claimDueDeliveries(db, options);
   for (let i = 0; i < claimed.length; i += o.concurrency) {
     await attempt(db, claimed.slice(i, i + o.concurrency), options);
@@ -317,7 +330,7 @@ export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Pro
   for (let i = 0; i < mails.length; i += o.concurrency) {
     await Promise.all(mails.slice(i, i + o.concurrency).map((m) => attemptEmail(db, email!.sender, m, o)));
   }
-  return done + claimed.length + mails.length;
+  return { done: done + claimed.length + mails.length, more: claimed.length === o.batchSize || mails.length === o.batchSize };
 }
 
 export interface Dispatcher {
@@ -326,7 +339,7 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-/** Polls every intervalMs (at once again while there is work); a failed round is logged and retried next tick. */
+/** Polls every intervalMs (at once again while a batch comes back full); a failed round is logged and retried next tick. */
 export function startDispatcher(
   db: Db,
   options: DispatcherOptions & { intervalMs?: number; onError?: (error: unknown) => void; onSuccess?: () => void } = {},
@@ -338,18 +351,18 @@ export function startDispatcher(
   const round = () => {
     if (running || stopped) return;
     clearTimeout(timer);
-    running = dispatchOnce(db, options)
-      .then((did) => {
+    running = dispatchRound(db, options)
+      .then(({ more }) => {
         options.onSuccess?.();
-        return did;
+        return more;
       })
       .catch((error: unknown) => {
         options.onError?.(error);
-        return 0;
+        return false;
       })
-      .then((did) => {
+      .then((more) => {
         running = null;
-        if (!stopped) timer = setTimeout(round, did > 0 ? 0 : intervalMs);
+        if (!stopped) timer = setTimeout(round, more ? 0 : intervalMs);
       });
   };
   timer = setTimeout(round, 0);

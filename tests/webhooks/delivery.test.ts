@@ -112,6 +112,22 @@ describe("webhook delivery (Standard Webhooks, real receiver)", () => {
     expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).failingSince).toBeNull();
   });
 
+  it("the dispatcher polls again at once only while a batch comes back full: a backlog drains at once, a trickle waits for the next poll", async () => {
+    const { org, receiver } = await orgWithEndpoint(["key.created"]);
+    for (let i = 0; i < 7; i++) await makeKey(db, org.actor, { name: `Backlog ${i}` });
+    const dispatcher = startDispatcher(db, { ...fast, batchSize: 3, concurrency: 2, intervalMs: 60_000 });
+    try {
+      await until(() => receiver.received.length === 7);
+      await makeKey(db, org.actor, { name: "Trickle" });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received).toHaveLength(7);
+      dispatcher.poke();
+      await until(() => receiver.received.length === 8);
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+
   it("an instance stopped between attempts, or in the middle of one, loses nothing: a new one delivers it with the same id", async () => {
     const { org, receiver, endpoint } = await orgWithEndpoint();
     receiver.answers.push(500);
