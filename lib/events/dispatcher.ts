@@ -98,6 +98,7 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
       take: o.batchSize,
       select: { id: true },
     });
+    if (candidates.length === 0) return 0;
     const locked = await lockRows(
       tx,
       "OutboxEvent",
