@@ -37,6 +37,7 @@ export function claimDue<Claimed extends { id: string }>(
     const candidates = await table
       .of(tx)
       .findMany({ where: due, orderBy: { nextAttemptAt: "asc" }, take: o.batchSize, select: { id: true } });
+    if (candidates.length === 0) return [];
     const locked = await lockRows(
       tx,
       table.name,

@@ -9,6 +9,7 @@ import type { Resolver } from "../webhooks/ssrf";
 import { notificationRecipients } from "./notify";
 import { recordEvent } from "./record";
 import { claimDue } from "./claim";
+import { recordSucceeded, type Succeeded } from "./succeeded";
 import { lockRows, retryDelayMs } from "./retry";
 
 export { retryDelayMs };
@@ -97,6 +98,7 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
       take: o.batchSize,
       select: { id: true },
     });
+    if (candidates.length === 0) return 0;
     const locked = await lockRows(
       tx,
       "OutboxEvent",
@@ -115,8 +117,12 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
     const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = [];
     const notifications: Prisma.NotificationCreateManyInput[] = [];
     const emails: Prisma.EmailDeliveryCreateManyInput[] = [];
-    for (const event of events) {
-      const payload = parsePayload(event.payload);
+    const parsed = events.map((event) => ({ ...event, payload: parsePayload(event.payload), text: event.payload }));
+    const recipients = await notificationRecipients(
+      tx,
+      parsed.filter((e) => e.type !== "webhook.test"),
+    );
+    for (const { text, ...event } of parsed) {
       // A test event goes to the one endpoint it was sent to (its delivery already exists), and notifies nobody.
       if (event.type !== "webhook.test") {
         for (const endpoint of endpoints) {
@@ -131,18 +137,18 @@ export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<n
             createdAt: now,
           });
         }
-        for (const userId of await notificationRecipients(tx, { orgId: event.orgId, type: event.type, payload })) {
+        for (const userId of recipients.get(event.id) ?? []) {
           notifications.push({
             id: newId("ntf"),
             orgId: event.orgId,
             userId,
             eventId: event.id,
             type: event.type,
-            payload: event.payload,
+            payload: text,
             createdAt: event.createdAt,
           });
         }
-        if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, { ...event, payload }, now)));
+        if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, event, now)));
       }
     }
     if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
@@ -228,15 +234,24 @@ async function disableEndpoint(db: Db, endpoint: ClaimedDelivery["endpoint"], re
   });
 }
 
-/** Sends one claimed delivery and writes its outcome. */
-export async function attempt(db: Db, claimed: ClaimedDelivery, options: DispatcherOptions = {}): Promise<void> {
+/** Sends claimed deliveries side by side and writes their outcomes: the successes in one statement. */
+export async function attempt(db: Db, claimed: readonly ClaimedDelivery[], options: DispatcherOptions = {}): Promise<void> {
+  const results = await Promise.all(claimed.map((c) => sendOne(db, c, options)));
+  const succeeded = results.filter((r) => r !== null);
+  await recordSucceeded(db, succeeded);
+  const recovered = [...new Set(claimed.filter((c, i) => results[i] && c.endpoint.failingSince).map((c) => c.endpoint.id))];
+  if (recovered.length > 0) await db.webhookEndpoint.updateMany({ where: { id: { in: recovered } }, data: { failingSince: null } });
+}
+
+/** Sends one claimed delivery; writes the outcome of a failure, and returns a success for the caller to write. */
+async function sendOne(db: Db, claimed: ClaimedDelivery, options: DispatcherOptions): Promise<Succeeded | null> {
   const o = resolved(options);
   if (!claimed.event || !claimed.endpoint.enabled) {
     await db.webhookDelivery.update({
       where: { id: claimed.id },
       data: { status: "failed", nextAttemptAt: null, lastError: claimed.event ? "Endpoint disabled" : "Event no longer exists" },
     });
-    return;
+    return null;
   }
   const startedAt = o.now();
   const firstAttemptAt = claimed.firstAttemptAt ?? startedAt;
@@ -257,10 +272,14 @@ export async function attempt(db: Db, claimed: ClaimedDelivery, options: Dispatc
     lastError: result.error,
   };
   if (result.ok) {
-    await db.webhookDelivery.update({ where: { id: claimed.id }, data: { ...common, status: "succeeded", nextAttemptAt: null } });
-    if (claimed.endpoint.failingSince)
-      await db.webhookEndpoint.update({ where: { id: claimed.endpoint.id }, data: { failingSince: null } });
-    return;
+    return {
+      id: claimed.id,
+      attempts,
+      firstAttemptAt,
+      lastAttemptAt: startedAt,
+      lastStatusCode: result.statusCode,
+      lastDurationMs: result.durationMs,
+    };
   }
   // Retried until the window after the event ends; the last retry falls on its end.
   const windowEnd = claimed.event.createdAt.getTime() + o.retryWindowMs;
@@ -282,23 +301,37 @@ export async function attempt(db: Db, claimed: ClaimedDelivery, options: Dispatc
     const reason = `No successful delivery for ${hours >= 1 ? `${Math.round(hours)} hours` : `${o.retryWindowMs} ms`}`;
     await disableEndpoint(db, { ...claimed.endpoint, failingSince }, reason, now);
   }
+  return null;
 }
 
 /** One round: fan out what is new, then send what is due. Returns how much it did (0: idle). */
 export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Promise<number> {
+  return (await dispatchRound(db, options)).done;
+}
+
+/**
+ * A round, and whether more may be waiting now: a batch came back full. Only then does the next round start at
+ * once; events raised a few at a time while the round ran wait for the next poll, with whatever else arrives by
+ * then, instead of each costing a round of its own.
+ */
+async function dispatchRound(db: Db, options: DispatcherOptions): Promise<{ done: number; more: boolean }> {
   const o = resolved(options);
   let done = 0;
-  for (let dispatched = await fanOut(db, options); dispatched > 0; dispatched = await fanOut(db, options)) done += dispatched;
+  let dispatched: number;
+  do {
+    dispatched = await fanOut(db, options);
+    done += dispatched;
+  } while (dispatched === o.batchSize);
   const claimed = await claimDueDeliveries(db, options);
   for (let i = 0; i < claimed.length; i += o.concurrency) {
-    await Promise.all(claimed.slice(i, i + o.concurrency).map((c) => attempt(db, c, options)));
+    await attempt(db, claimed.slice(i, i + o.concurrency), options);
   }
   const email = o.email;
   const mails = email ? await claimDueEmails(db, o) : [];
   for (let i = 0; i < mails.length; i += o.concurrency) {
     await Promise.all(mails.slice(i, i + o.concurrency).map((m) => attemptEmail(db, email!.sender, m, o)));
   }
-  return done + claimed.length + mails.length;
+  return { done: done + claimed.length + mails.length, more: claimed.length === o.batchSize || mails.length === o.batchSize };
 }
 
 export interface Dispatcher {
@@ -307,7 +340,7 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-/** Polls every intervalMs (at once again while there is work); a failed round is logged and retried next tick. */
+/** Polls every intervalMs (at once again while a batch comes back full); a failed round is logged and retried next tick. */
 export function startDispatcher(
   db: Db,
   options: DispatcherOptions & { intervalMs?: number; onError?: (error: unknown) => void; onSuccess?: () => void } = {},
@@ -319,18 +352,18 @@ export function startDispatcher(
   const round = () => {
     if (running || stopped) return;
     clearTimeout(timer);
-    running = dispatchOnce(db, options)
-      .then((did) => {
+    running = dispatchRound(db, options)
+      .then(({ more }) => {
         options.onSuccess?.();
-        return did;
+        return more;
       })
       .catch((error: unknown) => {
         options.onError?.(error);
-        return 0;
+        return false;
       })
-      .then((did) => {
+      .then((more) => {
         running = null;
-        if (!stopped) timer = setTimeout(round, did > 0 ? 0 : intervalMs);
+        if (!stopped) timer = setTimeout(round, more ? 0 : intervalMs);
       });
   };
   timer = setTimeout(round, 0);

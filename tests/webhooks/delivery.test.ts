@@ -84,6 +84,50 @@ describe("webhook delivery (Standard Webhooks, real receiver)", () => {
     expect(receiver.received.map((h) => h.id)).toEqual([delivery.eventId, delivery.eventId, delivery.eventId]);
   });
 
+  it("deliveries sent side by side each log their own attempt; a success clears the endpoint's failing state", async () => {
+    const { org, receiver, endpoint } = await orgWithEndpoint(["key.created"]);
+    const failingSince = new Date(Date.now() - 60_000);
+    await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince } });
+    receiver.answers.push(200, 500, 204);
+    for (const name of ["One", "Two", "Three", "Four"]) await makeKey(db, org.actor, { name });
+    const before = Date.now();
+    await dispatchOnce(db, fast);
+    expect(receiver.received).toHaveLength(4);
+    const statusOf = new Map(receiver.received.map((h) => [h.id, h.status]));
+    const deliveries = await listDeliveries(db, org.orgId, endpoint.id);
+    expect(deliveries).toHaveLength(4);
+    for (const d of deliveries) {
+      const status = statusOf.get(d.eventId);
+      expect(d, `delivery of ${d.eventId}`).toMatchObject(
+        status === 500
+          ? { status: "pending", attempts: 1, lastStatusCode: 500, lastError: "HTTP 500" }
+          : { status: "succeeded", attempts: 1, lastStatusCode: status, lastError: null, nextAttemptAt: null },
+      );
+      expect(d.lastDurationMs).toBeGreaterThanOrEqual(0);
+      expect(d.lastAttemptAt!.getTime()).toBeGreaterThanOrEqual(before - 5);
+      expect(d.lastAttemptAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    const row = await db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id, status: "succeeded" } });
+    expect(row.firstAttemptAt).toEqual(row.lastAttemptAt);
+    expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).failingSince).toBeNull();
+  });
+
+  it("the dispatcher polls again at once only while a batch comes back full: a backlog drains at once, a trickle waits for the next poll", async () => {
+    const { org, receiver } = await orgWithEndpoint(["key.created"]);
+    for (let i = 0; i < 7; i++) await makeKey(db, org.actor, { name: `Backlog ${i}` });
+    const dispatcher = startDispatcher(db, { ...fast, batchSize: 3, concurrency: 2, intervalMs: 60_000 });
+    try {
+      await until(() => receiver.received.length === 7);
+      await makeKey(db, org.actor, { name: "Trickle" });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received).toHaveLength(7);
+      dispatcher.poke();
+      await until(() => receiver.received.length === 8);
+    } finally {
+      await dispatcher.stop();
+    }
+  });
+
   it("an instance stopped between attempts, or in the middle of one, loses nothing: a new one delivers it with the same id", async () => {
     const { org, receiver, endpoint } = await orgWithEndpoint();
     receiver.answers.push(500);
