@@ -1,27 +1,26 @@
-import { providerOfDb, type Db, type Prisma } from "../db/client";
+import type { Db } from "../db/client";
 import type { EmailConfig } from "../email/config";
 import { attemptEmail, claimDueEmails, type EmailSender } from "../email/deliver";
-import { emailsForEvent } from "../email/fan-out";
-import { newId } from "../ids";
 import { openEndpointSecret } from "../webhooks/secret";
 import { sendWebhook } from "../webhooks/send";
 import type { Resolver } from "../webhooks/ssrf";
-import { notificationRecipients } from "./notify";
+import { fanOut as fanOutBatch, type ClaimedDelivery, type FannedOut } from "./fan-out";
 import { recordEvent } from "./record";
 import { claimDue } from "./claim";
 import { recordSucceeded, type Succeeded } from "./succeeded";
-import { lockRows, retryDelayMs } from "./retry";
+import { retryDelayMs } from "./retry";
 
 export { retryDelayMs };
+export { endpointWants, type ClaimedDelivery } from "./fan-out";
 
 // The background half of the outbox. Two steps, each safe with several instances on one PostgreSQL database:
-// 1. fan-out: events not yet dispatched become one WebhookDelivery per subscribed endpoint (unique per endpoint and
-//    event), one Notification per recipient and, with SMTP configured, one EmailDelivery per address (lib/email/),
-//    and are marked dispatched — all in one transaction, with the events' rows locked FOR UPDATE SKIP LOCKED so two
-//    instances take different events and never wait on each other;
-// 2. delivery: due deliveries are claimed (locked the same way) by pushing nextAttemptAt past a lease, then sent
-//    outside any transaction. Success or failure is written after; an instance that dies mid-attempt leaves the
-//    delivery to be claimed again when the lease ends — at-least-once, with the same webhook-id.
+// 1. fan-out (./fan-out.ts): events not yet dispatched become deliveries, notifications and emails in one
+//    transaction, the events' rows locked FOR UPDATE SKIP LOCKED so two instances take different events; the new
+//    deliveries are leased to this instance in that transaction and sent at once;
+// 2. delivery: other due deliveries (retries, and those whose lease ended) are claimed (locked the same way) by
+//    pushing nextAttemptAt past a lease, then sent outside any transaction. Success or failure is written after; an
+//    instance that dies mid-attempt leaves the delivery to be claimed again when the lease ends — at-least-once, with
+//    the same webhook-id.
 // SQLite has one writer and Keyward one process on it: there the same statements run without the row locks.
 
 export interface DispatcherOptions {
@@ -77,96 +76,9 @@ function parsePayload(text: string): Record<string, unknown> {
   }
 }
 
-export function endpointWants(eventTypes: string, type: string): boolean {
-  let types: unknown;
-  try {
-    types = JSON.parse(eventTypes);
-  } catch {
-    return false;
-  }
-  return Array.isArray(types) && (types.length === 0 || types.includes(type));
-}
-
-/** Step 1. Returns how many events were dispatched. */
-export async function fanOut(db: Db, options: DispatcherOptions = {}): Promise<number> {
-  const o = resolved(options);
-  const postgres = providerOfDb(db) === "postgres";
-  return db.$transaction(async (tx) => {
-    const candidates = await tx.outboxEvent.findMany({
-      where: { dispatchedAt: null },
-      orderBy: { createdAt: "asc" },
-      take: o.batchSize,
-      select: { id: true },
-    });
-    if (candidates.length === 0) return 0;
-    const locked = await lockRows(
-      tx,
-      "OutboxEvent",
-      candidates.map((c) => c.id),
-      postgres,
-    );
-    // Read again under the lock: another instance may have dispatched one between the two statements.
-    const events = await tx.outboxEvent.findMany({ where: { id: { in: locked }, dispatchedAt: null }, orderBy: { createdAt: "asc" } });
-    if (events.length === 0) return 0;
-    const now = o.now();
-    const orgIds = [...new Set(events.map((e) => e.orgId))];
-    const endpoints = await tx.webhookEndpoint.findMany({
-      where: { orgId: { in: orgIds }, enabled: true },
-      select: { id: true, orgId: true, eventTypes: true },
-    });
-    const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = [];
-    const notifications: Prisma.NotificationCreateManyInput[] = [];
-    const emails: Prisma.EmailDeliveryCreateManyInput[] = [];
-    const parsed = events.map((event) => ({ ...event, payload: parsePayload(event.payload), text: event.payload }));
-    const recipients = await notificationRecipients(
-      tx,
-      parsed.filter((e) => e.type !== "webhook.test"),
-    );
-    for (const { text, ...event } of parsed) {
-      // A test event goes to the one endpoint it was sent to (its delivery already exists), and notifies nobody.
-      if (event.type !== "webhook.test") {
-        for (const endpoint of endpoints) {
-          if (endpoint.orgId !== event.orgId || !endpointWants(endpoint.eventTypes, event.type)) continue;
-          deliveries.push({
-            id: newId("whd"),
-            endpointId: endpoint.id,
-            orgId: event.orgId,
-            eventId: event.id,
-            eventType: event.type,
-            nextAttemptAt: now,
-            createdAt: now,
-          });
-        }
-        for (const userId of recipients.get(event.id) ?? []) {
-          notifications.push({
-            id: newId("ntf"),
-            orgId: event.orgId,
-            userId,
-            eventId: event.id,
-            type: event.type,
-            payload: text,
-            createdAt: event.createdAt,
-          });
-        }
-        if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, event, now)));
-      }
-    }
-    if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
-    if (notifications.length > 0) await tx.notification.createMany({ data: notifications });
-    if (emails.length > 0) await tx.emailDelivery.createMany({ data: emails });
-    await tx.outboxEvent.updateMany({ where: { id: { in: events.map((e) => e.id) } }, data: { dispatchedAt: now } });
-    return events.length;
-  });
-}
-
-interface ClaimedDelivery {
-  id: string;
-  eventId: string;
-  attempts: number;
-  firstAttemptAt: Date | null;
-  endpoint: { id: string; orgId: string; url: string; secretEnc: string; enabled: boolean; failingSince: Date | null };
-  event: { type: string; payload: string; createdAt: Date } | null;
-  allowPrivate: boolean;
+/** Step 1 (./fan-out.ts): what is new becomes deliveries, notifications and emails; its deliveries are leased here. */
+export function fanOut(db: Db, options: DispatcherOptions = {}): Promise<FannedOut> {
+  return fanOutBatch(db, resolved(options));
 }
 
 /** Takes up to batchSize due deliveries for this instance: their nextAttemptAt moves a lease ahead. */
@@ -234,18 +146,46 @@ async function disableEndpoint(db: Db, endpoint: ClaimedDelivery["endpoint"], re
   });
 }
 
-/** Sends claimed deliveries side by side and writes their outcomes: the successes in one statement. */
+/**
+ * Sends claimed deliveries, up to `concurrency` side by side, and writes their outcomes: each failure as it comes
+ * (its retry or giving up), the successes together in one statement at the end — also when a failure's write threw,
+ * so what was acknowledged is not sent again; that error is thrown after.
+ */
 export async function attempt(db: Db, claimed: readonly ClaimedDelivery[], options: DispatcherOptions = {}): Promise<void> {
-  const results = await Promise.all(claimed.map((c) => sendOne(db, c, options)));
-  const succeeded = results.filter((r) => r !== null);
-  await recordSucceeded(db, succeeded);
-  const recovered = [...new Set(claimed.filter((c, i) => results[i] && c.endpoint.failingSince).map((c) => c.endpoint.id))];
+  const o = resolved(options);
+  const secrets = new Map<string, string>();
+  const secretOf = (sealed: string) => secrets.get(sealed) ?? secrets.set(sealed, openEndpointSecret(sealed)).get(sealed)!;
+  const results: (Succeeded | null)[] = [];
+  const errors: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < claimed.length) {
+      const i = next++;
+      try {
+        results[i] = await sendOne(db, claimed[i], o, secretOf);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, worker));
+  const succeeded = claimed.flatMap((c, i) => (results[i] ? [{ delivery: c, result: results[i] }] : []));
+  await recordSucceeded(
+    db,
+    succeeded.map((s) => s.result),
+  );
+  const recovered = [...new Set(succeeded.filter((s) => s.delivery.endpoint.failingSince).map((s) => s.delivery.endpoint.id))];
   if (recovered.length > 0) await db.webhookEndpoint.updateMany({ where: { id: { in: recovered } }, data: { failingSince: null } });
+  if (errors.length > 0) throw errors[0];
 }
 
 /** Sends one claimed delivery; writes the outcome of a failure, and returns a success for the caller to write. */
-async function sendOne(db: Db, claimed: ClaimedDelivery, options: DispatcherOptions): Promise<Succeeded | null> {
-  const o = resolved(options);
+async function sendOne(
+  db: Db,
+  claimed: ClaimedDelivery,
+  o: ReturnType<typeof resolved>,
+  secretOf: (sealed: string) => string,
+): Promise<Succeeded | null> {
   if (!claimed.event || !claimed.endpoint.enabled) {
     await db.webhookDelivery.update({
       where: { id: claimed.id },
@@ -257,7 +197,7 @@ async function sendOne(db: Db, claimed: ClaimedDelivery, options: DispatcherOpti
   const firstAttemptAt = claimed.firstAttemptAt ?? startedAt;
   const result = await sendWebhook(
     claimed.endpoint.url,
-    openEndpointSecret(claimed.endpoint.secretEnc),
+    secretOf(claimed.endpoint.secretEnc),
     { id: claimed.eventId, type: claimed.event.type, timestamp: claimed.event.createdAt, data: parsePayload(claimed.event.payload) },
     { allowPrivate: claimed.allowPrivate, timeoutMs: o.timeoutMs, resolve: o.resolve },
   );
@@ -316,16 +256,16 @@ export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Pro
  */
 async function dispatchRound(db: Db, options: DispatcherOptions): Promise<{ done: number; more: boolean }> {
   const o = resolved(options);
-  let done = 0;
-  let dispatched: number;
-  do {
-    dispatched = await fanOut(db, options);
-    done += dispatched;
-  } while (dispatched === o.batchSize);
+  // What was due before this round first: a delivery that fails now is not retried within the round.
   const claimed = await claimDueDeliveries(db, options);
-  for (let i = 0; i < claimed.length; i += o.concurrency) {
-    await attempt(db, claimed.slice(i, i + o.concurrency), options);
-  }
+  await attempt(db, claimed, options);
+  let done = 0;
+  let fanned: FannedOut;
+  do {
+    fanned = await fanOut(db, options);
+    done += fanned.events;
+    await attempt(db, fanned.deliveries, options);
+  } while (fanned.events === o.batchSize);
   const email = o.email;
   const mails = email ? await claimDueEmails(db, o) : [];
   for (let i = 0; i < mails.length; i += o.concurrency) {

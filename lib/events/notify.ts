@@ -1,4 +1,5 @@
 import type { Prisma } from "../db/client";
+import { inIds } from "./raw";
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,48 +30,33 @@ interface EventToNotify {
 }
 
 /**
- * The user ids (members of each event's organization) to notify of each event of a batch, by event id. A few
- * statements for the whole batch, whatever its size: the dispatcher fans out events by the batch.
+ * The user ids (members of each event's organization) to notify of each event of a batch, by event id. At most two
+ * statements for the whole batch, whatever its size (plain SQL: see ./raw.ts): the dispatcher fans out by the batch.
  */
-export async function notificationRecipients(tx: Tx, events: readonly EventToNotify[]): Promise<Map<string, string[]>> {
+export async function notificationRecipients(tx: Tx, postgres: boolean, events: readonly EventToNotify[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(events.map((e) => [e.id, []]));
   const team = events.filter((e) => TEAM_ALERTS.has(e.type));
   if (team.length > 0) {
-    const members = await tx.membership.findMany({
-      where: { orgId: { in: [...new Set(team.map((e) => e.orgId))] }, role: { in: ["admin", "lead"] } },
-      select: { orgId: true, userId: true },
-    });
-    for (const event of team)
-      out.set(
-        event.id,
-        members.filter((m) => m.orgId === event.orgId).map((m) => m.userId),
-      );
+    const members = await tx.$queryRaw<{ orgId: string; userId: string }[]>`SELECT "orgId", "userId" FROM "Membership"
+      WHERE "orgId" ${inIds(postgres, [...new Set(team.map((e) => e.orgId))])} AND "role" IN ('admin', 'lead')`;
+    const byOrg = new Map<string, string[]>();
+    for (const m of members) byOrg.set(m.orgId, [...(byOrg.get(m.orgId) ?? []), m.userId]);
+    for (const event of team) out.set(event.id, byOrg.get(event.orgId) ?? []);
   }
   const creator = events
     .filter((e) => CREATOR_ALERTS.has(e.type))
     .map((e) => ({ event: e, keyId: keyIdOf(e.payload) }))
     .filter((c): c is { event: EventToNotify; keyId: string } => c.keyId !== null);
   if (creator.length === 0) return out;
-  const keys = await tx.apiKey.findMany({
-    where: { id: { in: [...new Set(creator.map((c) => c.keyId))] } },
-    select: { id: true, orgId: true, createdById: true },
-  });
+  // The key's creator, if still a member of the key's organization.
+  const keys = await tx.$queryRaw<{ id: string; orgId: string; userId: string }[]>`SELECT k."id", k."orgId", m."userId"
+    FROM "ApiKey" AS k JOIN "Membership" AS m ON m."orgId" = k."orgId" AND m."userId" = k."createdById"
+    WHERE k."id" ${inIds(postgres, [...new Set(creator.map((c) => c.keyId))])}`;
   const keyById = new Map(keys.map((k) => [k.id, k]));
-  // The key must belong to the event's organization, and its creator still be a member of it.
-  const creatorOf = (c: (typeof creator)[number]) => {
-    const key = keyById.get(c.keyId);
-    return key && key.orgId === c.event.orgId ? key.createdById : null;
-  };
-  const userIds = [...new Set(creator.map(creatorOf).filter((id): id is string => !!id))];
-  if (userIds.length === 0) return out;
-  const members = await tx.membership.findMany({
-    where: { orgId: { in: [...new Set(creator.map((c) => c.event.orgId))] }, userId: { in: userIds } },
-    select: { orgId: true, userId: true },
-  });
-  const isMember = new Set(members.map((m) => `${m.orgId}\u0000${m.userId}`));
   for (const c of creator) {
-    const userId = creatorOf(c);
-    if (userId && isMember.has(`${c.event.orgId}\u0000${userId}`)) out.set(c.event.id, [userId]);
+    const key = keyById.get(c.keyId);
+    // The key must belong to the event's organization.
+    if (key && key.orgId === c.event.orgId) out.set(c.event.id, [key.userId]);
   }
   return out;
 }

@@ -148,12 +148,13 @@ describe("webhook delivery (Standard Webhooks, real receiver)", () => {
       [receiver.received[0].id, 200],
     ]);
 
-    // Mid-attempt: A claims a delivery (its lease starts) and dies before sending; once the lease ends B sends it.
+    // Mid-attempt: A fans the event out (its new delivery is leased to A) and dies before sending; once the lease
+    // ends B sends it.
     await makeKey(db, org.actor, { name: "Claimed then lost" });
     const lease = { ...fast, leaseMs: 300 };
-    await fanOut(dbB, lease);
-    const claimed = await claimDueDeliveries(dbB, lease);
+    const { deliveries: claimed } = await fanOut(dbB, lease);
     expect(claimed).toHaveLength(1);
+    expect(await claimDueDeliveries(dbB, lease)).toEqual([]);
     expect(await dispatchOnce(dbB, lease)).toBe(0);
     await until(async () => (await dispatchOnce(dbB, lease), receiver.received.length === 3));
     expect(receiver.received[2]).toMatchObject({ id: claimed[0].eventId, status: 200 });
