@@ -7,7 +7,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Table from "cli-table3";
 import { createDb, type Db } from "../lib/db/client";
-import { postgresAdminQuery } from "../lib/db/postgres-admin";
+import { dropDatabaseForce, postgresAdminQuery } from "../lib/db/postgres-admin";
 import { KEY_PAGE_SIZE } from "../lib/queries/key-list-params";
 import { listKeys, parseKeyListParams } from "../lib/queries/keys";
 import { migrateDatabase } from "../lib/db/migrate";
@@ -133,7 +133,7 @@ async function benchKeysListOn(
   const pgName = `keyward_bench_${process.pid}`;
   let url = `file:${path.join(dir, "bench.db")}`;
   if (backend === "postgres") {
-    await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await dropDatabaseForce(pgAdmin!, pgName);
     await postgresAdminQuery(pgAdmin!, `CREATE DATABASE "${pgName}"`);
     const u = new URL(pgAdmin!);
     u.pathname = `/${pgName}`;
@@ -191,6 +191,6 @@ async function benchKeysListOn(
   } finally {
     await db.$disconnect();
     rmSync(dir, { recursive: true, force: true });
-    if (backend === "postgres") await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    if (backend === "postgres") await dropDatabaseForce(pgAdmin!, pgName);
   }
 }

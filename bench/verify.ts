@@ -25,7 +25,7 @@ import autocannon from "autocannon";
 import Table from "cli-table3";
 import { createDb } from "../lib/db/client";
 import { generateSecret } from "../lib/keys";
-import { postgresAdminQuery } from "../lib/db/postgres-admin";
+import { dropDatabaseForce, postgresAdminQuery } from "../lib/db/postgres-admin";
 import { BENCH_PREFIX, seedVerifyBench, seedVerifyBenchPostgres } from "./verify/seed";
 import { planEvents, startReceiver, subscribe, SUBSCRIBED } from "./verify/events";
 import { denialBurstThreshold } from "../lib/usage/detect-worker.mjs";
@@ -240,7 +240,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
   const pgName = `keyward_bench_verify_${process.pid}`;
   let databaseUrl = `file:${path.join(dir, "bench.db")}`;
   if (backend === "postgres") {
-    await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    await dropDatabaseForce(pgAdmin!, pgName);
     await postgresAdminQuery(pgAdmin!, `CREATE DATABASE "${pgName}"`);
     const u = new URL(pgAdmin!);
     u.pathname = `/${pgName}`;
@@ -435,7 +435,7 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
-    if (backend === "postgres") await postgresAdminQuery(pgAdmin!, `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
+    if (backend === "postgres") await dropDatabaseForce(pgAdmin!, pgName);
   }
 }
 

@@ -33,7 +33,16 @@ if (status === 0 && pgUrl) {
   try {
     status = playwright({ E2E_DATABASE_URL: url.toString(), E2E_DATA_DIR: ".e2e-data-postgres", E2E_BROWSER_ONLY: "skip" });
   } finally {
-    await admin(pgUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // An autovacuum worker on the database refuses to be ended (42501) for a few seconds: try again, then leave it.
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      try {
+        await admin(pgUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        break;
+      } catch (error) {
+        if (attempt === 10) console.warn(`could not drop ${name}: ${error.message}`);
+        else await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 }
 process.exit(status);

@@ -3,7 +3,7 @@ import type { EmailConfig } from "../email/config";
 import { emailsForEvent } from "../email/fan-out";
 import { newId } from "../ids";
 import { notificationRecipients } from "./notify";
-import { emptySql, inIds, jsonRows, rawSql, readBool, readDate, sql, timeValue } from "./raw";
+import { emptySql, inIds, jsonRows, pgTimeOf, rawSql, readBool, readDate, sql, sqliteTime, timeValue } from "./raw";
 
 // Step 1 of the outbox's background half: events not yet dispatched become one WebhookDelivery per subscribed
 // endpoint (unique per endpoint and event), one Notification per recipient and, with SMTP configured, one
@@ -96,6 +96,7 @@ export async function fanOut(db: Db, o: FanOutOptions): Promise<FannedOut> {
     const notifications: unknown[][] = [];
     const emails: Prisma.EmailDeliveryCreateManyInput[] = [];
     for (const event of notifying) {
+      const createdAt = postgres ? event.createdAt.getTime() : sqliteTime(event.createdAt);
       for (const endpoint of endpoints) {
         if (endpoint.orgId !== event.orgId || !endpointWants(endpoint.eventTypes, event.type)) continue;
         deliveries.push({
@@ -116,7 +117,7 @@ export async function fanOut(db: Db, o: FanOutOptions): Promise<FannedOut> {
         });
       }
       for (const userId of recipients.get(event.id) ?? []) {
-        notifications.push([newId("ntf"), event.orgId, userId, event.id, event.type, event.text, event.createdAt.toISOString()]);
+        notifications.push([newId("ntf"), event.orgId, userId, event.id, event.type, event.text, createdAt]);
       }
       if (o.email) emails.push(...(await emailsForEvent(tx, o.email.config, event, now)));
     }
@@ -126,7 +127,7 @@ export async function fanOut(db: Db, o: FanOutOptions): Promise<FannedOut> {
     await insertDeliveries(tx, postgres, leased, leaseEnd, now);
     await insertDeliveries(tx, postgres, deliveries.slice(o.batchSize), now, now);
     if (notifications.length > 0) {
-      const createdAt = postgres ? sql`v.c6::timestamptz AT TIME ZONE 'UTC'` : sql`replace(v.c6, 'Z', '+00:00')`;
+      const createdAt = rawSql(postgres ? pgTimeOf("v.c6") : "v.c6");
       await tx.$executeRaw`INSERT INTO "Notification" ("id", "orgId", "userId", "eventId", "type", "payload", "createdAt")
         SELECT v.c0, v.c1, v.c2, v.c3, v.c4, v.c5, ${createdAt} FROM ${jsonRows(postgres, notifications, 7)} AS v`;
     }

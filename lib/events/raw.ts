@@ -13,11 +13,12 @@ export const rawSql = PrismaRuntime.raw;
 export const emptySql = PrismaRuntime.empty;
 
 // SQLite stores Prisma's DateTime as ISO-8601 text with "+00:00"; these values must compare and sort alike.
+export const sqliteTime = (at: Date) => at.toISOString().replace("Z", "+00:00");
 // PostgreSQL's TIMESTAMP(3) columns hold UTC whatever the session's TimeZone: epoch milliseconds are converted there.
+export const pgTimeOf = (expression: string) => `(timestamp '1970-01-01' + (${expression})::bigint * interval '1 millisecond')`;
+
 export function timeValue(postgres: boolean, at: Date): Sql {
-  return postgres
-    ? sql`(timestamp '1970-01-01' + (${at.getTime()}::bigint) * interval '1 millisecond')`
-    : sql`${at.toISOString().replace("Z", "+00:00")}`;
+  return postgres ? sql`(timestamp '1970-01-01' + (${at.getTime()})::bigint * interval '1 millisecond')` : sql`${sqliteTime(at)}`;
 }
 
 /** The rows of a JSON array of arrays as a table `v` with columns c0…c{n-1} (text). */

@@ -1,4 +1,4 @@
-import { postgresAdminQuery as adminQuery } from "@/lib/db/postgres-admin";
+import { dropDatabaseForce, postgresAdminQuery as adminQuery } from "@/lib/db/postgres-admin";
 
 /** The same server as `url`, another database name. */
 export function withDatabase(url: string, database: string): string {
@@ -13,5 +13,5 @@ export async function createDatabaseFrom(url: string, name: string, template?: s
 }
 
 export async function dropDatabase(url: string, name: string) {
-  await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await dropDatabaseForce(url, name);
 }

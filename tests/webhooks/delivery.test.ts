@@ -112,6 +112,38 @@ describe("webhook delivery (Standard Webhooks, real receiver)", () => {
     expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).failingSince).toBeNull();
   });
 
+  it("a failure whose outcome cannot be written does not lose the batch's successes: only that delivery is sent again", async () => {
+    const { org, receiver } = await orgWithEndpoint(["key.created"]);
+    receiver.answers.push(200, 500, 200);
+    const postgres = providerOfDb(db) === "postgres";
+    // The 500's outcome cannot be written (the database refuses that one update).
+    if (postgres) {
+      await db.$executeRawUnsafe(
+        `CREATE OR REPLACE FUNCTION test_fail_outcome() RETURNS trigger AS $$ BEGIN IF NEW."lastStatusCode" = 500 THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER test_fail_outcome BEFORE UPDATE ON "WebhookDelivery" FOR EACH ROW EXECUTE FUNCTION test_fail_outcome()`,
+      );
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER test_fail_outcome BEFORE UPDATE ON "WebhookDelivery" WHEN NEW."lastStatusCode" = 500 BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+      );
+    }
+    const options = { ...fast, leaseMs: 300 };
+    try {
+      for (const name of ["Kept one", "Kept two", "Kept three"]) await makeKey(db, org.actor, { name });
+      await expect(dispatchOnce(db, options)).rejects.toThrow(/refused/);
+    } finally {
+      await db.$executeRawUnsafe(postgres ? `DROP TRIGGER test_fail_outcome ON "WebhookDelivery"` : `DROP TRIGGER test_fail_outcome`);
+    }
+    expect(receiver.received.map((h) => h.status).sort()).toEqual([200, 200, 500]);
+    // Once the leases end, only the delivery whose outcome was lost is due again.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await drain(db, options);
+    const failed = receiver.received.find((h) => h.status === 500)!;
+    expect(receiver.received.slice(3).map((h) => [h.id, h.status])).toEqual([[failed.id, 200]]);
+  });
+
   it("the dispatcher polls again at once only while a batch comes back full: a backlog drains at once, a trickle waits for the next poll", async () => {
     const { org, receiver } = await orgWithEndpoint(["key.created"]);
     for (let i = 0; i < 7; i++) await makeKey(db, org.actor, { name: `Backlog ${i}` });
