@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
-import { Webhook } from "standardwebhooks";
+import { signWebhook } from "./sign";
 import { checkWebhookTarget, parseWebhookUrl, type Resolver } from "./ssrf";
 
 // One signed POST to an endpoint (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature "v1,…").
@@ -60,7 +60,7 @@ export async function sendWebhook(urlText: string, secret: string, message: Webh
   }
   const body = webhookBody(message);
   const sentAt = new Date();
-  const signature = new Webhook(secret).sign(message.id, sentAt, body);
+  const signature = signWebhook(secret, message.id, sentAt, body);
   const request = url.protocol === "https:" ? httpsRequest : httpRequest;
 
   return new Promise<SendResult>((resolve) => {
