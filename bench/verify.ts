@@ -123,6 +123,25 @@ function threadCpu(pid: number): Map<number, number> {
 }
 const THREADS = process.argv.includes("--threads");
 
+/** CPU ms so far of the PostgreSQL server's processes on this machine (a backend that ended meanwhile is left out). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/stat`, "utf8").includes(" (postgres) ")) total += cpuMs(Number(pid));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** CPU ms so far of this process: autocannon, b''s receiver and the requests that raise its events. */
+function benchCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function rssMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -135,6 +154,9 @@ interface Run {
   rounds?: number[];
   /** CPU time the Keyward process (all its threads) spent per answered request, µs: not skewed by other work as req/s is. */
   cpuUs?: number;
+  /** The same for the PostgreSQL server's processes (PostgreSQL only), and for the bench's own process. */
+  postgresUs?: number;
+  benchUs?: number;
   /** `--threads`: the same per thread id. */
   threadUs?: Map<number, number>;
   rssAfter?: number;
@@ -185,6 +207,8 @@ function combine(rounds: Run[]): Run {
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     cpuUs: median(rounds.map((r) => r.cpuUs!)),
+    postgresUs: median(rounds.map((r) => r.postgresUs ?? 0)),
+    benchUs: median(rounds.map((r) => r.benchUs ?? 0)),
     threadUs: rounds[0].threadUs
       ? new Map([...rounds[0].threadUs.keys()].map((tid) => [tid, median(rounds.map((r) => r.threadUs?.get(tid) ?? 0))]))
       : undefined,
@@ -376,11 +400,15 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
       for (let i = 0; i < cases.length; i++) {
         const c = cases[ORDERS[round % ORDERS.length][i]];
         const cpuBefore = cpuMs(keyward.child.pid!);
+        const postgresBefore = backend === "postgres" ? postgresCpuMs() : 0;
+        const benchBefore = benchCpuMs();
         const threadsBefore = THREADS ? threadCpu(keyward.child.pid!) : null;
         const start = Number(process.hrtime.bigint() / 1000n);
         const r = await c.run(round);
         roundTimes.push({ label: c.label, start, end: Number(process.hrtime.bigint() / 1000n), requests: r.ok + r.other });
         r.cpuUs = ((cpuMs(keyward.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.ok + r.other);
+        r.benchUs = ((benchCpuMs() - benchBefore) * 1000) / Math.max(1, r.ok + r.other);
+        if (backend === "postgres") r.postgresUs = ((postgresCpuMs() - postgresBefore) * 1000) / Math.max(1, r.ok + r.other);
         if (threadsBefore) {
           r.threadUs = new Map();
           for (const [tid, ms] of threadCpu(keyward.child.pid!))
@@ -494,6 +522,14 @@ export async function benchVerify(): Promise<void> {
     console.log(
       `  Keyward's CPU time per request (all threads, median of rounds): ` +
         [b, withEvents, e, f].map((x) => `${x.label.split(" ")[0]} ${Math.round(x.cpuUs!)} µs`).join(", "),
+    );
+    console.log(
+      `  the same beside Keyward: ${r.backend === "PostgreSQL" ? "PostgreSQL's processes " : ""}` +
+        (r.backend === "PostgreSQL"
+          ? [b, withEvents, e, f].map((x) => `${x.label.split(" ")[0]} ${Math.round(x.postgresUs!)} µs`).join(", ") + "; "
+          : "") +
+        `the bench's own process (load, receiver, event requests) ` +
+        [b, withEvents, e, f].map((x) => `${x.label.split(" ")[0]} ${Math.round(x.benchUs!)} µs`).join(", "),
     );
     for (const x of THREADS ? [b, withEvents, e, f] : [])
       console.log(
