@@ -4,7 +4,7 @@ import { attemptEmail, claimDueEmails, type EmailSender } from "../email/deliver
 import { openEndpointSecret } from "../webhooks/secret";
 import { sendWebhook } from "../webhooks/send";
 import type { Resolver } from "../webhooks/ssrf";
-import { fanOut as fanOutBatch, type ClaimedDelivery, type FannedOut } from "./fan-out";
+import { fanOut as fanOutBatch, parsePayload, type ClaimedDelivery, type FannedOut } from "./fan-out";
 import { recordEvent } from "./record";
 import { claimDue } from "./claim";
 import { recordSucceeded, type Succeeded } from "./succeeded";
@@ -65,15 +65,6 @@ function resolved(options: DispatcherOptions) {
     now: options.now ?? (() => new Date()),
     email: options.email ?? null,
   };
-}
-
-function parsePayload(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** Step 1 (./fan-out.ts): what is new becomes deliveries, notifications and emails; its deliveries are leased here. */

@@ -56,7 +56,8 @@ interface EndpointRow {
   allowPrivate: unknown;
 }
 
-function parsePayload(text: string): Record<string, unknown> {
+/** An event's payload as stored (a JSON object), or {} if it is not one. */
+export function parsePayload(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
     return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
