@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "../db/client";
+import type { Prisma } from "../db/client";
 import { Prisma as PrismaRuntime } from "../generated/sqlite/client";
 
 // Pieces of the dispatcher's plain SQL, for both backends. Its hot statements are plain SQL because a Prisma query
@@ -6,7 +6,6 @@ import { Prisma as PrismaRuntime } from "../generated/sqlite/client";
 // 0.3 ms for the same statement as SQL), and the dispatcher shares the console's thread.
 
 type Sql = Prisma.Sql;
-export type Runner = Pick<Db, "$queryRaw" | "$executeRaw">;
 
 export const sql = PrismaRuntime.sql;
 export const rawSql = PrismaRuntime.raw;
