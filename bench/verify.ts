@@ -34,7 +34,8 @@ import { migrateDatabase } from "../lib/db/migrate";
 import { exitOnMiss, expectSize, target } from "./targets";
 import { serverBundlePath } from "../scripts/build-server.mjs";
 
-// `npm run bench -- verify --keys=20000 --duration=3` for a quicker look while developing; targets are for the defaults.
+// `npm run bench -- verify --keys=20000 --duration=3` for a quicker look while developing (`--only=sqlite` or
+// `--only=postgres` for one column); targets are for the defaults.
 const option = (name: string, fallback: number) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   const value = Number(arg?.slice(name.length + 3));
@@ -473,10 +474,11 @@ export async function benchVerify(): Promise<void> {
   process.env.KEYWARD_MASTER_KEY ??= randomBytes(32).toString("hex");
   ensureBuild(distDir);
   const load1 = loadavg()[0];
-  const results = [await benchBackend("sqlite", distDir)];
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  const results = only === "postgres" ? [] : [await benchBackend("sqlite", distDir)];
   const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
-  if (pgAdmin) results.push(await benchBackend("postgres", distDir, pgAdmin));
-  else console.log("verify bench: set BENCH_POSTGRES_URL for the PostgreSQL column");
+  if (pgAdmin && only !== "sqlite") results.push(await benchBackend("postgres", distDir, pgAdmin));
+  else if (!pgAdmin) console.log("verify bench: set BENCH_POSTGRES_URL for the PostgreSQL column");
 
   const table = new Table({ head: ["case", "backend", "req/s", "p50 ms", "p99 ms", "2xx", "other", "Keyward RSS after (MB)"] });
   for (const r of results) {
