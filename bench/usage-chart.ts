@@ -7,6 +7,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { createDb } from "../lib/db/client";
+import { sqliteTime } from "../lib/db/sqlite-time.mjs";
 import { getUsageSeries, resolveUsageRange } from "../lib/queries/usage";
 import { HOUR_MS, hourOf, rollupsFromEvents, type RollupEvent } from "../lib/usage/rollup";
 import { USAGE_OUTCOMES } from "../lib/usage/outcomes";
@@ -19,7 +20,6 @@ const HOURS = 720;
 const TARGET_MS = 100;
 
 // How Prisma's SQLite adapter stores DateTime; the bench writes rows directly for speed.
-const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

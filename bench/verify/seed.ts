@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { sqliteTime } from "../../lib/db/sqlite-time.mjs";
 import { newId } from "../../lib/ids";
 import { generateSecret, hashSecret, newPublicId } from "../../lib/keys";
 import { seal } from "../../lib/crypto/seal";
@@ -114,8 +115,7 @@ async function seed(masterKey: Buffer, counts: SeedCounts, write: (tables: Parti
   return { orgId, open, walled, limited, exhausted };
 }
 
-// Prisma's SQLite adapter stores DateTime as ISO-8601 text with a "+00:00" offset.
-const sqliteValue = (v: Row[string]) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v);
+const sqliteValue = (v: Row[string]) => (v instanceof Date ? sqliteTime(v) : v);
 
 export async function seedVerifyBench(file: string, masterKey: Buffer, counts: SeedCounts): Promise<SeededKeys> {
   const conn = new Database(file, { fileMustExist: true });

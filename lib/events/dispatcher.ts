@@ -7,6 +7,7 @@ import type { Resolver } from "../webhooks/ssrf";
 import { fanOut as fanOutBatch, parsePayload, type ClaimedDelivery, type FannedOut } from "./fan-out";
 import { recordEvent } from "./record";
 import { claimDue } from "./claim";
+import { dispatchPending } from "./pending";
 import { recordSucceeded, type Succeeded } from "./succeeded";
 import { retryDelayMs } from "./retry";
 
@@ -21,6 +22,7 @@ export { endpointWants, type ClaimedDelivery } from "./fan-out";
 //    pushing nextAttemptAt past a lease, then sent outside any transaction. Success or failure is written after; an
 //    instance that dies mid-attempt leaves the delivery to be claimed again when the lease ends — at-least-once, with
 //    the same webhook-id.
+// A round first asks whether either step has anything to do (./pending.ts); an idle round stops there.
 // SQLite has one writer and Keyward one process on it: there the same statements run without the row locks.
 
 export interface DispatcherOptions {
@@ -247,6 +249,7 @@ export async function dispatchOnce(db: Db, options: DispatcherOptions = {}): Pro
  */
 async function dispatchRound(db: Db, options: DispatcherOptions): Promise<{ done: number; more: boolean }> {
   const o = resolved(options);
+  if (!(await dispatchPending(db, o.now(), o.email !== null))) return { done: 0, more: false };
   // What was due before this round first: a delivery that fails now is not retried within the round.
   const claimed = await claimDueDeliveries(db, options);
   await attempt(db, claimed, options);

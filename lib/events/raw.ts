@@ -1,4 +1,5 @@
 import type { Prisma } from "../db/client";
+import { sqliteTime } from "../db/sqlite-time.mjs";
 import { Prisma as PrismaRuntime } from "../generated/sqlite/client";
 
 // Pieces of the dispatcher's plain SQL, for both backends. Its hot statements are plain SQL because a Prisma query
@@ -10,9 +11,7 @@ type Sql = Prisma.Sql;
 export const sql = PrismaRuntime.sql;
 export const rawSql = PrismaRuntime.raw;
 export const emptySql = PrismaRuntime.empty;
-
-// SQLite stores Prisma's DateTime as ISO-8601 text with "+00:00"; these values must compare and sort alike.
-export const sqliteTime = (at: Date) => at.toISOString().replace("Z", "+00:00");
+export { sqliteTime };
 // PostgreSQL's TIMESTAMP(3) columns hold UTC whatever the session's TimeZone: epoch milliseconds are converted there.
 export const pgTimeOf = (expression: string) => `(timestamp '1970-01-01' + (${expression})::bigint * interval '1 millisecond')`;
 

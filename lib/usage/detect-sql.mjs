@@ -2,14 +2,13 @@
 // with json_each; PostgreSQL: arrays with unnest / ANY), and the executors that answer its steps. `query(text,
 // values, mode)` runs one statement: "all" returns its rows, "run" nothing; it may answer synchronously
 // (better-sqlite3) or with a promise (pg, Prisma), and the executor answers alike.
+import { sqliteTime } from "../db/sqlite-time.mjs";
 
 const DAY_MS = 86_400_000;
 // Prisma's query promises are thenables, not Promise instances.
 const then = (value, fn) => (typeof value?.then === "function" ? value.then(fn) : fn(value));
 const json = (value) => JSON.stringify(value);
 
-// SQLite stores Prisma's DateTime as ISO-8601 text with "+00:00"; these rows must compare and sort alike.
-const iso = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
 const rowsOf = `SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b, json_extract(value, '$[2]') AS c,
   json_extract(value, '$[3]') AS d, json_extract(value, '$[4]') AS e FROM json_each(?) WHERE true`;
 
@@ -75,22 +74,23 @@ export function sqliteDetection(query) {
           rows.map((k) => ({ id: k.id, orgId: k.orgId, name: k.name, expiresAt: k.expiresAt === null ? null : Date.parse(k.expiresAt) })),
         );
       case "claim":
-        return then(query(q.claim, [step.kind, iso(step.at), json(step.keyIds), iso(step.at - step.everyMs)], "all"), (rows) =>
-          rows.map((r) => r.keyId),
+        return then(
+          query(q.claim, [step.kind, sqliteTime(step.at), json(step.keyIds), sqliteTime(step.at - step.everyMs)], "all"),
+          (rows) => rows.map((r) => r.keyId),
         );
       case "addDenials":
-        return query(q.addDenials, [json(step.rows.map((r) => [r.keyId, iso(r.minute), r.count]))], "run");
+        return query(q.addDenials, [json(step.rows.map((r) => [r.keyId, sqliteTime(r.minute), r.count]))], "run");
       case "burstCounts":
-        return then(query(q.burstCounts, [json(step.keyIds), iso(step.since), step.threshold], "all"), counts);
+        return then(query(q.burstCounts, [json(step.keyIds), sqliteTime(step.since), step.threshold], "all"), counts);
       case "touchNetworks":
         return then(
-          query(q.touchNetworks, [json(step.rows.map((r) => [r.keyId, r.network, iso(r.at)])), step.quietMs / DAY_MS], "all"),
+          query(q.touchNetworks, [json(step.rows.map((r) => [r.keyId, r.network, sqliteTime(r.at)])), step.quietMs / DAY_MS], "all"),
           fresh,
         );
       case "networkCounts":
         return then(query(q.networkCounts, [json(step.keyIds)], "all"), counts);
       case "outbox":
-        return query(q.outbox, [json(step.rows.map((r) => [r.id, r.orgId, r.type, r.payload, iso(r.at)]))], "run");
+        return query(q.outbox, [json(step.rows.map((r) => [r.id, r.orgId, r.type, r.payload, sqliteTime(r.at)]))], "run");
       default:
         throw new Error(`unknown detection step ${step.op}`);
     }

@@ -4,6 +4,7 @@
 // after the request thread pushed the event's fields.
 import { workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { sqliteTime } from "../db/sqlite-time.mjs";
 import { sqliteDetection } from "./detect-sql.mjs";
 import { detectSync } from "./detect-worker.mjs";
 import { FIELDS, LAST_USE_EVERY_MS, lastUses, rememberLastUses, serveBatches } from "./writer-thread-worker.mjs";
@@ -43,9 +44,6 @@ const executeDetection = sqliteDetection((text, values, mode) => {
   return mode === "all" ? statement.all(...values) : statement.run(...values);
 });
 
-// Prisma's adapter stores DateTime as ISO-8601 text with "+00:00"; these rows must compare and sort alike.
-const iso = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
-
 const write = conn.transaction((chunks, uses) => {
   let first = null;
   let last = null;
@@ -54,7 +52,7 @@ const write = conn.transaction((chunks, uses) => {
       const { lastInsertRowid } = insertEvent.run(
         events[i],
         events[i + 1],
-        iso(events[i + 2]),
+        sqliteTime(events[i + 2]),
         events[i + 3],
         events[i + 4],
         events[i + 5],
@@ -67,7 +65,13 @@ const write = conn.transaction((chunks, uses) => {
   }
   if (first !== null) rollUp.run(first, last);
   for (const use of uses) {
-    touchKey.run({ keyId: use.keyId, at: iso(use.at), staleBefore: iso(use.at - LAST_USE_EVERY_MS), ip: use.ip, userAgent: use.userAgent });
+    touchKey.run({
+      keyId: use.keyId,
+      at: sqliteTime(use.at),
+      staleBefore: sqliteTime(use.at - LAST_USE_EVERY_MS),
+      ip: use.ip,
+      userAgent: use.userAgent,
+    });
   }
   return detectSync(chunks, executeDetection);
 });

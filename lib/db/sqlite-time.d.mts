@@ -1,0 +1,1 @@
+export declare function sqliteTime(at: Date | number): string;
