@@ -82,16 +82,16 @@ function verifyFrom(base: string, localAddress: string, body: string): Promise<n
 }
 
 /**
- * What raises the events while case b' runs: `newAddress` keys (already used from 127.0.0.1, their baseline
- * network) each verified once from 127.0.1.1, a network they have not used (key.new_address); and two other keys
- * each refused for a scope they lack (admin) more than KEYWARD_DENIAL_BURST_THRESHOLD times (key.denial_burst).
- * Planned as ticks 200 ms apart over `seconds`, sent `parts` pieces at a time (one per round of b'): a few hundred
- * requests in all beside b's tens of thousands a second. The denials of a key land within the 5-minute burst window
- * whatever the rounds. `expected`: how many events they raise.
+ * What raises the events while case b' runs, at the same rate however long it runs: for every 10 s, 200 keys
+ * (already used from 127.0.0.1, their baseline network) each verified once from 127.0.1.1, a network they have not
+ * used (key.new_address), and two other keys each refused for a scope they lack (admin) more than
+ * KEYWARD_DENIAL_BURST_THRESHOLD times (key.denial_burst). Planned as ticks 200 ms apart over `seconds`, sent
+ * `parts` pieces at a time (one per round of b'): a few dozen requests a second beside b's thousands. The denials of a
+ * key land within the 5-minute burst window whatever the rounds. `expected`: how many events they raise.
  */
 export function planEvents(secrets: readonly string[], seconds: number, parts: number) {
-  const newAddress = secrets.slice(0, Math.min(200, Math.floor(secrets.length / 2)));
-  const bursting = secrets.slice(newAddress.length, newAddress.length + 2);
+  const newAddress = secrets.slice(0, Math.min(Math.round(20 * seconds), Math.floor(secrets.length / 2)));
+  const bursting = secrets.slice(newAddress.length, newAddress.length + Math.max(1, Math.round(seconds / 5)));
   const denials = denialBurstThreshold() + 10;
   // Spread over the first 60% of each part, so its requests are answered within it.
   const perPart = Math.max(1, Math.floor((seconds * 1000 * 0.6) / parts / 200));
