@@ -19,8 +19,6 @@ const KEYS = 200;
 const HOURS = 720;
 const TARGET_MS = 100;
 
-// How Prisma's SQLite adapter stores DateTime; the bench writes rows directly for speed.
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

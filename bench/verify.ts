@@ -472,11 +472,12 @@ async function benchBackend(backend: "sqlite" | "postgres", distDir: string, pgA
 
 /** SQLite, and PostgreSQL too when BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) is set; each with its own baselines. */
 export async function benchVerify(): Promise<void> {
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  if (only !== undefined && only !== "sqlite" && only !== "postgres") throw new Error(`--only=${only}: choose sqlite or postgres`);
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   process.env.KEYWARD_MASTER_KEY ??= randomBytes(32).toString("hex");
   ensureBuild(distDir);
   const load1 = loadavg()[0];
-  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
   const results = only === "postgres" ? [] : [await benchBackend("sqlite", distDir)];
   const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
   if (pgAdmin && only !== "sqlite") results.push(await benchBackend("postgres", distDir, pgAdmin));
